@@ -1,0 +1,245 @@
+//! The four tables: paginated scans of the configuration (whatever key
+//! schema an existing table has), conditional writes of the state, and the
+//! few writes the CLI and the bot make (whole exception items, ForceStart).
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
+use aws_sdk_dynamodb::Client;
+
+use super::aws_error;
+use crate::model::{Item, RawConfig};
+use crate::ports::{AwsError, ConfigStore, Saved, StateStore};
+use crate::state::{ScheduleState, Versioned};
+
+/// Table names, from `SCHEDULE_TABLE`, `SERVER_GROUP_TABLE`,
+/// `EXCEPTION_TABLE` and `STATE_TABLE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tables {
+    pub schedule: String,
+    pub group: String,
+    pub exception: String,
+    pub state: String,
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Self {
+            schedule: "Schedule".into(),
+            group: "ScheduleServerGroup".into(),
+            exception: "ScheduleException".into(),
+            state: "ScheduleState".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Dynamo {
+    client: Client,
+    pub tables: Tables,
+}
+
+impl Dynamo {
+    pub fn new(client: Client, tables: Tables) -> Self {
+        Self { client, tables }
+    }
+
+    async fn scan(&self, table: &str) -> Result<Vec<Item>, AwsError> {
+        let items: Result<Vec<_>, _> = self
+            .client
+            .scan()
+            .table_name(table)
+            .into_paginator()
+            .items()
+            .send()
+            .collect()
+            .await;
+        items
+            .map(|v| v.into_iter().map(Item).collect())
+            .map_err(|e| aws_error(&format!("dynamodb:Scan {table}"), e))
+    }
+
+    /// Creates whichever of the four tables is missing, with the keys the
+    /// SAM template gives them; returns the names it created.
+    pub async fn create_tables(&self) -> Result<Vec<String>, AwsError> {
+        let t = &self.tables;
+        let specs: [(&str, &[&str]); 4] = [
+            (&t.schedule, &["ScheduleName"]),
+            (&t.group, &["ScheduleName", "GroupName"]),
+            (&t.exception, &["ExceptionUuid"]),
+            (&t.state, &["ScheduleName"]),
+        ];
+        let mut created = Vec::new();
+        for (name, keys) in specs {
+            if self.create_table(name, keys).await? {
+                created.push(name.to_string());
+            }
+        }
+        Ok(created)
+    }
+
+    async fn create_table(&self, name: &str, keys: &[&str]) -> Result<bool, AwsError> {
+        let mut req = self.client.create_table().table_name(name).billing_mode(BillingMode::PayPerRequest);
+        for (i, k) in keys.iter().enumerate() {
+            let kind = if i == 0 { KeyType::Hash } else { KeyType::Range };
+            req = req
+                .attribute_definitions(
+                    AttributeDefinition::builder()
+                        .attribute_name(*k)
+                        .attribute_type(ScalarAttributeType::S)
+                        .build()
+                        .expect("name and type are set"),
+                )
+                .key_schema(
+                    KeySchemaElement::builder()
+                        .attribute_name(*k)
+                        .key_type(kind)
+                        .build()
+                        .expect("name and type are set"),
+                );
+        }
+        match req.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => Ok(false),
+            Err(e) => Err(aws_error(&format!("dynamodb:CreateTable {name}"), e)),
+        }
+    }
+
+    /// Exception items of all schedules.
+    pub async fn exceptions(&self) -> Result<Vec<Item>, AwsError> {
+        self.scan(&self.tables.exception).await
+    }
+
+    pub async fn put_exception(&self, item: Item) -> Result<(), AwsError> {
+        self.client
+            .put_item()
+            .table_name(&self.tables.exception)
+            .set_item(Some(item.0))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws_error("dynamodb:PutItem", e))
+    }
+
+    /// Removes one exception item; `false` when there was none with that id.
+    pub async fn delete_exception(&self, id: &str) -> Result<bool, AwsError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.tables.exception)
+            .key("ExceptionUuid", AttributeValue::S(id.to_string()))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| aws_error("dynamodb:DeleteItem", e))?;
+        Ok(out.attributes().is_some())
+    }
+
+    /// Sets ForceStart on an existing schedule item, touching no other attribute.
+    pub async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), AwsError> {
+        self.client
+            .update_item()
+            .table_name(&self.tables.schedule)
+            .key("ScheduleName", AttributeValue::S(schedule.to_string()))
+            .update_expression("SET ForceStart = :v")
+            .condition_expression("attribute_exists(ScheduleName)")
+            .expression_attribute_values(":v", AttributeValue::Bool(value))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws_error("dynamodb:UpdateItem", e))
+    }
+
+    /// Writes a whole item (used to seed the demo and tests).
+    pub async fn put(&self, table: &str, item: HashMap<String, AttributeValue>) -> Result<(), AwsError> {
+        self.client
+            .put_item()
+            .table_name(table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws_error("dynamodb:PutItem", e))
+    }
+}
+
+impl ConfigStore for Dynamo {
+    async fn load(&self) -> Result<RawConfig, AwsError> {
+        let t = &self.tables;
+        let (schedules, groups, exceptions) =
+            tokio::try_join!(self.scan(&t.schedule), self.scan(&t.group), self.scan(&t.exception))?;
+        Ok(RawConfig {
+            schedules,
+            groups,
+            exceptions,
+        })
+    }
+
+    async fn reset_force_start(&self, schedule: &str) -> Result<(), AwsError> {
+        self.set_force_start(schedule, false).await
+    }
+}
+
+const STATE_ATTR: &str = "State";
+const VERSION_ATTR: &str = "Version";
+
+impl StateStore for Dynamo {
+    /// A missing state table is created: losing it costs one pass's memory,
+    /// not the scheduler.
+    async fn load(&self) -> Result<BTreeMap<String, Versioned>, AwsError> {
+        let items = match self.scan(&self.tables.state).await {
+            Ok(items) => items,
+            Err(e) if e.code == "ResourceNotFoundException" => {
+                tracing::warn!(table = %self.tables.state, "state table missing; creating it");
+                self.create_table(&self.tables.state, &["ScheduleName"]).await?;
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        let mut out = BTreeMap::new();
+        for item in items {
+            let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else { continue };
+            let version = match item.0.get(VERSION_ATTR) {
+                Some(AttributeValue::N(n)) => n.parse().unwrap_or(0),
+                _ => 0,
+            };
+            let state = match item.0.get(STATE_ATTR) {
+                Some(AttributeValue::S(json)) => serde_json::from_str(json).unwrap_or_else(|e| {
+                    tracing::warn!(schedule = %name, error = %e, "unreadable state; starting afresh");
+                    ScheduleState::default()
+                }),
+                _ => ScheduleState::default(),
+            };
+            out.insert(name.clone(), Versioned { state, version });
+        }
+        Ok(out)
+    }
+
+    async fn save(&self, schedule: &str, state: &ScheduleState, expected: u64) -> Result<Saved, AwsError> {
+        let json = serde_json::to_string(state).expect("state serialises");
+        let next = expected + 1;
+        let mut req = self
+            .client
+            .put_item()
+            .table_name(&self.tables.state)
+            .item("ScheduleName", AttributeValue::S(schedule.to_string()))
+            .item(STATE_ATTR, AttributeValue::S(json))
+            .item(VERSION_ATTR, AttributeValue::N(next.to_string()));
+        req = if expected == 0 {
+            req.condition_expression("attribute_not_exists(ScheduleName)")
+        } else {
+            req.condition_expression("#v = :v")
+                .expression_attribute_names("#v", VERSION_ATTR)
+                .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
+        };
+        match req.send().await {
+            Ok(_) => Ok(Saved::Written(next)),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Ok(Saved::Conflict)
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem state", e)),
+        }
+    }
+}

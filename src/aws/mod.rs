@@ -1,0 +1,87 @@
+//! Adapters from the ports to AWS: DynamoDB tables, EC2, RDS and Aurora.
+//! They read, write and command; they never decide.
+
+pub mod dynamodb;
+pub mod ec2;
+pub mod rds;
+
+use std::fmt::Debug;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+
+use crate::fleet::Instance;
+use crate::model::InstanceKind;
+use crate::ports::{AwsError, CommandFailure, Fleet};
+use crate::time::Direction;
+
+/// Loads the standard AWS configuration (region, credentials,
+/// `AWS_ENDPOINT_URL`) once per process, with one rustls+ring HTTPS client
+/// and the SDK's standard retry mode: Throttling and RequestLimitExceeded
+/// are retried with exponential backoff and jitter, 5 attempts in all.
+pub async fn sdk_config() -> SdkConfig {
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
+        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .load()
+        .await
+}
+
+/// Turns an SDK error into the code and message a chat message shows.
+pub(crate) fn aws_error<E, R>(operation: &str, e: SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: Debug,
+{
+    let code = e.code().map(str::to_string).unwrap_or_else(|| {
+        match &e {
+            SdkError::DispatchFailure(_) => "DispatchFailure",
+            SdkError::TimeoutError(_) => "Timeout",
+            SdkError::ResponseError(_) => "ResponseError",
+            SdkError::ConstructionFailure(_) => "ConstructionFailure",
+            _ => "Unknown",
+        }
+        .to_string()
+    });
+    let message = e
+        .message()
+        .map(str::to_string)
+        .unwrap_or_else(|| DisplayErrorContext(&e).to_string());
+    AwsError::new(operation, code, message)
+}
+
+/// EC2 and RDS together, behind the one [`Fleet`] port.
+#[derive(Debug, Clone)]
+pub struct AwsFleet {
+    pub ec2: ec2::Ec2,
+    pub rds: rds::Rds,
+}
+
+impl AwsFleet {
+    pub fn new(config: &SdkConfig) -> Self {
+        Self {
+            ec2: ec2::Ec2::new(aws_sdk_ec2::Client::new(config)),
+            rds: rds::Rds::new(aws_sdk_rds::Client::new(config)),
+        }
+    }
+}
+
+impl Fleet for AwsFleet {
+    async fn describe(&self) -> Result<Vec<Instance>, AwsError> {
+        let (mut ec2, rds) = tokio::try_join!(self.ec2.describe(), self.rds.describe())?;
+        ec2.extend(rds);
+        Ok(ec2)
+    }
+
+    async fn command(&self, direction: Direction, kind: InstanceKind, ids: &[String]) -> Vec<CommandFailure> {
+        match kind {
+            InstanceKind::Ec2 => self.ec2.command(direction, ids).await,
+            InstanceKind::Rds | InstanceKind::Aurora => self.rds.command(direction, kind, ids).await,
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The scheduler Lambda: wiring only (see `scheduler::lambda::handle`).
+
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use scheduler::env::{aws_deps, Env};
+use scheduler::lambda::{handle, ScheduledEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let env = Env::from_env()?;
+    let deps = aws_deps(&env).await;
+    lambda_runtime::run(service_fn(|event: LambdaEvent<ScheduledEvent>| {
+        let deps = &deps;
+        async move { handle(deps, event.payload, chrono::Utc::now()).await }
+    }))
+    .await
+}

@@ -1,0 +1,92 @@
+//! The servers as observed by one describe: what each is, which schedule
+//! and group its tags put it in, and whether it is up, down or moving.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::InstanceKind;
+
+/// Tag that selects an instance for a schedule (value: the schedule's TagValue).
+pub const SCHEDULE_TAG: &str = "ScheduleName";
+/// Tag that puts an instance in a server group (value: the GroupName).
+pub const GROUP_TAG: &str = "ScheduleGroupName";
+
+/// One EC2 instance, RDS DB instance or Aurora DB cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    /// Instance id, DB instance identifier or DB cluster identifier.
+    pub id: String,
+    pub kind: InstanceKind,
+    /// The Name tag, or the id.
+    pub name: String,
+    /// The state as AWS names it (`running`, `available`, `backing-up`...).
+    pub state: String,
+    pub schedule_tag: Option<String>,
+    pub group_tag: Option<String>,
+    /// Why the scheduler must not start or stop it one by one (Auto Scaling
+    /// member, read replica, Aurora member), reported as a configuration error.
+    pub unmanageable: Option<String>,
+}
+
+/// The state classes the planner reasons with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Power {
+    Up,
+    Down,
+    Starting,
+    Stopping,
+    /// Any other transitional state (modifying, backing-up...): wait.
+    Busy,
+    /// Terminated or being deleted: ignored.
+    Gone,
+}
+
+impl Instance {
+    pub fn power(&self) -> Power {
+        let s = self.state.as_str();
+        match self.kind {
+            InstanceKind::Ec2 => match s {
+                "running" => Power::Up,
+                "stopped" => Power::Down,
+                "pending" => Power::Starting,
+                "stopping" => Power::Stopping,
+                "terminated" | "shutting-down" => Power::Gone,
+                _ => Power::Busy,
+            },
+            InstanceKind::Rds | InstanceKind::Aurora => match s {
+                "available" => Power::Up,
+                "stopped" => Power::Down,
+                "starting" => Power::Starting,
+                "stopping" => Power::Stopping,
+                "deleting" | "deleted" => Power::Gone,
+                _ => Power::Busy,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inst(kind: InstanceKind, state: &str) -> Instance {
+        Instance {
+            id: "i".into(),
+            kind,
+            name: "i".into(),
+            state: state.into(),
+            schedule_tag: None,
+            group_tag: None,
+            unmanageable: None,
+        }
+    }
+
+    #[test]
+    fn transitional_states_are_not_steady() {
+        assert_eq!(inst(InstanceKind::Ec2, "pending").power(), Power::Starting);
+        assert_eq!(inst(InstanceKind::Ec2, "terminated").power(), Power::Gone);
+        assert_eq!(inst(InstanceKind::Rds, "backing-up").power(), Power::Busy);
+        assert_eq!(inst(InstanceKind::Aurora, "available").power(), Power::Up);
+        assert_eq!(inst(InstanceKind::Rds, "stopping").power(), Power::Stopping);
+    }
+}

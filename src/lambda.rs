@@ -1,0 +1,58 @@
+//! The Lambda entry point as an ordinary async function, so tests can call
+//! it with the same EventBridge event the rule sends.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::pass::{self, Deps, PassError};
+use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+
+/// The EventBridge "Scheduled Event" (see `events/scheduled.json`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScheduledEvent {
+    #[serde(rename = "detail-type", default)]
+    pub detail_type: String,
+    #[serde(default)]
+    pub source: String,
+    /// When the rule fired.
+    pub time: Option<DateTime<Utc>>,
+}
+
+/// What the invocation returns (visible in `cargo lambda invoke`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PassSummary {
+    pub at: DateTime<Utc>,
+    pub rounds: usize,
+    pub commanded: usize,
+    pub failures: Vec<String>,
+    pub messages: usize,
+    pub conflicts: Vec<String>,
+}
+
+/// One pass at `now`. An error (configuration or fleet unreadable) fails the
+/// invocation, so the function's error alarm fires.
+pub async fn handle<C, S, F, N>(deps: &Deps<C, S, F, N>, event: ScheduledEvent, now: DateTime<Utc>) -> Result<PassSummary, PassError>
+where
+    C: ConfigStore,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
+    tracing::info!(source = %event.source, detail_type = %event.detail_type, fired = ?event.time, %now, "pass");
+    let report = pass::run(deps, now).await?;
+    let summary = PassSummary {
+        at: now,
+        rounds: report.rounds.len(),
+        commanded: report
+            .rounds
+            .iter()
+            .flat_map(|p| p.actions())
+            .map(|(_, a)| a.instances.len())
+            .sum(),
+        failures: report.failures,
+        messages: report.messages.len(),
+        conflicts: report.conflicts,
+    };
+    tracing::info!(summary = %serde_json::to_string(&summary).unwrap_or_default(), "pass done");
+    Ok(summary)
+}

@@ -1,0 +1,40 @@
+//! Starts and stops tagged EC2 instances, RDS instances and Aurora clusters
+//! on schedules kept in DynamoDB, in dependency order, and tells a chat
+//! topic what it did.
+//!
+//! One pass, as the Lambda runs it every five minutes:
+//!
+//! 1. scan the Schedule, ScheduleServerGroup and ScheduleException tables
+//!    and parse them into a [`model::Config`] (bad items become errors that
+//!    disable only their own schedule);
+//! 2. describe the tagged fleet once ([`fleet::Instance`]);
+//! 3. read each schedule's [`state::ScheduleState`];
+//! 4. [`plan::plan`] decides, purely, which events fell since the last pass,
+//!    which wave of groups may start or stop now, and which warnings and
+//!    errors are due;
+//! 5. [`pass`] claims the new state with a conditional write, sends the
+//!    batched commands, and keeps polling and re-planning the waves until
+//!    they finish or the time budget runs out;
+//! 6. [`notify`] posts the messages to the webhook.
+//!
+//! Module map: `model` (items -> types), `time` (local days, events, DST),
+//! `graph` (waves, cycles), `fleet` and `state` (what is observed and
+//! remembered), `plan` (the pure core), `ports` (traits the shell talks
+//! through), `aws` and `memory` (their adapters), `notify` (chat payloads),
+//! `pass` (the shell), `env` (configuration from the environment),
+//! `edit` (the items the CLI writes).
+
+pub mod aws;
+pub mod edit;
+pub mod env;
+pub mod fleet;
+pub mod graph;
+pub mod lambda;
+pub mod memory;
+pub mod model;
+pub mod notify;
+pub mod pass;
+pub mod plan;
+pub mod ports;
+pub mod state;
+pub mod time;

@@ -1,0 +1,150 @@
+//! In-memory adapters: run whole passes in tests without an emulator, and
+//! let a test script the fleet (failures, slow transitions) exactly.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::fleet::Instance;
+use crate::model::{InstanceKind, RawConfig};
+use crate::notify::Message;
+use crate::ports::{AwsError, CommandFailure, ConfigStore, Fleet, Notifier, Saved, StateStore};
+use crate::state::{ScheduleState, Versioned};
+use crate::time::Direction;
+
+// std Mutexes: no `.await` happens while one is held.
+
+#[derive(Debug, Default)]
+pub struct MemoryConfig {
+    pub raw: Mutex<RawConfig>,
+    /// When set, every load fails with this error (DynamoDB unreachable).
+    pub fail: Mutex<Option<AwsError>>,
+}
+
+impl MemoryConfig {
+    pub fn new(raw: RawConfig) -> Self {
+        Self {
+            raw: Mutex::new(raw),
+            fail: Mutex::new(None),
+        }
+    }
+}
+
+impl ConfigStore for MemoryConfig {
+    async fn load(&self) -> Result<RawConfig, AwsError> {
+        if let Some(e) = self.fail.lock().unwrap().clone() {
+            return Err(e);
+        }
+        Ok(self.raw.lock().unwrap().clone())
+    }
+
+    async fn reset_force_start(&self, schedule: &str) -> Result<(), AwsError> {
+        let mut raw = self.raw.lock().unwrap();
+        for item in &mut raw.schedules {
+            if item.0.get("ScheduleName") == Some(&AttributeValue::S(schedule.to_string())) {
+                item.0.insert("ForceStart".into(), AttributeValue::Bool(false));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct MemoryState {
+    pub items: Mutex<BTreeMap<String, Versioned>>,
+}
+
+impl StateStore for MemoryState {
+    async fn load(&self) -> Result<BTreeMap<String, Versioned>, AwsError> {
+        Ok(self.items.lock().unwrap().clone())
+    }
+
+    async fn save(&self, schedule: &str, state: &ScheduleState, expected: u64) -> Result<Saved, AwsError> {
+        let mut items = self.items.lock().unwrap();
+        let current = items.get(schedule).map(|v| v.version).unwrap_or(0);
+        if current != expected {
+            return Ok(Saved::Conflict);
+        }
+        items.insert(
+            schedule.to_string(),
+            Versioned {
+                state: state.clone(),
+                version: current + 1,
+            },
+        );
+        Ok(Saved::Written(current + 1))
+    }
+}
+
+/// A fleet whose commands take effect at once (or, for ids in `slow`, leave
+/// the instance in its transitional state), failing for ids in `failing`.
+#[derive(Debug, Default)]
+pub struct MemoryFleet {
+    pub instances: Mutex<Vec<Instance>>,
+    pub failing: Mutex<BTreeMap<String, String>>,
+    pub slow: Mutex<BTreeSet<String>>,
+    /// Every command call, in order: (direction, ids).
+    pub calls: Mutex<Vec<(Direction, Vec<String>)>>,
+}
+
+impl MemoryFleet {
+    pub fn new(instances: Vec<Instance>) -> Self {
+        Self {
+            instances: Mutex::new(instances),
+            ..Default::default()
+        }
+    }
+
+    pub fn state_of(&self, id: &str) -> String {
+        let all = self.instances.lock().unwrap();
+        all.iter().find(|i| i.id == id).map(|i| i.state.clone()).unwrap_or_default()
+    }
+}
+
+impl Fleet for MemoryFleet {
+    async fn describe(&self) -> Result<Vec<Instance>, AwsError> {
+        Ok(self.instances.lock().unwrap().clone())
+    }
+
+    async fn command(&self, direction: Direction, kind: InstanceKind, ids: &[String]) -> Vec<CommandFailure> {
+        self.calls.lock().unwrap().push((direction, ids.to_vec()));
+        let failing = self.failing.lock().unwrap().clone();
+        let slow = self.slow.lock().unwrap().clone();
+        let mut all = self.instances.lock().unwrap();
+        let mut failures = Vec::new();
+        for id in ids {
+            if let Some(code) = failing.get(id) {
+                failures.push(CommandFailure {
+                    id: id.clone(),
+                    error: AwsError::new(format!("{} {}", direction.as_str(), kind.label()), code.clone(), "injected"),
+                });
+                continue;
+            }
+            if let Some(i) = all.iter_mut().find(|i| &i.id == id) {
+                i.state = match (direction, kind, slow.contains(id)) {
+                    (Direction::Start, InstanceKind::Ec2, false) => "running",
+                    (Direction::Start, InstanceKind::Ec2, true) => "pending",
+                    (Direction::Start, _, false) => "available",
+                    (Direction::Start, _, true) => "starting",
+                    (Direction::Stop, _, false) => "stopped",
+                    (Direction::Stop, _, true) => "stopping",
+                }
+                .to_string();
+            }
+        }
+        failures
+    }
+}
+
+/// Keeps every message sent, in order.
+#[derive(Debug, Default)]
+pub struct RecordingNotifier {
+    pub sent: Mutex<Vec<Message>>,
+}
+
+impl Notifier for RecordingNotifier {
+    async fn send(&self, message: &Message) {
+        self.sent.lock().unwrap().push(message.clone());
+    }
+}

@@ -1,0 +1,118 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::item::{key_text, string_attr, ItemReader};
+use super::{ConfigError, Item, Table};
+use crate::graph;
+
+/// What kind of AWS resource a group holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum InstanceKind {
+    #[serde(rename = "EC2")]
+    Ec2,
+    /// RDS DB instances (not Aurora members: those go through their cluster).
+    #[serde(rename = "RDS")]
+    Rds,
+    /// Aurora DB clusters.
+    Aurora,
+}
+
+impl InstanceKind {
+    pub fn parse(text: &str) -> Option<InstanceKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "ec2" => Some(InstanceKind::Ec2),
+            "rds" => Some(InstanceKind::Rds),
+            "aurora" => Some(InstanceKind::Aurora),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InstanceKind::Ec2 => "EC2",
+            InstanceKind::Rds => "RDS",
+            InstanceKind::Aurora => "Aurora",
+        }
+    }
+}
+
+/// One row of the ScheduleServerGroup table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerGroup {
+    pub schedule: String,
+    pub name: String,
+    pub kind: InstanceKind,
+    pub dependency: Vec<String>,
+}
+
+impl ServerGroup {
+    pub fn from_item(item: &Item) -> Result<ServerGroup, ConfigError> {
+        let mut r = ItemReader::new(item, Table::ServerGroup, key_text(item, &["ScheduleName", "GroupName"]));
+        r.schedule = string_attr(item, "ScheduleName");
+        let schedule = r.required_text("ScheduleName")?;
+        let name = r.required_text("GroupName")?;
+        let kind_text: String = r.required("InstanceType", "a string (S): EC2, RDS or Aurora")?;
+        let kind = InstanceKind::parse(&kind_text)
+            .ok_or_else(|| r.error("InstanceType", format!("{kind_text:?} is not EC2, RDS or Aurora")))?;
+        let dependency: Vec<String> = r
+            .optional("Dependency", "a list (L) of group names (S)")?
+            .unwrap_or_default();
+        if dependency.iter().any(|d| d.trim().is_empty()) {
+            return Err(r.error("Dependency", "contains an empty group name"));
+        }
+        Ok(ServerGroup {
+            schedule,
+            name,
+            kind,
+            dependency,
+        })
+    }
+
+    pub fn key(&self) -> String {
+        format!("[ScheduleName={}, GroupName={}]", self.schedule, self.name)
+    }
+
+    fn error(&self, attribute: &str, problem: String) -> ConfigError {
+        ConfigError::new(Table::ServerGroup, self.key(), Some(attribute), problem, Some(self.schedule.clone()))
+    }
+}
+
+/// Checks each schedule's groups as a graph: duplicate names, dependencies
+/// on unknown groups or on another schedule's groups, and cycles.
+pub(super) fn check_dependencies(groups: &BTreeMap<String, Vec<ServerGroup>>) -> Vec<ConfigError> {
+    let mut errors = Vec::new();
+    for gs in groups.values() {
+        let mut seen = BTreeSet::new();
+        for g in gs {
+            if !seen.insert(g.name.as_str()) {
+                errors.push(g.error("GroupName", format!("duplicate group {:?} in this schedule", g.name)));
+            }
+        }
+        for g in gs {
+            for dep in &g.dependency {
+                if seen.contains(dep.as_str()) {
+                    continue;
+                }
+                let owner = groups
+                    .iter()
+                    .find(|(_, other)| other.iter().any(|o| &o.name == dep))
+                    .map(|(s, _)| s);
+                let problem = match owner {
+                    Some(s) => format!("depends on group {dep:?} of another schedule ({s})"),
+                    None => format!("depends on unknown group {dep:?}"),
+                };
+                errors.push(g.error("Dependency", problem));
+            }
+        }
+        let edges: Vec<(&str, Vec<&str>)> = gs
+            .iter()
+            .map(|g| (g.name.as_str(), g.dependency.iter().map(String::as_str).collect()))
+            .collect();
+        if let Some(cycle) = graph::find_cycle(&edges) {
+            let first = gs.iter().find(|g| g.name == cycle[0]).expect("cycle names a group");
+            errors.push(first.error("Dependency", format!("dependency cycle {}", cycle.join(" -> "))));
+        }
+    }
+    errors
+}

@@ -1,0 +1,147 @@
+//! The user's configuration, parsed from DynamoDB items as the original
+//! JANDI tool wrote them, and validated so that one bad item disables only
+//! the schedule it belongs to.
+
+mod error;
+mod exception;
+mod group;
+mod item;
+mod schedule;
+
+pub use error::{ConfigError, Table};
+pub use exception::{ExceptionDay, ExceptionKind, ScheduleException};
+pub use group::{InstanceKind, ServerGroup};
+pub use item::Item;
+pub use schedule::{parse_clock, DaysActive, Schedule};
+
+use std::collections::BTreeMap;
+
+/// The three configuration tables as scanned, before parsing.
+#[derive(Debug, Clone, Default)]
+pub struct RawConfig {
+    pub schedules: Vec<Item>,
+    pub groups: Vec<Item>,
+    pub exceptions: Vec<Item>,
+}
+
+/// Everything a pass needs to know about one schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduleConfig {
+    pub schedule: Schedule,
+    pub groups: Vec<ServerGroup>,
+    pub exceptions: ExceptionDay,
+}
+
+/// The parsed configuration: good schedules, and the errors of bad items
+/// keyed by the schedule they disable (`None` when no schedule could be
+/// named, e.g. an item without a ScheduleName).
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub schedules: BTreeMap<String, ScheduleConfig>,
+    pub errors: Vec<ConfigError>,
+}
+
+/// Settings that come from the environment rather than from items.
+#[derive(Debug, Clone)]
+pub struct Defaults {
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            time_zone: chrono_tz::Asia::Seoul,
+        }
+    }
+}
+
+impl Config {
+    /// Parses and cross-checks all items. Never fails as a whole: each bad
+    /// item becomes a [`ConfigError`] and its schedule is left out.
+    pub fn parse(raw: &RawConfig, defaults: &Defaults) -> Config {
+        let mut errors = Vec::new();
+        let mut schedules = BTreeMap::new();
+        for item in &raw.schedules {
+            match Schedule::from_item(item, defaults) {
+                Ok(s) => {
+                    if schedules.contains_key(&s.name) {
+                        errors.push(ConfigError::new(
+                            Table::Schedule,
+                            s.name.clone(),
+                            Some("ScheduleName"),
+                            "duplicate schedule name",
+                            Some(s.name.clone()),
+                        ));
+                    } else {
+                        schedules.insert(s.name.clone(), s);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+
+        let mut groups: BTreeMap<String, Vec<ServerGroup>> = BTreeMap::new();
+        for item in &raw.groups {
+            match ServerGroup::from_item(item) {
+                Ok(g) => groups.entry(g.schedule.clone()).or_default().push(g),
+                Err(e) => errors.push(e),
+            }
+        }
+        let mut exceptions: BTreeMap<String, Vec<ScheduleException>> = BTreeMap::new();
+        for item in &raw.exceptions {
+            match ScheduleException::from_item(item) {
+                Ok(x) => exceptions.entry(x.schedule.clone()).or_default().push(x),
+                Err(e) => errors.push(e),
+            }
+        }
+
+        for (name, gs) in &groups {
+            if !schedules.contains_key(name) && !errors.iter().any(|e| e.disables(name)) {
+                for g in gs {
+                    errors.push(ConfigError::new(
+                        Table::ServerGroup,
+                        g.key(),
+                        Some("ScheduleName"),
+                        format!("no schedule named {name:?}"),
+                        None,
+                    ));
+                }
+            }
+        }
+        errors.extend(group::check_dependencies(&groups));
+
+        let mut out = BTreeMap::new();
+        for (name, schedule) in schedules {
+            let xs = exceptions.remove(&name).unwrap_or_default();
+            match ExceptionDay::build(xs) {
+                Ok(day) => {
+                    out.insert(
+                        name.clone(),
+                        ScheduleConfig {
+                            schedule,
+                            groups: groups.remove(&name).unwrap_or_default(),
+                            exceptions: day,
+                        },
+                    );
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
+        out.retain(|name, _| !errors.iter().any(|e| e.disables(name)));
+        Config {
+            schedules: out,
+            errors,
+        }
+    }
+
+    /// Errors grouped by the schedule they disable; `"*"` for the ones that
+    /// belong to no known schedule.
+    pub fn errors_by_schedule(&self) -> BTreeMap<String, Vec<&ConfigError>> {
+        let mut map: BTreeMap<String, Vec<&ConfigError>> = BTreeMap::new();
+        for e in &self.errors {
+            let key = e.schedule.clone().unwrap_or_else(|| "*".to_string());
+            map.entry(key).or_default().push(e);
+        }
+        map
+    }
+}

@@ -1,0 +1,17 @@
+//! JANDI incoming webhook body, as the original tool sent it.
+
+use serde_json::{json, Value};
+
+use super::Message;
+
+/// JANDI wants this Accept header on incoming webhooks.
+pub const ACCEPT: &str = "application/vnd.tosslab.jandi-v2+json";
+
+pub fn payload(m: &Message) -> Value {
+    let info: Vec<Value> = m
+        .fields
+        .iter()
+        .map(|f| json!({"title": f.title, "description": f.description}))
+        .collect();
+    json!({"body": m.text, "connectColor": m.level.color(), "connectInfo": info})
+}

@@ -1,0 +1,35 @@
+//! Microsoft Teams body: an Adaptive Card in a `message` envelope, the form
+//! Teams workflow ("Post to a channel when a webhook request is received")
+//! and connector webhooks both accept.
+
+use serde_json::{json, Value};
+
+use super::{Level, Message};
+
+pub fn payload(m: &Message) -> Value {
+    let color = match m.level {
+        Level::Ok => "Good",
+        Level::Warning => "Warning",
+        Level::Error => "Attention",
+    };
+    let facts: Vec<Value> = m
+        .fields
+        .iter()
+        .map(|f| json!({"title": f.title, "value": f.description}))
+        .collect();
+    json!({
+        "type": "message",
+        "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "content": {
+                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                "type": "AdaptiveCard",
+                "version": "1.4",
+                "body": [
+                    {"type": "TextBlock", "text": m.text, "wrap": true, "weight": "Bolder", "color": color},
+                    {"type": "FactSet", "facts": facts}
+                ]
+            }
+        }]
+    })
+}

@@ -1,0 +1,559 @@
+//! The pure planner: (now, configuration, observed fleet, stored state) ->
+//! what this pass must do. It never calls AWS; the pass executes its output.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::fleet::{Instance, Power, GROUP_TAG, SCHEDULE_TAG};
+use crate::graph;
+use crate::model::{Config, InstanceKind, ScheduleConfig};
+use crate::state::{Cause, ScheduleState, Transition, GLOBAL_KEY};
+use crate::time::{self, Direction, Event};
+
+/// Name of the one implicit group of a schedule that has no server groups.
+pub const ALL_GROUP: &str = "all";
+
+/// The knobs of the rules, from the environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long before a stop the warning goes out (`WARNING_MINUTES`).
+    pub warning: Duration,
+    /// How far back a pass makes up missed events (spec: 60 minutes).
+    pub catch_up: Duration,
+    /// How long a start or stop may take before it is given up and reported.
+    pub transition_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            warning: Duration::minutes(10),
+            catch_up: Duration::minutes(60),
+            transition_timeout: Duration::minutes(60),
+        }
+    }
+}
+
+/// What one pass does, per schedule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub at: DateTime<Utc>,
+    pub schedules: Vec<SchedulePlan>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchedulePlan {
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    pub enabled: bool,
+    /// Events acted on by this pass (after the previous pass, up to now).
+    pub events: Vec<Event>,
+    pub next_start: Option<Event>,
+    pub next_stop: Option<Event>,
+    /// The start or stop in progress after this pass's decisions.
+    pub transition: Option<Direction>,
+    /// Groups in start order (stops run them in reverse).
+    pub waves: Vec<Wave>,
+    /// Start/stop commands to send now, in wave order.
+    pub actions: Vec<Action>,
+    /// What the transition is waiting for.
+    pub waits: Vec<String>,
+    pub warning: Option<Warning>,
+    /// Set ForceStart back to false (all servers are up, or it was overridden).
+    pub reset_force_start: bool,
+    /// Every current configuration error of this schedule.
+    pub errors: Vec<String>,
+    /// Messages this pass owes the chat topic besides actions and warnings.
+    pub notices: Vec<Notice>,
+    /// Lines only for the logs (e.g. an empty dependency group).
+    pub notes: Vec<String>,
+    /// The state to store for the next pass.
+    pub state: ScheduleState,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Wave {
+    pub index: usize,
+    pub groups: Vec<GroupView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub group: String,
+    pub kind: Option<InstanceKind>,
+    pub depends_on: Vec<String>,
+    pub instances: Vec<Target>,
+}
+
+/// One server as the plan shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub id: String,
+    pub name: String,
+    pub kind: InstanceKind,
+    pub state: String,
+}
+
+/// Start or stop these instances of one group now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub direction: Direction,
+    pub wave: usize,
+    pub group: String,
+    pub instances: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    pub stop: Event,
+    pub minutes: i64,
+    pub running: Vec<Target>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Notice {
+    /// Errors not sent before.
+    Errors { lines: Vec<String> },
+    /// All earlier errors are gone.
+    Fixed,
+    /// A start or stop did not finish within the timeout and was given up.
+    Stalled { direction: Direction, waiting: Vec<String> },
+}
+
+impl Plan {
+    pub fn actions(&self) -> impl Iterator<Item = (&SchedulePlan, &Action)> {
+        self.schedules.iter().flat_map(|s| s.actions.iter().map(move |a| (s, a)))
+    }
+}
+
+/// Plans one pass. Deterministic and total: bad input shows up as errors.
+pub fn plan(
+    now: DateTime<Utc>,
+    config: &Config,
+    fleet: &[Instance],
+    states: &BTreeMap<String, ScheduleState>,
+    settings: &Settings,
+) -> Plan {
+    let errors = config.errors_by_schedule();
+    let mut names: BTreeSet<&str> = config.schedules.keys().map(String::as_str).collect();
+    names.extend(errors.keys().map(String::as_str));
+    names.extend(
+        states
+            .iter()
+            .filter(|(_, s)| !s.reported.is_empty())
+            .map(|(k, _)| k.as_str()),
+    );
+    let mut by_tag: BTreeMap<&str, Vec<&Instance>> = BTreeMap::new();
+    for i in fleet.iter().filter(|i| i.power() != Power::Gone) {
+        if let Some(tag) = &i.schedule_tag {
+            by_tag.entry(tag.as_str()).or_default().push(i);
+        }
+    }
+    let schedules = names
+        .into_iter()
+        .map(|name| {
+            let state = states.get(name).cloned().unwrap_or_default();
+            let lines: Vec<String> = errors
+                .get(name)
+                .map(|es| es.iter().map(|e| e.to_string()).collect())
+                .unwrap_or_default();
+            match config.schedules.get(name) {
+                Some(cfg) => {
+                    let tagged = by_tag.get(cfg.schedule.tag_value.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    plan_schedule(now, cfg, tagged, state, lines, settings)
+                }
+                None => plan_disabled(now, name, state, lines),
+            }
+        })
+        .collect();
+    Plan { at: now, schedules }
+}
+
+/// A schedule that its errors switch off (or the `*` bucket of errors that
+/// belong to no schedule): it only reports.
+fn plan_disabled(now: DateTime<Utc>, name: &str, mut state: ScheduleState, lines: Vec<String>) -> SchedulePlan {
+    let notices = error_notices(&mut state, &lines);
+    state.transition = None;
+    state.last_pass = state.last_pass.max(Some(now));
+    SchedulePlan {
+        schedule: name.to_string(),
+        time_zone: None,
+        enabled: name != GLOBAL_KEY && lines.is_empty(),
+        events: vec![],
+        next_start: None,
+        next_stop: None,
+        transition: None,
+        waves: vec![],
+        actions: vec![],
+        waits: vec![],
+        warning: None,
+        reset_force_start: false,
+        errors: lines,
+        notices,
+        notes: vec![],
+        state,
+    }
+}
+
+fn error_notices(state: &mut ScheduleState, lines: &[String]) -> Vec<Notice> {
+    let current: BTreeSet<String> = lines.iter().cloned().collect();
+    let new: Vec<String> = current.difference(&state.reported).cloned().collect();
+    let mut notices = Vec::new();
+    if !new.is_empty() {
+        notices.push(Notice::Errors { lines: new });
+    } else if current.is_empty() && !state.reported.is_empty() {
+        notices.push(Notice::Fixed);
+    }
+    state.reported = current;
+    notices
+}
+
+/// A schedule's groups with their instances, in start order.
+struct Layout<'a> {
+    waves: Vec<Vec<&'a str>>,
+    members: BTreeMap<&'a str, Vec<&'a Instance>>,
+    depends_on: BTreeMap<&'a str, Vec<&'a str>>,
+    kinds: BTreeMap<&'a str, InstanceKind>,
+    problems: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl<'a> Layout<'a> {
+    fn new(cfg: &'a ScheduleConfig, tagged: &[&'a Instance]) -> Layout<'a> {
+        let mut layout = Layout {
+            waves: vec![],
+            members: BTreeMap::new(),
+            depends_on: BTreeMap::new(),
+            kinds: BTreeMap::new(),
+            problems: vec![],
+            notes: vec![],
+        };
+        let tag = &cfg.schedule.tag_value;
+        let mut manageable = Vec::with_capacity(tagged.len());
+        for i in tagged {
+            match &i.unmanageable {
+                Some(why) => layout.problems.push(format!(
+                    "{} {} ({}) tagged {SCHEDULE_TAG}={tag}: {why}",
+                    i.kind.label(),
+                    i.id,
+                    i.name
+                )),
+                None => manageable.push(*i),
+            }
+        }
+        if cfg.groups.is_empty() {
+            layout.waves = vec![vec![ALL_GROUP]];
+            layout.members.insert(ALL_GROUP, manageable);
+            return layout;
+        }
+        let edges: Vec<(&str, Vec<&str>)> = cfg
+            .groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.dependency.iter().map(String::as_str).collect()))
+            .collect();
+        layout.waves = graph::waves(&edges).unwrap_or_default();
+        for g in &cfg.groups {
+            layout.kinds.insert(g.name.as_str(), g.kind);
+            layout.members.insert(g.name.as_str(), vec![]);
+            layout
+                .depends_on
+                .insert(g.name.as_str(), g.dependency.iter().map(String::as_str).collect());
+        }
+        for i in manageable {
+            let group = i.group_tag.as_deref().and_then(|t| cfg.groups.iter().find(|g| g.name == t));
+            match group {
+                Some(g) if g.kind == i.kind => layout.members.get_mut(g.name.as_str()).expect("group").push(i),
+                Some(g) => layout.problems.push(format!(
+                    "{} {} ({}) tagged {GROUP_TAG}={}: the group's InstanceType is {}",
+                    i.kind.label(),
+                    i.id,
+                    i.name,
+                    g.name,
+                    g.kind.label()
+                )),
+                None => layout.problems.push(format!(
+                    "{} {} ({}) tagged {SCHEDULE_TAG}={tag}: {} names no group of schedule {}; it is left alone",
+                    i.kind.label(),
+                    i.id,
+                    i.name,
+                    match &i.group_tag {
+                        Some(t) => format!("{GROUP_TAG}={t}"),
+                        None => format!("no {GROUP_TAG} tag"),
+                    },
+                    cfg.schedule.name
+                )),
+            }
+        }
+        for (g, ms) in &layout.members {
+            if ms.is_empty() {
+                layout.notes.push(format!("group {g} of schedule {} has no instances; it counts as up and as stopped", cfg.schedule.name));
+            }
+        }
+        layout
+    }
+
+    fn settled(&self, group: &str, dir: Direction) -> bool {
+        self.members
+            .get(group)
+            .is_none_or(|ms| ms.iter().all(|i| i.power() == target_power(dir)))
+    }
+
+    fn all(&self) -> impl Iterator<Item = &'a Instance> + '_ {
+        self.members.values().flatten().copied()
+    }
+
+    /// Whether it is the group's turn: a start waits for every group of the
+    /// earlier waves to be up, a stop for every group of the later waves to
+    /// be down, so stops run the start waves exactly in reverse.
+    fn ready(&self, group: &str, dir: Direction) -> Result<(), Vec<&'a str>> {
+        let wave = self.wave_of(group);
+        let blockers = match dir {
+            Direction::Start => &self.waves[..wave],
+            Direction::Stop => &self.waves[(wave + 1).min(self.waves.len())..],
+        };
+        let pending: Vec<&str> = blockers
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|g| !self.settled(g, dir))
+            .collect();
+        if pending.is_empty() {
+            Ok(())
+        } else {
+            Err(pending)
+        }
+    }
+
+    fn views(&self) -> Vec<Wave> {
+        self.waves
+            .iter()
+            .enumerate()
+            .map(|(index, groups)| Wave {
+                index,
+                groups: groups
+                    .iter()
+                    .map(|g| GroupView {
+                        group: g.to_string(),
+                        kind: self.kinds.get(g).copied(),
+                        depends_on: self.depends_on.get(g).into_iter().flatten().map(|s| s.to_string()).collect(),
+                        instances: self.members.get(g).into_iter().flatten().map(|i| target(i)).collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn wave_of(&self, group: &str) -> usize {
+        self.waves.iter().position(|w| w.contains(&group)).unwrap_or(0)
+    }
+}
+
+fn target_power(dir: Direction) -> Power {
+    match dir {
+        Direction::Start => Power::Up,
+        Direction::Stop => Power::Down,
+    }
+}
+
+fn opposite(dir: Direction) -> Power {
+    match dir {
+        Direction::Start => Power::Down,
+        Direction::Stop => Power::Up,
+    }
+}
+
+fn target(i: &Instance) -> Target {
+    Target {
+        id: i.id.clone(),
+        name: i.name.clone(),
+        kind: i.kind,
+        state: i.state.clone(),
+    }
+}
+
+fn plan_schedule(
+    now: DateTime<Utc>,
+    cfg: &ScheduleConfig,
+    tagged: &[&Instance],
+    mut state: ScheduleState,
+    mut lines: Vec<String>,
+    settings: &Settings,
+) -> SchedulePlan {
+    let s = &cfg.schedule;
+    let layout = Layout::new(cfg, tagged);
+    let from = state.last_pass.unwrap_or(now - settings.catch_up).max(now - settings.catch_up);
+    state.last_pass = state.last_pass.max(Some(now));
+    let mut out = SchedulePlan {
+        schedule: s.name.clone(),
+        time_zone: Some(s.time_zone.name().to_string()),
+        enabled: s.enabled,
+        events: vec![],
+        next_start: time::next_event(cfg, now, Direction::Start),
+        next_stop: time::next_event(cfg, now, Direction::Stop),
+        transition: None,
+        waves: layout.views(),
+        actions: vec![],
+        waits: vec![],
+        warning: None,
+        reset_force_start: false,
+        errors: vec![],
+        notices: vec![],
+        notes: layout.notes.clone(),
+        state: ScheduleState::default(),
+    };
+    if !s.enabled {
+        state.transition = None;
+        out.notices = error_notices(&mut state, &lines);
+        out.errors = lines;
+        out.state = state;
+        return out;
+    }
+    lines.extend(layout.problems.iter().cloned());
+    out.notices = error_notices(&mut state, &lines);
+    out.errors = lines;
+
+    out.events = time::events_between(cfg, from, now);
+    if let Some(ev) = out.events.last() {
+        state.transition = Some(Transition {
+            direction: ev.kind,
+            cause: Cause::Event { at: ev.at },
+            since: now,
+            commanded: BTreeSet::new(),
+        });
+        out.reset_force_start = s.force_start && ev.kind == Direction::Stop;
+    }
+    if s.force_start && !out.reset_force_start {
+        match &mut state.transition {
+            Some(t) if t.direction == Direction::Start => t.cause = Cause::ForceStart,
+            _ => {
+                state.transition = Some(Transition {
+                    direction: Direction::Start,
+                    cause: Cause::ForceStart,
+                    since: now,
+                    commanded: BTreeSet::new(),
+                })
+            }
+        }
+    }
+    if s.enforced && state.transition.is_none() {
+        if let Some(ev) = time::last_event(cfg, now) {
+            if layout.all().any(|i| i.power() == opposite(ev.kind)) {
+                state.transition = Some(Transition {
+                    direction: ev.kind,
+                    cause: Cause::Enforced,
+                    since: now,
+                    commanded: BTreeSet::new(),
+                });
+            }
+        }
+    }
+
+    if let Some(mut t) = state.transition.take() {
+        advance(&layout, &mut t, &mut out);
+        let complete = layout.members.keys().all(|g| layout.settled(g, t.direction));
+        if complete || now - t.since > settings.transition_timeout {
+            if !complete {
+                out.notices.push(Notice::Stalled {
+                    direction: t.direction,
+                    waiting: out.waits.clone(),
+                });
+            }
+            out.reset_force_start |= t.cause == Cause::ForceStart;
+        } else {
+            out.transition = Some(t.direction);
+            state.transition = Some(t);
+        }
+    }
+
+    out.warning = warning(now, cfg, &layout, &mut state, settings);
+    out.state = state;
+    out
+}
+
+/// Commands every instance whose group's turn it is and that is in the
+/// opposite steady state and not already commanded; lists what it waits for.
+fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) {
+    let dir = t.direction;
+    let mut order: Vec<&str> = layout.waves.iter().flatten().copied().collect();
+    if layout.waves.is_empty() {
+        order = layout.members.keys().copied().collect();
+    }
+    if dir == Direction::Stop {
+        order.reverse();
+    }
+    for group in order {
+        let members = &layout.members[group];
+        let mut to_command = Vec::new();
+        for i in members {
+            let p = i.power();
+            if p == target_power(dir) {
+                continue;
+            }
+            if p != opposite(dir) {
+                out.waits.push(format!("{group}: {} is {}", i.name, i.state));
+            } else if t.commanded.contains(&i.id) {
+                out.waits.push(format!("{group}: {} was sent {} and is still {}", i.name, dir.as_str(), i.state));
+            } else {
+                to_command.push(*i);
+            }
+        }
+        if to_command.is_empty() {
+            continue;
+        }
+        match layout.ready(group, dir) {
+            Ok(()) => {
+                t.commanded.extend(to_command.iter().map(|i| i.id.clone()));
+                out.actions.push(Action {
+                    direction: dir,
+                    wave: layout.wave_of(group),
+                    group: group.to_string(),
+                    instances: to_command.into_iter().map(target).collect(),
+                });
+            }
+            Err(blockers) => out.waits.push(format!(
+                "{group} waits for {} to {}",
+                blockers.join(", "),
+                match dir {
+                    Direction::Start => "be up",
+                    Direction::Stop => "stop",
+                }
+            )),
+        }
+    }
+}
+
+/// Due once per stop instant, `settings.warning` ahead, while servers run.
+fn warning(
+    now: DateTime<Utc>,
+    cfg: &ScheduleConfig,
+    layout: &Layout,
+    state: &mut ScheduleState,
+    settings: &Settings,
+) -> Option<Warning> {
+    state.warned.retain(|at| *at > now - Duration::days(2));
+    let stop = time::next_event(cfg, now, Direction::Stop)?;
+    let lead = stop.at - now;
+    if lead > settings.warning || state.warned.contains(&stop.at) {
+        return None;
+    }
+    let running: Vec<Target> = layout
+        .all()
+        .filter(|i| matches!(i.power(), Power::Up | Power::Starting))
+        .map(target)
+        .collect();
+    if running.is_empty() {
+        return None;
+    }
+    state.warned.insert(stop.at);
+    Some(Warning {
+        stop,
+        minutes: (lead.num_seconds() + 59) / 60,
+        running,
+    })
+}
+
+#[cfg(test)]
+mod tests;

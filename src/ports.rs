@@ -1,0 +1,77 @@
+//! The small traits the pass talks through, so the same pass runs against
+//! AWS ([`crate::aws`]) and against in-memory fakes ([`crate::memory`]).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use crate::fleet::Instance;
+use crate::model::{InstanceKind, RawConfig};
+use crate::notify::Message;
+use crate::state::{ScheduleState, Versioned};
+use crate::time::Direction;
+
+/// A failed AWS call, with the service's error code when it gave one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} failed: {code}: {message}")]
+pub struct AwsError {
+    pub operation: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn new(operation: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            operation: operation.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The configuration tables.
+pub trait ConfigStore: Sync {
+    /// Every item of the three tables (paginated scans).
+    fn load(&self) -> impl Future<Output = Result<RawConfig, AwsError>> + Send;
+    /// Sets the schedule's ForceStart back to false, touching nothing else.
+    fn reset_force_start(&self, schedule: &str) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
+/// Result of a conditional state write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// Written; the new version.
+    Written(u64),
+    /// Another pass wrote first: this pass must not act for the schedule.
+    Conflict,
+}
+
+/// The scheduler's own memory.
+pub trait StateStore: Sync {
+    fn load(&self) -> impl Future<Output = Result<BTreeMap<String, Versioned>, AwsError>> + Send;
+    /// Writes `state` only if the stored version is still `expected`.
+    fn save(&self, schedule: &str, state: &ScheduleState, expected: u64) -> impl Future<Output = Result<Saved, AwsError>> + Send;
+}
+
+/// One instance that a start or stop command failed for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandFailure {
+    pub id: String,
+    pub error: AwsError,
+}
+
+/// The servers.
+pub trait Fleet: Sync {
+    /// Every instance, DB instance and DB cluster carrying the schedule tag.
+    fn describe(&self) -> impl Future<Output = Result<Vec<Instance>, AwsError>> + Send;
+    /// Starts or stops `ids` (all of `kind`) in as few calls as the API
+    /// allows; returns the instances that failed, each isolated from the
+    /// others.
+    fn command(&self, direction: Direction, kind: InstanceKind, ids: &[String]) -> impl Future<Output = Vec<CommandFailure>> + Send;
+}
+
+/// The chat topic. Sending never fails the pass: an implementation logs
+/// its own failures.
+pub trait Notifier: Sync {
+    fn send(&self, message: &Message) -> impl Future<Output = ()> + Send;
+}

@@ -1,0 +1,274 @@
+//! A schedule's local days and the start/stop events they hold: exceptions
+//! applied, windows that run past midnight, and DST gaps and repeats
+//! resolved to one instant each.
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ExceptionKind, ScheduleConfig};
+
+/// Which way a schedule moves its servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Start,
+    Stop,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Start => "start",
+            Direction::Stop => "stop",
+        }
+    }
+}
+
+/// A start or stop at one instant. `day` is the local date whose window the
+/// event belongs to: for a 22:00-02:00 window, the 02:00 stop belongs to the
+/// day before, and that is the date a `stop` exception must name to move it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Event {
+    pub kind: Direction,
+    pub at: DateTime<Utc>,
+    pub day: NaiveDate,
+    pub local: NaiveDateTime,
+}
+
+/// How far back and ahead event searches look: a week covers every
+/// DaysActive pattern, plus a day for windows past midnight.
+const SEARCH_DAYS: i64 = 8;
+
+/// The instant of a local wall-clock time. In a spring-forward gap that is
+/// the first instant after the gap; at fall-back, the first of the two.
+pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        LocalResult::None => {
+            // Gaps are at most a few hours (usually one); walk forward by the
+            // minute to the first wall-clock time that exists again.
+            let mut probe = local;
+            for _ in 0..(6 * 60) {
+                probe += Duration::minutes(1);
+                if let Some(t) = tz.from_local_datetime(&probe).earliest() {
+                    return t.with_timezone(&Utc);
+                }
+            }
+            Utc.from_utc_datetime(&local)
+        }
+    }
+}
+
+/// The local calendar date of an instant in the schedule's zone.
+pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+/// The effective start and stop times of one day, exceptions applied.
+/// An exception applies on any date; on a day DaysActive leaves out, a
+/// `start` exception brings the regular StopTime along with it.
+pub fn day_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Option<NaiveTime>) {
+    let s = &cfg.schedule;
+    let active = s.days.contains(day.weekday());
+    let start_x = cfg.exceptions.get(day, ExceptionKind::Start);
+    let stop_x = cfg.exceptions.get(day, ExceptionKind::Stop);
+    let start = match start_x {
+        Some(v) => v,
+        None if active => s.start,
+        None => None,
+    };
+    let stop = match stop_x {
+        Some(v) => v,
+        None if active || matches!(start_x, Some(Some(_))) => s.stop,
+        None => None,
+    };
+    (start, stop)
+}
+
+/// The events of one day's window (at most a start and a stop).
+pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
+    let tz = cfg.schedule.time_zone;
+    let (start, stop) = day_times(cfg, day);
+    let mut out = Vec::with_capacity(2);
+    if let Some(t) = start {
+        let local = day.and_time(t);
+        out.push(Event {
+            kind: Direction::Start,
+            at: resolve_local(tz, local),
+            day,
+            local,
+        });
+    }
+    if let Some(t) = stop {
+        // The window runs past midnight when the stop is earlier than the
+        // start (the day's own, or the regular one on a skipped day).
+        let crosses = start.or(cfg.schedule.start).is_some_and(|s| t < s);
+        let date = if crosses { day.succ_opt().unwrap_or(day) } else { day };
+        let local = date.and_time(t);
+        out.push(Event {
+            kind: Direction::Stop,
+            at: resolve_local(tz, local),
+            day,
+            local,
+        });
+    }
+    out
+}
+
+/// Events with `from < at <= to`, oldest first.
+pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
+    if from >= to {
+        return Vec::new();
+    }
+    let tz = cfg.schedule.time_zone;
+    let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
+    let last = local_date(tz, to);
+    let mut out: Vec<Event> = first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .flat_map(|d| day_events(cfg, d))
+        .filter(|e| e.at > from && e.at <= to)
+        .collect();
+    out.sort_by_key(|e| (e.at, e.kind));
+    out
+}
+
+/// The first event of `kind` strictly after `after`, within [`SEARCH_DAYS`].
+pub fn next_event(cfg: &ScheduleConfig, after: DateTime<Utc>, kind: Direction) -> Option<Event> {
+    events_between(cfg, after, after + Duration::days(SEARCH_DAYS))
+        .into_iter()
+        .find(|e| e.kind == kind)
+}
+
+/// The latest event at or before `at`, within [`SEARCH_DAYS`]: what an
+/// enforced schedule's servers should be doing now.
+pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
+    events_between(cfg, at - Duration::days(SEARCH_DAYS), at).pop()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DaysActive, ExceptionDay, ExceptionKind, Schedule, ScheduleException};
+
+    fn cfg(tz: Tz, days: &str, start: Option<&str>, stop: Option<&str>, xs: &[(&str, ExceptionKind, Option<&str>)]) -> ScheduleConfig {
+        let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+        ScheduleConfig {
+            schedule: Schedule {
+                name: "dev".into(),
+                tag_value: "dev".into(),
+                days: DaysActive::parse(days).unwrap(),
+                enabled: true,
+                start: start.map(t),
+                stop: stop.map(t),
+                force_start: false,
+                time_zone: tz,
+                enforced: false,
+            },
+            groups: vec![],
+            exceptions: ExceptionDay::build(
+                xs.iter()
+                    .enumerate()
+                    .map(|(i, (d, k, v))| ScheduleException {
+                        id: i.to_string(),
+                        schedule: "dev".into(),
+                        date: NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+                        kind: *k,
+                        value: v.map(t),
+                    })
+                    .collect(),
+            )
+            .unwrap(),
+        }
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn kinds_at(evs: &[Event]) -> Vec<(Direction, String)> {
+        evs.iter().map(|e| (e.kind, e.at.to_rfc3339())).collect()
+    }
+
+    #[test]
+    fn seoul_weekday_window_has_no_dst() {
+        let c = cfg(chrono_tz::Asia::Seoul, "weekdays", Some("09:00"), Some("22:00"), &[]);
+        // Mon 2026-11-30 in Seoul (UTC+9).
+        let evs = events_between(&c, utc("2026-11-29T20:00:00Z"), utc("2026-11-30T20:00:00Z"));
+        assert_eq!(
+            kinds_at(&evs),
+            vec![(Direction::Start, "2026-11-30T00:00:00+00:00".into()), (Direction::Stop, "2026-11-30T13:00:00+00:00".into())]
+        );
+    }
+
+    #[test]
+    fn start_in_spring_forward_gap_fires_at_end_of_gap() {
+        // Berlin jumps 02:00 -> 03:00 on 2026-03-29; New York on 2026-03-08.
+        let c = cfg(chrono_tz::Europe::Berlin, "all", Some("02:30"), None, &[]);
+        let evs = events_between(&c, utc("2026-03-28T23:00:00Z"), utc("2026-03-29T03:00:00Z"));
+        assert_eq!(kinds_at(&evs), vec![(Direction::Start, "2026-03-29T01:00:00+00:00".into())]);
+        let c = cfg(chrono_tz::America::New_York, "all", Some("02:15"), None, &[]);
+        let evs = events_between(&c, utc("2026-03-08T05:00:00Z"), utc("2026-03-08T09:00:00Z"));
+        assert_eq!(kinds_at(&evs), vec![(Direction::Start, "2026-03-08T07:00:00+00:00".into())]);
+    }
+
+    #[test]
+    fn time_repeated_at_fall_back_fires_once() {
+        // New York repeats 01:00-02:00 on 2026-11-01; Berlin 02:00-03:00 on 2026-10-25.
+        let c = cfg(chrono_tz::America::New_York, "all", None, Some("01:30"), &[]);
+        let evs = events_between(&c, utc("2026-11-01T04:00:00Z"), utc("2026-11-01T08:00:00Z"));
+        assert_eq!(kinds_at(&evs), vec![(Direction::Stop, "2026-11-01T05:30:00+00:00".into())]);
+        let c = cfg(chrono_tz::Europe::Berlin, "all", None, Some("02:30"), &[]);
+        let evs = events_between(&c, utc("2026-10-24T22:00:00Z"), utc("2026-10-25T03:00:00Z"));
+        assert_eq!(evs.len(), 1);
+        assert_eq!(evs[0].at, utc("2026-10-25T00:30:00Z"));
+    }
+
+    #[test]
+    fn stop_before_start_runs_past_midnight() {
+        let c = cfg(chrono_tz::Asia::Seoul, "fri", Some("22:00"), Some("02:00"), &[]);
+        // Friday 2026-12-04 22:00 KST start, Saturday 02:00 KST stop.
+        let evs = events_between(&c, utc("2026-12-04T00:00:00Z"), utc("2026-12-05T00:00:00Z"));
+        assert_eq!(
+            kinds_at(&evs),
+            vec![(Direction::Start, "2026-12-04T13:00:00+00:00".into()), (Direction::Stop, "2026-12-04T17:00:00+00:00".into())]
+        );
+        assert_eq!(evs[1].day, NaiveDate::from_ymd_opt(2026, 12, 4).unwrap());
+    }
+
+    #[test]
+    fn exception_on_a_non_active_day_brings_the_regular_stop() {
+        let c = cfg(chrono_tz::Asia::Seoul, "weekdays", Some("09:00"), Some("18:00"), &[("2026-12-05", ExceptionKind::Start, Some("10:00"))]);
+        let sat = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        assert_eq!(
+            day_times(&c, sat),
+            (NaiveTime::from_hms_opt(10, 0, 0), NaiveTime::from_hms_opt(18, 0, 0))
+        );
+        let sun = sat.succ_opt().unwrap();
+        assert_eq!(day_times(&c, sun), (None, None));
+    }
+
+    #[test]
+    fn exceptions_cancel_or_move_events() {
+        let c = cfg(
+            chrono_tz::Asia::Seoul,
+            "all",
+            Some("09:00"),
+            Some("22:00"),
+            &[("2026-12-01", ExceptionKind::Start, None), ("2026-12-01", ExceptionKind::Stop, Some("23:30"))],
+        );
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(day_times(&c, d), (None, NaiveTime::from_hms_opt(23, 30, 0)));
+    }
+
+    #[test]
+    fn next_and_last_events_span_weekends() {
+        let c = cfg(chrono_tz::Asia::Seoul, "weekdays", Some("09:00"), Some("18:00"), &[]);
+        // Saturday noon KST: last event was Friday's stop, next start Monday.
+        let sat = utc("2026-12-05T03:00:00Z");
+        assert_eq!(last_event(&c, sat).unwrap().at, utc("2026-12-04T09:00:00Z"));
+        assert_eq!(next_event(&c, sat, Direction::Start).unwrap().at, utc("2026-12-07T00:00:00Z"));
+    }
+}
