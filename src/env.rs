@@ -111,8 +111,12 @@ impl Notifier for ChatNotifier {
 pub type AwsDeps = Deps<Dynamo, Dynamo, AwsFleet, ChatNotifier>;
 
 pub async fn aws_deps(env: &Env) -> AwsDeps {
-    let sdk = sdk_config().await;
-    let dynamo = Dynamo::new(aws_sdk_dynamodb::Client::new(&sdk), env.tables.clone());
+    deps_from(env, &sdk_config().await)
+}
+
+/// The wiring over an already loaded AWS configuration.
+pub fn deps_from(env: &Env, sdk: &aws_config::SdkConfig) -> AwsDeps {
+    let dynamo = Dynamo::new(aws_sdk_dynamodb::Client::new(sdk), env.tables.clone());
     let notifier = match &env.webhook {
         Some(url) => ChatNotifier::Webhook(WebhookNotifier::new(url.clone(), env.format)),
         None => ChatNotifier::Log(LogNotifier),
@@ -120,7 +124,7 @@ pub async fn aws_deps(env: &Env) -> AwsDeps {
     Deps {
         config: dynamo.clone(),
         state: dynamo,
-        fleet: AwsFleet::new(&sdk),
+        fleet: AwsFleet::new(sdk),
         notifier,
         settings: env.pass.clone(),
     }

@@ -8,7 +8,7 @@ pub mod rds;
 use std::fmt::Debug;
 
 use aws_config::retry::RetryConfig;
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
@@ -22,14 +22,17 @@ use crate::time::Direction;
 /// and the SDK's standard retry mode: Throttling and RequestLimitExceeded
 /// are retried with exponential backoff and jitter, 5 attempts in all.
 pub async fn sdk_config() -> SdkConfig {
+    loader().load().await
+}
+
+/// The loader behind [`sdk_config`], for callers (tests) that set more.
+pub fn loader() -> ConfigLoader {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
         .build_https();
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)
         .retry_config(RetryConfig::standard().with_max_attempts(5))
-        .load()
-        .await
 }
 
 /// Turns an SDK error into the code and message a chat message shows.

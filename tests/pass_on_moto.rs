@@ -1,0 +1,189 @@
+//! Whole passes against moto: real SDK clients, real tables, real fleet.
+
+mod common;
+
+use common::{at, World};
+use scheduler::lambda::{handle, ScheduledEvent};
+use scheduler::notify::Level;
+use scheduler::pass::{self, PassReport};
+use scheduler::time::Direction;
+
+fn groups_in_order(report: &PassReport) -> Vec<(Direction, String)> {
+    report
+        .rounds
+        .iter()
+        .flat_map(|p| p.actions())
+        .map(|(_, a)| (a.direction, a.group.clone()))
+        .collect()
+}
+
+/// db (RDS) -> mw -> api -> batch (EC2), weekdays 09:00-22:00 Asia/Seoul.
+async fn chain_world() -> (World, Vec<String>) {
+    let w = World::new().await;
+    w.schedule("dev", "weekdays", "09:00", "22:00").await;
+    w.group("dev", "db", "RDS", &[]).await;
+    w.group("dev", "mw", "EC2", &["db"]).await;
+    w.group("dev", "api", "EC2", &["mw"]).await;
+    w.group("dev", "batch", "EC2", &["api"]).await;
+    w.rds_instance("dev-db", "dev", Some("db")).await;
+    let mut ids = w.ec2_instances(1, "dev", Some("mw"), "dev-mw").await;
+    ids.extend(w.ec2_instances(2, "dev", Some("api"), "dev-api").await);
+    ids.extend(w.ec2_instances(1, "dev", Some("batch"), "dev-batch").await);
+    (w, ids)
+}
+
+#[tokio::test]
+async fn four_level_chain_starts_in_order_and_stops_in_reverse() {
+    let (w, ids) = chain_world().await;
+    let deps = w.deps();
+    // Monday 2026-11-30 09:00 KST.
+    let report = pass::run(&deps, at("2026-11-30T09:00:00+09:00")).await.unwrap();
+    let order: Vec<String> = groups_in_order(&report).into_iter().map(|(_, g)| g).collect();
+    assert_eq!(order, ["db", "mw", "api", "batch"]);
+    assert_eq!(w.rds_state("dev-db").await, "available");
+    for id in &ids {
+        assert_eq!(w.ec2_state(id).await, "running");
+    }
+    let starts: Vec<&str> = report.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(
+        starts,
+        [
+            "[dev] Starting db (wave 1 of 4)",
+            "[dev] Starting mw (wave 2 of 4)",
+            "[dev] Starting api (wave 3 of 4)",
+            "[dev] Starting batch (wave 4 of 4)"
+        ]
+    );
+
+    let report = pass::run(&deps, at("2026-11-30T22:00:00+09:00")).await.unwrap();
+    let order: Vec<(Direction, String)> = groups_in_order(&report);
+    assert_eq!(
+        order,
+        ["batch", "api", "mw", "db"].map(|g| (Direction::Stop, g.to_string())).to_vec()
+    );
+    assert_eq!(w.rds_state("dev-db").await, "stopped");
+    for id in &ids {
+        assert_eq!(w.ec2_state(id).await, "stopped");
+    }
+}
+
+#[tokio::test]
+async fn two_passes_in_the_same_minute_act_once() {
+    let (w, _) = chain_world().await;
+    let deps = w.deps();
+    let now = at("2026-11-30T09:00:00+09:00");
+    let first = pass::run(&deps, now).await.unwrap();
+    assert_eq!(groups_in_order(&first).len(), 4);
+    let second = pass::run(&deps, now).await.unwrap();
+    assert_eq!(groups_in_order(&second).len(), 0);
+    assert!(second.messages.is_empty());
+    let later = pass::run(&deps, at("2026-11-30T09:05:00+09:00")).await.unwrap();
+    assert!(later.messages.is_empty() && groups_in_order(&later).is_empty());
+}
+
+#[tokio::test]
+async fn overlapping_passes_never_act_twice() {
+    let (w, _) = chain_world().await;
+    let (a, b) = (w.deps(), w.deps());
+    let now = at("2026-11-30T09:00:00+09:00");
+    let (ra, rb) = tokio::join!(pass::run(&a, now), pass::run(&b, now));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    let mut all = groups_in_order(&ra);
+    all.extend(groups_in_order(&rb));
+    all.sort();
+    assert_eq!(all.iter().map(|(_, g)| g.as_str()).collect::<Vec<_>>(), ["api", "batch", "db", "mw"]);
+}
+
+#[tokio::test]
+async fn aurora_cluster_starts_and_stops_through_the_cluster() {
+    let w = World::new().await;
+    w.schedule("reports", "all", "08:00", "20:00").await;
+    w.group("reports", "aurora", "Aurora", &[]).await;
+    w.group("reports", "app", "EC2", &["aurora"]).await;
+    w.aurora_cluster("reports-db", "reports", Some("aurora")).await;
+    let app = w.ec2_instances(1, "reports", Some("app"), "reports-app").await;
+    let deps = w.deps();
+    let r = pass::run(&deps, at("2026-12-01T08:00:00+09:00")).await.unwrap();
+    assert_eq!(groups_in_order(&r).into_iter().map(|(_, g)| g).collect::<Vec<_>>(), ["aurora", "app"]);
+    assert_eq!(w.cluster_state("reports-db").await, "available");
+    assert_eq!(w.ec2_state(&app[0]).await, "running");
+    pass::run(&deps, at("2026-12-01T20:00:00+09:00")).await.unwrap();
+    assert_eq!(w.cluster_state("reports-db").await, "stopped");
+    assert_eq!(w.ec2_state(&app[0]).await, "stopped");
+}
+
+#[tokio::test]
+async fn start_exception_on_a_saturday_starts_and_regular_stop_applies() {
+    let w = World::new().await;
+    w.schedule("dev", "weekdays", "09:00", "18:00").await;
+    w.exception("414faf09-5f6a-4182-b8fd-65522d7612b2", "dev", "2026-12-05", "start", "10:00").await;
+    let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
+    let deps = w.deps();
+    let r = pass::run(&deps, at("2026-12-05T09:00:00+09:00")).await.unwrap();
+    assert!(groups_in_order(&r).is_empty(), "Saturday 09:00 is not a start");
+    pass::run(&deps, at("2026-12-05T10:00:00+09:00")).await.unwrap();
+    assert_eq!(w.ec2_state(&ids[0]).await, "running");
+    pass::run(&deps, at("2026-12-05T18:00:00+09:00")).await.unwrap();
+    assert_eq!(w.ec2_state(&ids[1]).await, "stopped");
+}
+
+#[tokio::test]
+async fn malformed_schedule_is_reported_once_and_the_good_one_runs() {
+    let w = World::new().await;
+    w.schedule("good", "all", "09:00", "22:00").await;
+    w.schedule("bad", "all", "25:00", "22:00").await;
+    let good = w.ec2_instances(1, "good", None, "good-box").await;
+    let bad = w.ec2_instances(1, "bad", None, "bad-box").await;
+    let deps = w.deps();
+    let r = pass::run(&deps, at("2026-11-30T09:00:00+09:00")).await.unwrap();
+    assert_eq!(w.ec2_state(&good[0]).await, "running");
+    assert_eq!(w.ec2_state(&bad[0]).await, "stopped");
+    let errors: Vec<_> = r.messages.iter().filter(|m| m.level == Level::Error).collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].text, "[bad] Configuration error");
+    assert_eq!(
+        errors[0].fields[0].description,
+        "Schedule item [ScheduleName=bad] attribute StartTime: \"25:00\" is not a time HH:MM (00:00-23:59) or None (schedule bad disabled)"
+    );
+    let r = pass::run(&deps, at("2026-11-30T09:05:00+09:00")).await.unwrap();
+    assert!(r.messages.is_empty(), "the same error is not repeated");
+}
+
+#[tokio::test]
+async fn a_bad_instance_in_a_batch_is_isolated_and_the_others_start() {
+    let w = World::new().await;
+    let mut ids = w.ec2_instances(3, "dev", None, "box").await;
+    ids.insert(1, "i-0123456789abcdef0".to_string());
+    let fleet = scheduler::aws::AwsFleet::new(&w.sdk);
+    let failures = fleet.ec2.command(Direction::Start, &ids).await;
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].id, "i-0123456789abcdef0");
+    assert_eq!(failures[0].error.code, "InvalidInstanceID.NotFound");
+    for id in ids.iter().filter(|i| !i.starts_with("i-0123")) {
+        assert_eq!(w.ec2_state(id).await, "running");
+    }
+}
+
+#[tokio::test]
+async fn lambda_handler_runs_a_pass_from_the_scheduled_event() {
+    let (w, ids) = chain_world().await;
+    let deps = w.deps();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/events/scheduled.json")).unwrap();
+    let event: ScheduledEvent = serde_json::from_str(&text).unwrap();
+    let now = event.time.unwrap();
+    let summary = handle(&deps, event, now).await.unwrap();
+    assert_eq!(summary.commanded, 5);
+    assert!(summary.failures.is_empty());
+    assert_eq!(w.ec2_state(&ids[3]).await, "running");
+}
+
+#[tokio::test]
+async fn lambda_fails_when_the_tables_are_unreachable() {
+    let w = World::new().await;
+    let mut env = common::test_env(None, scheduler::notify::Format::Jandi);
+    env.tables.schedule = "NoSuchTable".into();
+    let deps = w.deps_with(&env);
+    let event: ScheduledEvent = serde_json::from_str(r#"{"source":"aws.events","detail-type":"Scheduled Event"}"#).unwrap();
+    let err = handle(&deps, event, at("2026-11-30T09:00:00+09:00")).await.unwrap_err();
+    assert!(err.to_string().contains("ResourceNotFoundException"), "{err}");
+}
