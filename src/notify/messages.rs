@@ -16,6 +16,14 @@ fn describe(t: &Target) -> String {
     }
 }
 
+fn servers(n: usize) -> String {
+    if n == 1 {
+        "1 server".into()
+    } else {
+        format!("{n} servers")
+    }
+}
+
 fn zone(sp: &SchedulePlan) -> &str {
     sp.time_zone.as_deref().unwrap_or("")
 }
@@ -58,9 +66,9 @@ pub fn warning(sp: &SchedulePlan, w: &Warning) -> Message {
     let mut m = Message::new(
         Level::Warning,
         format!(
-            "[{}] {} servers stop at {at} {} (in {} min)",
+            "[{}] {} stop at {at} {} (in {} min)",
             sp.schedule,
-            names.len(),
+            servers(names.len()),
             zone(sp),
             w.minutes
         ),

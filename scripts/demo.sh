@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The scheduler end to end on a local emulator: moto, the four tables,
+# seeded schedules and instances, then passes at chosen clock times of one
+# Monday (Asia/Seoul) and the Tuesday holiday after it. Leaves nothing running.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/instance-scheduler/target}"
+echo "== building schedctl"
+cargo build --quiet --bin schedctl
+schedctl="$CARGO_TARGET_DIR/debug/schedctl"
+echo "== starting moto (scripts/venv.sh installs it into .venv on first use)"
+source scripts/moto.sh
+export TIMEZONE=Asia/Seoul POLL_SECONDS=0.2 TIME_BUDGET_SECONDS=30
+unset WEBHOOK_URL
+"$schedctl" init-tables
+"$venv_bin/python" scripts/demo_seed.py
+"$schedctl" validate
+
+pass() {
+  echo
+  echo "== $2"
+  "$schedctl" run --at "$1"
+}
+echo; echo "== plan for Monday 09:00 (nothing is done)"
+"$schedctl" plan --at 2026-11-30T09:00:00+09:00
+pass 2026-11-30T08:55:00+09:00 "Mon 08:55: before the start"
+pass 2026-11-30T09:00:00+09:00 "Mon 09:00: start, wave by wave (db -> middleware -> api -> batch)"
+pass 2026-11-30T09:05:00+09:00 "Mon 09:05: nothing twice"
+pass 2026-11-30T19:55:00+09:00 "Mon 19:55: stop-only schedule warns"
+pass 2026-11-30T20:00:00+09:00 "Mon 20:00: stop-only schedule stops the ad-hoc box"
+pass 2026-11-30T21:50:00+09:00 "Mon 21:50: 10-minute warning, once"
+pass 2026-11-30T21:55:00+09:00 "Mon 21:55: no second warning"
+pass 2026-11-30T22:00:00+09:00 "Mon 22:00: stop in reverse order"
+pass 2026-12-01T09:00:00+09:00 "Tue 09:00: holiday exception, no start"
+echo
+echo "== done; moto is stopped on exit"

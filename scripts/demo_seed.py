@@ -1,0 +1,57 @@
+"""Seeds the demo: items as the original JANDI tool wrote them, and tagged
+EC2 and RDS instances, all stopped. Runs against AWS_ENDPOINT_URL (moto)."""
+import boto3
+
+ddb = boto3.client("dynamodb")
+ec2 = boto3.client("ec2")
+rds = boto3.client("rds")
+
+
+def put(table, **attrs):
+    item = {}
+    for k, v in attrs.items():
+        if isinstance(v, bool):
+            item[k] = {"BOOL": v}
+        elif isinstance(v, list):
+            item[k] = {"L": [{"S": x} for x in v]}
+        else:
+            item[k] = {"S": v}
+    ddb.put_item(TableName=table, Item=item)
+
+
+# Weekdays 09:00-22:00 in Seoul: db -> middleware -> api -> batch.
+put("Schedule", ScheduleName="dev", TagValue="dev", DaysActive="weekdays",
+    Enabled=True, StartTime="09:00", StopTime="22:00", ForceStart=False)
+put("ScheduleServerGroup", ScheduleName="dev", GroupName="db", InstanceType="RDS", Dependency=[])
+put("ScheduleServerGroup", ScheduleName="dev", GroupName="middleware", InstanceType="EC2", Dependency=["db"])
+put("ScheduleServerGroup", ScheduleName="dev", GroupName="api", InstanceType="EC2", Dependency=["middleware"])
+put("ScheduleServerGroup", ScheduleName="dev", GroupName="batch", InstanceType="EC2", Dependency=["api"])
+# A holiday: no start on Tuesday 2026-12-01.
+put("ScheduleException", ExceptionUuid="2b0f8c1e-holiday", ScheduleName="dev",
+    ExceptionDate="2026-12-01", ExceptionType="start", ExceptionValue="None")
+# Stop-only: whatever anybody starts for ad-hoc tests is stopped at 20:00.
+put("Schedule", ScheduleName="adhoc", TagValue="adhoc", DaysActive="all",
+    Enabled=True, StartTime="None", StopTime="20:00", ForceStart=False)
+
+
+def launch(name, schedule, group=None, count=1, state="stopped"):
+    tags = [{"Key": "Name", "Value": name}, {"Key": "ScheduleName", "Value": schedule}]
+    if group:
+        tags.append({"Key": "ScheduleGroupName", "Value": group})
+    out = ec2.run_instances(ImageId="ami-12345678", MinCount=count, MaxCount=count, InstanceType="t3.micro",
+                            TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
+    ids = [i["InstanceId"] for i in out["Instances"]]
+    if state == "stopped":
+        ec2.stop_instances(InstanceIds=ids)
+    return ids
+
+
+rds.create_db_instance(DBInstanceIdentifier="dev-postgres", DBInstanceClass="db.t3.micro", Engine="postgres",
+                       MasterUsername="scheduler", MasterUserPassword="password1", AllocatedStorage=20,
+                       Tags=[{"Key": "ScheduleName", "Value": "dev"}, {"Key": "ScheduleGroupName", "Value": "db"}])
+rds.stop_db_instance(DBInstanceIdentifier="dev-postgres")
+launch("dev-kafka", "dev", "middleware")
+launch("dev-api", "dev", "api", count=2)
+launch("dev-batch", "dev", "batch")
+launch("adhoc-loadtest", "adhoc", state="running")
+print("seeded: schedules dev (4 groups, 1 RDS + 4 EC2) and adhoc (stop-only, 1 EC2 left running)")
