@@ -8,6 +8,7 @@ cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/instance-scheduler/target}"
 venv_bin="$(scripts/venv.sh)"
 export PATH="$venv_bin:$PATH"
+export SAM_CLI_TELEMETRY=0
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -20,6 +21,7 @@ cfn-lint template.yaml
 step "sam validate --lint"
 sam validate --lint --region ap-northeast-2 --template-file template.yaml
 step "cargo deny (licenses, bans, sources; offline: the advisory database is not fetched)"
+cargo fetch --quiet
 cargo-deny --offline check licenses bans sources
 step "cargo test"
 cargo test --all-targets

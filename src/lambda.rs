@@ -29,16 +29,23 @@ pub struct PassSummary {
     pub conflicts: Vec<String>,
 }
 
-/// One pass at `now`. An error (configuration or fleet unreadable) fails the
-/// invocation, so the function's error alarm fires.
-pub async fn handle<C, S, F, N>(deps: &Deps<C, S, F, N>, event: ScheduledEvent, now: DateTime<Utc>) -> Result<PassSummary, PassError>
+/// One pass at the event's `time`, the rule's scheduled instant, so a pass
+/// can be replayed exactly (as `schedctl run --at` does); an event without a
+/// time runs at the real clock. An error (configuration or fleet
+/// unreadable) fails the invocation, so the function's error alarm fires.
+pub async fn handle<C, S, F, N>(deps: &Deps<C, S, F, N>, event: ScheduledEvent) -> Result<PassSummary, PassError>
 where
     C: ConfigStore,
     S: StateStore,
     F: Fleet,
     N: Notifier,
 {
-    tracing::info!(source = %event.source, detail_type = %event.detail_type, fired = ?event.time, %now, "pass");
+    let real = Utc::now();
+    let now = event.time.unwrap_or(real);
+    if (now - real).num_minutes().abs() > 15 {
+        tracing::warn!(%now, %real, "the event's time is far from the clock; replaying that instant");
+    }
+    tracing::info!(source = %event.source, detail_type = %event.detail_type, %now, "pass");
     let report = pass::run(deps, now).await?;
     let summary = PassSummary {
         at: now,

@@ -170,8 +170,7 @@ async fn lambda_handler_runs_a_pass_from_the_scheduled_event() {
     let deps = w.deps();
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/events/scheduled.json")).unwrap();
     let event: ScheduledEvent = serde_json::from_str(&text).unwrap();
-    let now = event.time.unwrap();
-    let summary = handle(&deps, event, now).await.unwrap();
+    let summary = handle(&deps, event).await.unwrap();
     assert_eq!(summary.commanded, 5);
     assert!(summary.failures.is_empty());
     assert_eq!(w.ec2_state(&ids[3]).await, "running");
@@ -184,6 +183,6 @@ async fn lambda_fails_when_the_tables_are_unreachable() {
     env.tables.schedule = "NoSuchTable".into();
     let deps = w.deps_with(&env);
     let event: ScheduledEvent = serde_json::from_str(r#"{"source":"aws.events","detail-type":"Scheduled Event"}"#).unwrap();
-    let err = handle(&deps, event, at("2026-11-30T09:00:00+09:00")).await.unwrap_err();
+    let err = handle(&deps, event).await.unwrap_err();
     assert!(err.to_string().contains("ResourceNotFoundException"), "{err}");
 }

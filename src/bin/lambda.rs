@@ -11,7 +11,7 @@ async fn main() -> Result<(), Error> {
     let deps = aws_deps(&env).await;
     lambda_runtime::run(service_fn(|event: LambdaEvent<ScheduledEvent>| {
         let deps = &deps;
-        async move { handle(deps, event.payload, chrono::Utc::now()).await.map_err(Error::from) }
+        async move { handle(deps, event.payload).await.map_err(Error::from) }
     }))
     .await
 }

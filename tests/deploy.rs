@@ -1,0 +1,149 @@
+//! The deployment as Lambda and CloudFormation see it: the template's
+//! least-privilege policy, the binary it names, and that binary run under
+//! a local Lambda Runtime API with `events/scheduled.json`.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// template.yaml as JSON, read by cfn-lint's decoder (which knows !Ref & co).
+fn template() -> Value {
+    let out = Command::new(common::venv_bin().join("python"))
+        .args([
+            "-c",
+            "import json,sys; from cfnlint.decode import decode; t,m=decode(sys.argv[1]); assert not m, m; print(json.dumps(t))",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn statements(t: &Value, function: &str) -> Vec<Value> {
+    t["Resources"][function]["Properties"]["Policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["Statement"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+fn actions(s: &Value) -> Vec<String> {
+    match &s["Action"] {
+        Value::String(a) => vec![a.clone()],
+        Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+        _ => vec![],
+    }
+}
+
+#[test]
+fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
+    let t = template();
+    let st = statements(&t, "SchedulerFunction");
+    assert!(!st.is_empty());
+    for s in &st {
+        for a in actions(s) {
+            assert!(!a.contains('*'), "wildcard action {a}");
+        }
+        let commands = actions(s).iter().any(|a| a.contains(":Start") || a.contains(":Stop"));
+        if commands {
+            assert_eq!(s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false", "{s}");
+            assert_ne!(s["Resource"], "*", "{s}");
+        }
+        if s["Resource"] == "*" {
+            assert_eq!(actions(s), ["ec2:DescribeInstances"], "only the describe without resource-level permissions may use *");
+        }
+    }
+    let f = &t["Resources"]["SchedulerFunction"];
+    assert_eq!(f["Properties"]["ReservedConcurrentExecutions"], 1);
+    assert_eq!(f["Properties"]["Architectures"][0], "arm64");
+    assert_eq!(t["Parameters"]["WebhookUrl"]["NoEcho"], true);
+    for table in ["ScheduleTable", "ServerGroupTable", "ExceptionTable"] {
+        assert_eq!(t["Resources"][table]["DeletionPolicy"], "Retain");
+    }
+}
+
+#[test]
+fn template_names_the_lambda_binary_that_cargo_builds() {
+    let t = template();
+    let binary = t["Resources"]["SchedulerFunction"]["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_string();
+    assert_eq!(binary, "scheduler-lambda");
+    assert!(std::path::Path::new(env!("CARGO_BIN_EXE_scheduler-lambda")).exists());
+}
+
+#[tokio::test]
+async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
+    let w = common::World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
+
+    let event = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/events/scheduled.json")).unwrap();
+    let runtime = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/2018-06-01/runtime/invocation/next"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Lambda-Runtime-Aws-Request-Id", "req-1")
+                .insert_header("Lambda-Runtime-Deadline-Ms", "4102444800000")
+                .insert_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:ap-northeast-2:123456789012:function:scheduler")
+                .set_body_string(event),
+        )
+        .up_to_n_times(1)
+        .mount(&runtime)
+        .await;
+    // Later polls wait, as the real Runtime API does between invocations.
+    Mock::given(method("GET"))
+        .and(path("/2018-06-01/runtime/invocation/next"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(600)))
+        .mount(&runtime)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/2018-06-01/runtime/invocation/req-1/(response|error)$"))
+        .respond_with(ResponseTemplate::new(202))
+        .mount(&runtime)
+        .await;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scheduler-lambda"))
+        .envs(w.moto.env())
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.address().to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "scheduler")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "test")
+        .env_remove("WEBHOOK_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let body = loop {
+        let posted = runtime
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.method.as_str() == "POST");
+        if let Some(r) = posted {
+            assert!(r.url.path().ends_with("/response"), "the invocation failed: {}", String::from_utf8_lossy(&r.body));
+            break serde_json::from_slice::<Value>(&r.body).unwrap();
+        }
+        assert!(Instant::now() < deadline, "no answer from the Lambda binary");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    // The event fired at 2026-11-30T00:00Z = 09:00 KST: the start event.
+    assert_eq!(body["at"], "2026-11-30T00:00:00Z");
+    assert_eq!(body["commanded"], 2, "{body}");
+    assert!(body["failures"].as_array().unwrap().is_empty(), "{body}");
+    for id in &ids {
+        assert_eq!(w.ec2_state(id).await, "running");
+    }
+}
