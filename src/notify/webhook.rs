@@ -1,5 +1,6 @@
 use std::fmt;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use super::{jandi, Format, Message};
 use crate::ports::Notifier;
@@ -12,7 +13,14 @@ pub struct WebhookNotifier {
     format: Format,
     attempts: u32,
     backoff: Duration,
+    /// After a message could not be delivered at all, later messages skip
+    /// the webhook for a while instead of each waiting out the timeouts.
+    /// A std Mutex: it is never held across an `.await`.
+    down_until: Mutex<Option<Instant>>,
 }
+
+/// How long a webhook that failed every attempt is left alone.
+const DOWN_FOR: Duration = Duration::from_secs(60);
 
 impl fmt::Debug for WebhookNotifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -24,11 +32,17 @@ impl fmt::Debug for WebhookNotifier {
 }
 
 impl WebhookNotifier {
-    /// A short timeout: a hanging chat server must not eat the pass's budget.
+    /// A short timeout (5 s): a hanging chat server must not eat the pass's
+    /// budget. Three attempts, backing off 0.5 s then 1 s, on 429, 5xx,
+    /// timeouts and refused connections.
     pub fn new(url: String, format: Format) -> Self {
+        Self::with_timing(url, format, Duration::from_secs(5), Duration::from_millis(500))
+    }
+
+    pub fn with_timing(url: String, format: Format, timeout: Duration, backoff: Duration) -> Self {
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .connect_timeout(Duration::from_secs(3))
+            .timeout(timeout)
+            .connect_timeout(timeout)
             .build()
             .expect("a client with only timeouts set builds");
         Self {
@@ -36,7 +50,20 @@ impl WebhookNotifier {
             url,
             format,
             attempts: 3,
-            backoff: Duration::from_millis(500),
+            backoff,
+            down_until: Mutex::new(None),
+        }
+    }
+
+    fn is_down(&self) -> bool {
+        let mut down = self.down_until.lock().unwrap();
+        match *down {
+            Some(until) if Instant::now() < until => true,
+            Some(_) => {
+                *down = None;
+                false
+            }
+            None => false,
         }
     }
 
@@ -59,13 +86,22 @@ impl WebhookNotifier {
 
 impl Notifier for WebhookNotifier {
     async fn send(&self, message: &Message) {
+        if self.is_down() {
+            tracing::warn!(message = %message.to_plain(), "webhook down; message only logged");
+            return;
+        }
         let body = self.format.payload(message);
         for attempt in 1..=self.attempts {
             match self.post_once(&body).await {
                 Ok(()) => return,
                 Err((retry, why)) => {
                     tracing::warn!(attempt, error = %why, "webhook message not delivered");
-                    if !retry || attempt == self.attempts {
+                    if !retry {
+                        return;
+                    }
+                    if attempt == self.attempts {
+                        *self.down_until.lock().unwrap() = Some(Instant::now() + DOWN_FOR);
+                        tracing::warn!(message = %message.to_plain(), "webhook down; message only logged");
                         return;
                     }
                     tokio::time::sleep(self.backoff * 2u32.pow(attempt - 1)).await;

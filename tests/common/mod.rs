@@ -135,48 +135,16 @@ impl World {
         self.ddb.put_item().table_name(table).set_item(Some(item)).send().await.expect("put_item");
     }
 
-    /// A Schedule item as the original tool wrote it.
     pub async fn schedule(&self, name: &str, days: &str, start: &str, stop: &str) {
-        self.put(
-            "Schedule",
-            item(&[
-                ("ScheduleName", s(name)),
-                ("TagValue", s(name)),
-                ("DaysActive", s(days)),
-                ("Enabled", Av::Bool(true)),
-                ("StartTime", s(start)),
-                ("StopTime", s(stop)),
-                ("ForceStart", Av::Bool(false)),
-            ]),
-        )
-        .await;
+        self.put("Schedule", schedule_item(name, days, start, stop)).await;
     }
 
     pub async fn group(&self, schedule: &str, name: &str, kind: &str, deps: &[&str]) {
-        self.put(
-            "ScheduleServerGroup",
-            item(&[
-                ("ScheduleName", s(schedule)),
-                ("GroupName", s(name)),
-                ("InstanceType", s(kind)),
-                ("Dependency", Av::L(deps.iter().map(|d| s(d)).collect())),
-            ]),
-        )
-        .await;
+        self.put("ScheduleServerGroup", group_item(schedule, name, kind, deps)).await;
     }
 
     pub async fn exception(&self, id: &str, schedule: &str, date: &str, kind: &str, value: &str) {
-        self.put(
-            "ScheduleException",
-            item(&[
-                ("ExceptionUuid", s(id)),
-                ("ScheduleName", s(schedule)),
-                ("ExceptionDate", s(date)),
-                ("ExceptionType", s(kind)),
-                ("ExceptionValue", s(value)),
-            ]),
-        )
-        .await;
+        self.put("ScheduleException", exception_item(id, schedule, date, kind, value)).await;
     }
 
     /// Launches `count` tagged EC2 instances and leaves them stopped.
@@ -275,4 +243,36 @@ fn rds_tag(k: &str, v: &str) -> aws_sdk_rds::types::Tag {
 
 pub fn at(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&chrono::Utc)
+}
+
+/// A Schedule item as the original tool wrote it.
+pub fn schedule_item(name: &str, days: &str, start: &str, stop: &str) -> HashMap<String, Av> {
+    item(&[
+        ("ScheduleName", s(name)),
+        ("TagValue", s(name)),
+        ("DaysActive", s(days)),
+        ("Enabled", Av::Bool(true)),
+        ("StartTime", s(start)),
+        ("StopTime", s(stop)),
+        ("ForceStart", Av::Bool(false)),
+    ])
+}
+
+pub fn group_item(schedule: &str, name: &str, kind: &str, deps: &[&str]) -> HashMap<String, Av> {
+    item(&[
+        ("ScheduleName", s(schedule)),
+        ("GroupName", s(name)),
+        ("InstanceType", s(kind)),
+        ("Dependency", Av::L(deps.iter().map(|d| s(d)).collect())),
+    ])
+}
+
+pub fn exception_item(id: &str, schedule: &str, date: &str, kind: &str, value: &str) -> HashMap<String, Av> {
+    item(&[
+        ("ExceptionUuid", s(id)),
+        ("ScheduleName", s(schedule)),
+        ("ExceptionDate", s(date)),
+        ("ExceptionType", s(kind)),
+        ("ExceptionValue", s(value)),
+    ])
 }
