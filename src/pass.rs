@@ -112,7 +112,13 @@ where
                 continue;
             }
             let current = stored.get(&sp.schedule).cloned().unwrap_or_default();
-            if current.state == sp.state && !has_work(&sp) {
+            // An idle pass writes nothing: without a write, the next pass's
+            // window simply starts earlier, and it saw no event in between.
+            let idle = ScheduleState {
+                last_pass: current.state.last_pass,
+                ..sp.state.clone()
+            } == current.state;
+            if idle && !has_work(&sp) {
                 kept.push(sp);
                 continue;
             }
