@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::edit;
@@ -12,10 +12,14 @@ use crate::env::{aws_deps, AwsDeps, Env};
 use crate::model::{parse_clock, Config, ExceptionKind, ScheduleException};
 use crate::pass;
 use crate::plan::{self, Plan};
-use crate::ports::{ConfigStore, Fleet, StateStore};
+use crate::ports::{ConfigStore, Fleet, ScheduleEditor, StateStore};
 
 #[derive(Debug, Parser)]
-#[command(name = "schedctl", version, about = "Preview, run, validate and edit instance schedules")]
+#[command(
+    name = "schedctl",
+    version,
+    about = "Preview, run, validate and edit instance schedules"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -57,6 +61,12 @@ pub enum Command {
     },
     /// Start every server of SCHEDULE at the next pass, in order.
     ForceStart { schedule: String },
+    /// Serve the chat-command routes locally (the bot Lambda's handler).
+    Bot {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,7 +95,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         Err(e) => return fail(e),
     };
     let deps = aws_deps(&env).await;
-    match dispatch(cli.command, &deps).await {
+    match dispatch(cli.command, deps).await {
         Ok(code) => code,
         Err(e) => fail(e),
     }
@@ -106,18 +116,30 @@ fn parse_at(at: Option<&str>) -> Result<DateTime<Utc>, String> {
         None => Ok(Utc::now()),
         Some(t) => DateTime::parse_from_rfc3339(t)
             .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| format!("--at {t:?} is not an RFC 3339 time like 2026-11-30T09:00:00+09:00")),
+            .map_err(|_| {
+                format!("--at {t:?} is not an RFC 3339 time like 2026-11-30T09:00:00+09:00")
+            }),
     }
 }
 
-async fn dispatch(command: Command, deps: &AwsDeps) -> Result<ExitCode, Box<dyn std::error::Error>> {
+async fn dispatch(command: Command, deps: AwsDeps) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    if let Command::Bot { listen } = command {
+        crate::bot::serve::listen(&listen, deps).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let deps = &deps;
     let store = &deps.config;
     match command {
+        Command::Bot { .. } => unreachable!("served above"),
         Command::InitTables => {
             let created = store.create_tables().await?;
             let t = &store.tables;
             for name in [&t.schedule, &t.group, &t.exception, &t.state] {
-                let what = if created.contains(name) { "created" } else { "exists" };
+                let what = if created.contains(name) {
+                    "created"
+                } else {
+                    "exists"
+                };
                 println!("{name}: {what}");
             }
         }
@@ -166,7 +188,9 @@ async fn dispatch(command: Command, deps: &AwsDeps) -> Result<ExitCode, Box<dyn 
                 return refuse("exception add needs --start and/or --stop");
             }
             let config = load_config(deps).await?;
-            if !config.schedules.contains_key(&schedule) && !config.errors.iter().any(|e| e.disables(&schedule)) {
+            if !config.schedules.contains_key(&schedule)
+                && !config.errors.iter().any(|e| e.disables(&schedule))
+            {
                 return refuse(format!("no schedule named {schedule:?}"));
             }
             let day = match crate::model::parse_date_text(&date) {
@@ -179,8 +203,14 @@ async fn dispatch(command: Command, deps: &AwsDeps) -> Result<ExitCode, Box<dyn 
                     Ok(t) => t,
                     Err(e) => return refuse(format!("--{}: {e}", kind.as_str())),
                 };
-                let id = replace_exception(deps, &schedule, day, kind, time, &who()).await?;
-                println!("{id}\t{schedule}\t{day}\t{}\t{}", kind.as_str(), edit::clock_text(time));
+                let id =
+                    edit::replace_exception(store, &schedule, day, kind, time, &who(), Utc::now())
+                        .await?;
+                println!(
+                    "{id}\t{schedule}\t{day}\t{}\t{}",
+                    kind.as_str(),
+                    edit::clock_text(time)
+                );
             }
         }
         Command::Exception(ExceptionCommand::List { schedule }) => {
@@ -196,7 +226,14 @@ async fn dispatch(command: Command, deps: &AwsDeps) -> Result<ExitCode, Box<dyn 
             rows.sort_by(|a, b| (&a.schedule, a.date, a.kind).cmp(&(&b.schedule, b.date, b.kind)));
             println!("ExceptionUuid\tScheduleName\tExceptionDate\tExceptionType\tExceptionValue");
             for x in rows {
-                println!("{}\t{}\t{}\t{}\t{}", x.id, x.schedule, x.date, x.kind.as_str(), edit::clock_text(x.value));
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    x.id,
+                    x.schedule,
+                    x.date,
+                    x.kind.as_str(),
+                    edit::clock_text(x.value)
+                );
             }
         }
         Command::Exception(ExceptionCommand::Rm { id }) => {
@@ -205,11 +242,17 @@ async fn dispatch(command: Command, deps: &AwsDeps) -> Result<ExitCode, Box<dyn 
             }
             println!("removed {id}");
         }
-        Command::Extend { schedule, until, at } => {
+        Command::Extend {
+            schedule,
+            until,
+            at,
+        } => {
             let now = parse_at(at.as_deref())?;
             let config = load_config(deps).await?;
             let Some(cfg) = config.schedules.get(&schedule) else {
-                return refuse(format!("no usable schedule named {schedule:?} (see schedctl validate)"));
+                return refuse(format!(
+                    "no usable schedule named {schedule:?} (see schedctl validate)"
+                ));
             };
             let until = match parse_clock(&until) {
                 Ok(Some(t)) => t,
@@ -220,7 +263,16 @@ async fn dispatch(command: Command, deps: &AwsDeps) -> Result<ExitCode, Box<dyn 
                 Ok(x) => x,
                 Err(e) => return refuse(e),
             };
-            let id = replace_exception(deps, &schedule, day, ExceptionKind::Stop, Some(until), &who()).await?;
+            let id = edit::replace_exception(
+                store,
+                &schedule,
+                day,
+                ExceptionKind::Stop,
+                Some(until),
+                &who(),
+                Utc::now(),
+            )
+            .await?;
             let tz = cfg.schedule.time_zone;
             println!(
                 "{schedule}: stop moved to {} {} (ExceptionDate {day}, ExceptionUuid {id})",
@@ -229,7 +281,9 @@ async fn dispatch(command: Command, deps: &AwsDeps) -> Result<ExitCode, Box<dyn 
             );
         }
         Command::ForceStart { schedule } => match store.set_force_start(&schedule, true).await {
-            Ok(()) => println!("{schedule}: ForceStart set; the next pass starts its servers in order"),
+            Ok(()) => {
+                println!("{schedule}: ForceStart set; the next pass starts its servers in order")
+            }
             Err(e) if e.code == "ConditionalCheckFailedException" => {
                 return refuse(format!("no schedule named {schedule:?}"))
             }
@@ -249,33 +303,6 @@ async fn load_config(deps: &AwsDeps) -> Result<Config, Box<dyn std::error::Error
     Ok(Config::parse(&raw, &deps.settings.defaults))
 }
 
-/// Writes one exception, first removing any of the same schedule, date and
-/// type so the table never holds two that contradict each other.
-pub async fn replace_exception(
-    deps: &AwsDeps,
-    schedule: &str,
-    day: chrono::NaiveDate,
-    kind: ExceptionKind,
-    value: Option<NaiveTime>,
-    created_by: &str,
-) -> Result<String, crate::ports::AwsError> {
-    let store = &deps.config;
-    for item in store.exceptions().await? {
-        if let Ok(x) = ScheduleException::from_item(&item) {
-            if x.schedule == schedule && x.date == day && x.kind == kind {
-                store.delete_exception(&x.id).await?;
-            }
-        }
-    }
-    let item = edit::exception_item(schedule, day, kind, value, created_by, Utc::now());
-    let id = match item.0.get("ExceptionUuid") {
-        Some(aws_sdk_dynamodb::types::AttributeValue::S(id)) => id.clone(),
-        _ => unreachable!("exception_item sets ExceptionUuid"),
-    };
-    store.put_exception(item).await?;
-    Ok(id)
-}
-
 /// The plan a pass would make now, reading but writing nothing.
 pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
     deps: &pass::Deps<C, S, F, N>,
@@ -283,9 +310,21 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
 ) -> Result<Plan, crate::ports::AwsError> {
     let raw = deps.config.load().await?;
     let config = Config::parse(&raw, &deps.settings.defaults);
-    let states = deps.state.load().await?.into_iter().map(|(k, v)| (k, v.state)).collect();
+    let states = deps
+        .state
+        .load()
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k, v.state))
+        .collect();
     let fleet = deps.fleet.describe().await?;
-    Ok(plan::plan(now, &config, &fleet, &states, &deps.settings.plan))
+    Ok(plan::plan(
+        now,
+        &config,
+        &fleet,
+        &states,
+        &deps.settings.plan,
+    ))
 }
 
 fn local(e: &crate::time::Event) -> String {
@@ -315,19 +354,41 @@ pub fn render_plan(plan: &Plan) -> String {
         for w in &sp.waves {
             for g in &w.groups {
                 let kind = g.kind.map(|k| k.label()).unwrap_or("any");
-                let members: Vec<String> = g.instances.iter().map(|t| format!("{} {}", t.id, t.state)).collect();
-                let _ = writeln!(out, "  wave {}    {} [{kind}] {}", w.index + 1, g.group, members.join(", "));
+                let members: Vec<String> = g
+                    .instances
+                    .iter()
+                    .map(|t| format!("{} {}", t.id, t.state))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  wave {}    {} [{kind}] {}",
+                    w.index + 1,
+                    g.group,
+                    members.join(", ")
+                );
             }
         }
         for a in &sp.actions {
             let ids: Vec<&str> = a.instances.iter().map(|t| t.id.as_str()).collect();
-            let _ = writeln!(out, "  ACTION    {} {} (wave {}): {}", a.direction.as_str(), a.group, a.wave + 1, ids.join(", "));
+            let _ = writeln!(
+                out,
+                "  ACTION    {} {} (wave {}): {}",
+                a.direction.as_str(),
+                a.group,
+                a.wave + 1,
+                ids.join(", ")
+            );
         }
         for w in &sp.waits {
             let _ = writeln!(out, "  wait      {w}");
         }
         if let Some(w) = &sp.warning {
-            let _ = writeln!(out, "  WARNING   stop at {} in {} min", local(&w.stop), w.minutes);
+            let _ = writeln!(
+                out,
+                "  WARNING   stop at {} in {} min",
+                local(&w.stop),
+                w.minutes
+            );
         }
         for e in &sp.errors {
             let _ = writeln!(out, "  ERROR     {e}");
@@ -343,8 +404,20 @@ pub fn render_run(now: DateTime<Utc>, report: &pass::PassReport) -> String {
     let _ = writeln!(out, "pass at {}", now.to_rfc3339());
     for (i, round) in report.rounds.iter().enumerate() {
         for (sp, a) in round.actions() {
-            let ids: Vec<String> = a.instances.iter().map(|t| format!("{} ({})", t.name, t.id)).collect();
-            let _ = writeln!(out, "  round {}: {} {} {}: {}", i + 1, sp.schedule, a.direction.as_str(), a.group, ids.join(", "));
+            let ids: Vec<String> = a
+                .instances
+                .iter()
+                .map(|t| format!("{} ({})", t.name, t.id))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  round {}: {} {} {}: {}",
+                i + 1,
+                sp.schedule,
+                a.direction.as_str(),
+                a.group,
+                ids.join(", ")
+            );
         }
     }
     for f in &report.failures {

@@ -18,7 +18,11 @@ pub fn waves<'a>(edges: &[(&'a str, Vec<&'a str>)]) -> Option<Vec<Vec<&'a str>>>
             dependents.entry(d).or_default().push(name);
         }
     }
-    let mut current: Vec<&str> = indegree.iter().filter(|(_, n)| **n == 0).map(|(k, _)| *k).collect();
+    let mut current: Vec<&str> = indegree
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(k, _)| *k)
+        .collect();
     let mut out = Vec::new();
     let mut placed = 0;
     while !current.is_empty() {
@@ -66,7 +70,10 @@ pub fn find_cycle<'a>(edges: &[(&'a str, Vec<&'a str>)]) -> Option<Vec<&'a str>>
                         stack.push((child, 0));
                     }
                     1 => {
-                        let from = stack.iter().position(|(n, _)| *n == child).expect("on path");
+                        let from = stack
+                            .iter()
+                            .position(|(n, _)| *n == child)
+                            .expect("on path");
                         let mut cycle: Vec<&str> = stack[from..].iter().map(|(n, _)| *n).collect();
                         cycle.push(child);
                         return Some(cycle);
@@ -88,8 +95,16 @@ mod tests {
 
     #[test]
     fn chain_gives_one_group_per_wave() {
-        let e = vec![("api", vec!["mw"]), ("db", vec![]), ("mw", vec!["db"]), ("batch", vec!["api"])];
-        assert_eq!(waves(&e).unwrap(), vec![vec!["db"], vec!["mw"], vec!["api"], vec!["batch"]]);
+        let e = vec![
+            ("api", vec!["mw"]),
+            ("db", vec![]),
+            ("mw", vec!["db"]),
+            ("batch", vec!["api"]),
+        ];
+        assert_eq!(
+            waves(&e).unwrap(),
+            vec![vec!["db"], vec!["mw"], vec!["api"], vec!["batch"]]
+        );
     }
 
     #[test]
@@ -100,7 +115,12 @@ mod tests {
 
     #[test]
     fn cycle_is_named_as_a_path() {
-        let e = vec![("a", vec!["c"]), ("b", vec!["a"]), ("c", vec!["b"]), ("d", vec![])];
+        let e = vec![
+            ("a", vec!["c"]),
+            ("b", vec!["a"]),
+            ("c", vec!["b"]),
+            ("d", vec![]),
+        ];
         assert!(waves(&e).is_none());
         assert_eq!(find_cycle(&e).unwrap(), vec!["a", "c", "b", "a"]);
         assert_eq!(find_cycle(&[("x", vec!["x"])]).unwrap(), vec!["x", "x"]);

@@ -33,7 +33,10 @@ pub struct PassSummary {
 /// can be replayed exactly (as `schedctl run --at` does); an event without a
 /// time runs at the real clock. An error (configuration or fleet
 /// unreadable) fails the invocation, so the function's error alarm fires.
-pub async fn handle<C, S, F, N>(deps: &Deps<C, S, F, N>, event: ScheduledEvent) -> Result<PassSummary, PassError>
+pub async fn handle<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    event: ScheduledEvent,
+) -> Result<PassSummary, PassError>
 where
     C: ConfigStore,
     S: StateStore,

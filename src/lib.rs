@@ -25,6 +25,7 @@
 //! `edit` (the items the CLI writes).
 
 pub mod aws;
+pub mod bot;
 pub mod cli;
 pub mod edit;
 pub mod env;

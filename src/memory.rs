@@ -7,9 +7,11 @@ use std::sync::Mutex;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::fleet::Instance;
-use crate::model::{InstanceKind, RawConfig};
+use crate::model::{InstanceKind, Item, RawConfig};
 use crate::notify::Message;
-use crate::ports::{AwsError, CommandFailure, ConfigStore, Fleet, Notifier, Saved, StateStore};
+use crate::ports::{
+    AwsError, CommandFailure, ConfigStore, Fleet, Notifier, Saved, ScheduleEditor, StateStore,
+};
 use crate::state::{ScheduleState, Versioned};
 use crate::time::Direction;
 
@@ -40,13 +42,48 @@ impl ConfigStore for MemoryConfig {
     }
 
     async fn reset_force_start(&self, schedule: &str) -> Result<(), AwsError> {
-        let mut raw = self.raw.lock().unwrap();
-        for item in &mut raw.schedules {
-            if item.0.get("ScheduleName") == Some(&AttributeValue::S(schedule.to_string())) {
-                item.0.insert("ForceStart".into(), AttributeValue::Bool(false));
-            }
-        }
+        self.set_force_start(schedule, false).await
+    }
+}
+
+impl ScheduleEditor for MemoryConfig {
+    async fn exceptions(&self) -> Result<Vec<Item>, AwsError> {
+        Ok(self.raw.lock().unwrap().exceptions.clone())
+    }
+
+    async fn put_exception(&self, item: Item) -> Result<(), AwsError> {
+        self.raw.lock().unwrap().exceptions.push(item);
         Ok(())
+    }
+
+    async fn delete_exception(&self, id: &str) -> Result<bool, AwsError> {
+        let mut raw = self.raw.lock().unwrap();
+        let before = raw.exceptions.len();
+        let key = AttributeValue::S(id.to_string());
+        raw.exceptions
+            .retain(|x| x.0.get("ExceptionUuid") != Some(&key));
+        Ok(raw.exceptions.len() != before)
+    }
+
+    async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), AwsError> {
+        let mut raw = self.raw.lock().unwrap();
+        let key = AttributeValue::S(schedule.to_string());
+        match raw
+            .schedules
+            .iter_mut()
+            .find(|i| i.0.get("ScheduleName") == Some(&key))
+        {
+            Some(item) => {
+                item.0
+                    .insert("ForceStart".into(), AttributeValue::Bool(value));
+                Ok(())
+            }
+            None => Err(AwsError::new(
+                "UpdateItem",
+                "ConditionalCheckFailedException",
+                "no such schedule",
+            )),
+        }
     }
 }
 
@@ -60,7 +97,12 @@ impl StateStore for MemoryState {
         Ok(self.items.lock().unwrap().clone())
     }
 
-    async fn save(&self, schedule: &str, state: &ScheduleState, expected: u64) -> Result<Saved, AwsError> {
+    async fn save(
+        &self,
+        schedule: &str,
+        state: &ScheduleState,
+        expected: u64,
+    ) -> Result<Saved, AwsError> {
         let mut items = self.items.lock().unwrap();
         let current = items.get(schedule).map(|v| v.version).unwrap_or(0);
         if current != expected {
@@ -98,7 +140,10 @@ impl MemoryFleet {
 
     pub fn state_of(&self, id: &str) -> String {
         let all = self.instances.lock().unwrap();
-        all.iter().find(|i| i.id == id).map(|i| i.state.clone()).unwrap_or_default()
+        all.iter()
+            .find(|i| i.id == id)
+            .map(|i| i.state.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -107,7 +152,12 @@ impl Fleet for MemoryFleet {
         Ok(self.instances.lock().unwrap().clone())
     }
 
-    async fn command(&self, direction: Direction, kind: InstanceKind, ids: &[String]) -> Vec<CommandFailure> {
+    async fn command(
+        &self,
+        direction: Direction,
+        kind: InstanceKind,
+        ids: &[String],
+    ) -> Vec<CommandFailure> {
         self.calls.lock().unwrap().push((direction, ids.to_vec()));
         let failing = self.failing.lock().unwrap().clone();
         let slow = self.slow.lock().unwrap().clone();
@@ -117,7 +167,11 @@ impl Fleet for MemoryFleet {
             if let Some(code) = failing.get(id) {
                 failures.push(CommandFailure {
                     id: id.clone(),
-                    error: AwsError::new(format!("{} {}", direction.as_str(), kind.label()), code.clone(), "injected"),
+                    error: AwsError::new(
+                        format!("{} {}", direction.as_str(), kind.label()),
+                        code.clone(),
+                        "injected",
+                    ),
                 });
                 continue;
             }

@@ -64,7 +64,10 @@ pub struct PassError(#[from] pub AwsError);
 
 /// One scheduler pass at `now` (the real clock in the Lambda, `--at` in
 /// `schedctl run`).
-pub async fn run<C, S, F, N>(deps: &Deps<C, S, F, N>, now: DateTime<Utc>) -> Result<PassReport, PassError>
+pub async fn run<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+) -> Result<PassReport, PassError>
 where
     C: ConfigStore,
     S: StateStore,
@@ -84,7 +87,11 @@ where
     }
 }
 
-async fn run_rounds<C, S, F, N>(deps: &Deps<C, S, F, N>, now: DateTime<Utc>, report: &mut PassReport) -> Result<(), AwsError>
+async fn run_rounds<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<(), AwsError>
 where
     C: ConfigStore,
     S: StateStore,
@@ -98,7 +105,10 @@ where
     let mut claimed_away: BTreeSet<String> = BTreeSet::new();
     loop {
         let fleet = deps.fleet.describe().await?;
-        let states: BTreeMap<String, ScheduleState> = stored.iter().map(|(k, v)| (k.clone(), v.state.clone())).collect();
+        let states: BTreeMap<String, ScheduleState> = stored
+            .iter()
+            .map(|(k, v)| (k.clone(), v.state.clone()))
+            .collect();
         let mut plan = plan::plan(now, &config, &fleet, &states, &deps.settings.plan);
         for note in plan.schedules.iter().flat_map(|s| &s.notes) {
             tracing::warn!("{note}");
@@ -122,7 +132,11 @@ where
                 kept.push(sp);
                 continue;
             }
-            match deps.state.save(&sp.schedule, &sp.state, current.version).await? {
+            match deps
+                .state
+                .save(&sp.schedule, &sp.state, current.version)
+                .await?
+            {
                 Saved::Written(version) => {
                     let entry = stored.entry(sp.schedule.clone()).or_default();
                     entry.state = sp.state.clone();
@@ -186,6 +200,9 @@ fn waves_moving(plan: &Plan, fleet: &[crate::fleet::Instance], config: &Config) 
     })
 }
 
+/// One instance of a batched command, with the plan parts that asked for it.
+type Commanded<'p> = (&'p SchedulePlan, &'p Action, String);
+
 /// Sends the plan's commands batched per direction and kind across all
 /// schedules, and reports each failing instance once. Returns whether any
 /// command was sent.
@@ -194,21 +211,31 @@ where
     F: Fleet,
     N: Notifier,
 {
-    let mut batches: BTreeMap<(Direction, InstanceKind), Vec<(&SchedulePlan, &Action, String)>> = BTreeMap::new();
+    let mut batches: BTreeMap<(Direction, InstanceKind), Vec<Commanded>> = BTreeMap::new();
     for (sp, a) in plan.actions() {
         for t in &a.instances {
-            batches.entry((a.direction, t.kind)).or_default().push((sp, a, t.id.clone()));
+            batches
+                .entry((a.direction, t.kind))
+                .or_default()
+                .push((sp, a, t.id.clone()));
         }
     }
     let acted = !batches.is_empty();
     for ((direction, kind), items) in batches {
         let ids: Vec<String> = items.iter().map(|(_, _, id)| id.clone()).collect();
-        tracing::info!(direction = direction.as_str(), kind = kind.label(), count = ids.len(), "command");
+        tracing::info!(
+            direction = direction.as_str(),
+            kind = kind.label(),
+            count = ids.len(),
+            "command"
+        );
         let failures: Vec<CommandFailure> = deps.fleet.command(direction, kind, &ids).await;
         for f in failures {
             if let Some((sp, a, _)) = items.iter().find(|(_, _, id)| *id == f.id) {
                 tracing::error!(schedule = %sp.schedule, id = %f.id, code = %f.error.code, "command failed");
-                report.failures.push(format!("{} {}: {}", direction.as_str(), f.id, f.error));
+                report
+                    .failures
+                    .push(format!("{} {}: {}", direction.as_str(), f.id, f.error));
                 let m = messages::failure(&sp.schedule, a, &f);
                 deps.notifier.send(&m).await;
                 report.messages.push(m);

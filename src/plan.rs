@@ -120,12 +120,17 @@ pub enum Notice {
     /// All earlier errors are gone.
     Fixed,
     /// A start or stop did not finish within the timeout and was given up.
-    Stalled { direction: Direction, waiting: Vec<String> },
+    Stalled {
+        direction: Direction,
+        waiting: Vec<String>,
+    },
 }
 
 impl Plan {
     pub fn actions(&self) -> impl Iterator<Item = (&SchedulePlan, &Action)> {
-        self.schedules.iter().flat_map(|s| s.actions.iter().map(move |a| (s, a)))
+        self.schedules
+            .iter()
+            .flat_map(|s| s.actions.iter().map(move |a| (s, a)))
     }
 }
 
@@ -162,7 +167,10 @@ pub fn plan(
                 .unwrap_or_default();
             match config.schedules.get(name) {
                 Some(cfg) => {
-                    let tagged = by_tag.get(cfg.schedule.tag_value.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    let tagged = by_tag
+                        .get(cfg.schedule.tag_value.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
                     plan_schedule(now, cfg, tagged, state, lines, settings)
                 }
                 None => plan_disabled(now, name, state, lines),
@@ -174,7 +182,12 @@ pub fn plan(
 
 /// A schedule that its errors switch off (or the `*` bucket of errors that
 /// belong to no schedule): it only reports.
-fn plan_disabled(now: DateTime<Utc>, name: &str, mut state: ScheduleState, lines: Vec<String>) -> SchedulePlan {
+fn plan_disabled(
+    now: DateTime<Utc>,
+    name: &str,
+    mut state: ScheduleState,
+    lines: Vec<String>,
+) -> SchedulePlan {
     let notices = error_notices(&mut state, &lines);
     state.transition = None;
     state.last_pass = state.last_pass.max(Some(now));
@@ -252,18 +265,27 @@ impl<'a> Layout<'a> {
         let edges: Vec<(&str, Vec<&str>)> = cfg
             .groups
             .iter()
-            .map(|g| (g.name.as_str(), g.dependency.iter().map(String::as_str).collect()))
+            .map(|g| {
+                (
+                    g.name.as_str(),
+                    g.dependency.iter().map(String::as_str).collect(),
+                )
+            })
             .collect();
         layout.waves = graph::waves(&edges).unwrap_or_default();
         for g in &cfg.groups {
             layout.kinds.insert(g.name.as_str(), g.kind);
             layout.members.insert(g.name.as_str(), vec![]);
-            layout
-                .depends_on
-                .insert(g.name.as_str(), g.dependency.iter().map(String::as_str).collect());
+            layout.depends_on.insert(
+                g.name.as_str(),
+                g.dependency.iter().map(String::as_str).collect(),
+            );
         }
         for i in manageable {
-            let group = i.group_tag.as_deref().and_then(|t| cfg.groups.iter().find(|g| g.name == t));
+            let group = i
+                .group_tag
+                .as_deref()
+                .and_then(|t| cfg.groups.iter().find(|g| g.name == t));
             match group {
                 Some(g) if g.kind == i.kind => layout.members.get_mut(g.name.as_str()).expect("group").push(i),
                 Some(g) => layout.problems.push(format!(
@@ -289,7 +311,10 @@ impl<'a> Layout<'a> {
         }
         for (g, ms) in &layout.members {
             if ms.is_empty() {
-                layout.notes.push(format!("group {g} of schedule {} has no instances; it counts as up and as stopped", cfg.schedule.name));
+                layout.notes.push(format!(
+                    "group {g} of schedule {} has no instances; it counts as up and as stopped",
+                    cfg.schedule.name
+                ));
             }
         }
         layout
@@ -305,25 +330,35 @@ impl<'a> Layout<'a> {
         self.members.values().flatten().copied()
     }
 
+    /// For each wave, whether all its groups are settled in `dir`.
+    fn waves_settled(&self, dir: Direction) -> Vec<bool> {
+        self.waves
+            .iter()
+            .map(|w| w.iter().all(|g| self.settled(g, dir)))
+            .collect()
+    }
+
     /// Whether it is the group's turn: a start waits for every group of the
     /// earlier waves to be up, a stop for every group of the later waves to
     /// be down, so stops run the start waves exactly in reverse.
-    fn ready(&self, group: &str, dir: Direction) -> Result<(), Vec<&'a str>> {
-        let wave = self.wave_of(group);
-        let blockers = match dir {
-            Direction::Start => &self.waves[..wave],
-            Direction::Stop => &self.waves[(wave + 1).min(self.waves.len())..],
+    fn ready(&self, wave: usize, dir: Direction, settled: &[bool]) -> Result<(), Vec<&'a str>> {
+        let range = match dir {
+            Direction::Start => 0..wave,
+            Direction::Stop => (wave + 1).min(self.waves.len())..self.waves.len(),
         };
-        let pending: Vec<&str> = blockers
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|g| !self.settled(g, dir))
-            .collect();
-        if pending.is_empty() {
-            Ok(())
-        } else {
-            Err(pending)
+        // Name the wave that is moving now: the first unsettled one in the
+        // direction of travel.
+        let moving = match dir {
+            Direction::Start => range.clone().find(|w| !settled[*w]),
+            Direction::Stop => range.clone().rev().find(|w| !settled[*w]),
+        };
+        match moving {
+            None => Ok(()),
+            Some(w) => Err(self.waves[w]
+                .iter()
+                .copied()
+                .filter(|g| !self.settled(g, dir))
+                .collect()),
         }
     }
 
@@ -338,16 +373,24 @@ impl<'a> Layout<'a> {
                     .map(|g| GroupView {
                         group: g.to_string(),
                         kind: self.kinds.get(g).copied(),
-                        depends_on: self.depends_on.get(g).into_iter().flatten().map(|s| s.to_string()).collect(),
-                        instances: self.members.get(g).into_iter().flatten().map(|i| target(i)).collect(),
+                        depends_on: self
+                            .depends_on
+                            .get(g)
+                            .into_iter()
+                            .flatten()
+                            .map(|s| s.to_string())
+                            .collect(),
+                        instances: self
+                            .members
+                            .get(g)
+                            .into_iter()
+                            .flatten()
+                            .map(|i| target(i))
+                            .collect(),
                     })
                     .collect(),
             })
             .collect()
-    }
-
-    fn wave_of(&self, group: &str) -> usize {
-        self.waves.iter().position(|w| w.contains(&group)).unwrap_or(0)
     }
 }
 
@@ -384,7 +427,10 @@ fn plan_schedule(
 ) -> SchedulePlan {
     let s = &cfg.schedule;
     let layout = Layout::new(cfg, tagged);
-    let from = state.last_pass.unwrap_or(now - settings.catch_up).max(now - settings.catch_up);
+    let from = state
+        .last_pass
+        .unwrap_or(now - settings.catch_up)
+        .max(now - settings.catch_up);
     state.last_pass = state.last_pass.max(Some(now));
     let mut out = SchedulePlan {
         schedule: s.name.clone(),
@@ -453,7 +499,10 @@ fn plan_schedule(
 
     if let Some(mut t) = state.transition.take() {
         advance(&layout, &mut t, &mut out);
-        let complete = layout.members.keys().all(|g| layout.settled(g, t.direction));
+        let complete = layout
+            .members
+            .keys()
+            .all(|g| layout.settled(g, t.direction));
         if complete || now - t.since > settings.transition_timeout {
             if !complete {
                 out.notices.push(Notice::Stalled {
@@ -477,25 +526,33 @@ fn plan_schedule(
 /// opposite steady state and not already commanded; lists what it waits for.
 fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) {
     let dir = t.direction;
-    let mut order: Vec<&str> = layout.waves.iter().flatten().copied().collect();
-    if layout.waves.is_empty() {
-        order = layout.members.keys().copied().collect();
-    }
+    let settled = layout.waves_settled(dir);
+    let mut order: Vec<(usize, &str)> = layout
+        .waves
+        .iter()
+        .enumerate()
+        .flat_map(|(i, w)| w.iter().map(move |g| (i, *g)))
+        .collect();
     if dir == Direction::Stop {
         order.reverse();
     }
-    for group in order {
-        let members = &layout.members[group];
+    for (wave, group) in order {
         let mut to_command = Vec::new();
-        for i in members {
+        for i in &layout.members[group] {
             let p = i.power();
             if p == target_power(dir) {
                 continue;
             }
             if p != opposite(dir) {
-                out.waits.push(format!("{group}: {} is {}", i.name, i.state));
+                out.waits
+                    .push(format!("{group}: {} is {}", i.name, i.state));
             } else if t.commanded.contains(&i.id) {
-                out.waits.push(format!("{group}: {} was sent {} and is still {}", i.name, dir.as_str(), i.state));
+                out.waits.push(format!(
+                    "{group}: {} was sent {} and is still {}",
+                    i.name,
+                    dir.as_str(),
+                    i.state
+                ));
             } else {
                 to_command.push(*i);
             }
@@ -503,12 +560,12 @@ fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) {
         if to_command.is_empty() {
             continue;
         }
-        match layout.ready(group, dir) {
+        match layout.ready(wave, dir, &settled) {
             Ok(()) => {
                 t.commanded.extend(to_command.iter().map(|i| i.id.clone()));
                 out.actions.push(Action {
                     direction: dir,
-                    wave: layout.wave_of(group),
+                    wave,
                     group: group.to_string(),
                     instances: to_command.into_iter().map(target).collect(),
                 });

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use crate::fleet::Instance;
-use crate::model::{InstanceKind, RawConfig};
+use crate::model::{InstanceKind, Item, RawConfig};
 use crate::notify::Message;
 use crate::state::{ScheduleState, Versioned};
 use crate::time::Direction;
@@ -20,7 +20,11 @@ pub struct AwsError {
 }
 
 impl AwsError {
-    pub fn new(operation: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        operation: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             operation: operation.into(),
             code: code.into(),
@@ -34,7 +38,10 @@ pub trait ConfigStore: Sync {
     /// Every item of the three tables (paginated scans).
     fn load(&self) -> impl Future<Output = Result<RawConfig, AwsError>> + Send;
     /// Sets the schedule's ForceStart back to false, touching nothing else.
-    fn reset_force_start(&self, schedule: &str) -> impl Future<Output = Result<(), AwsError>> + Send;
+    fn reset_force_start(
+        &self,
+        schedule: &str,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
 /// Result of a conditional state write.
@@ -50,7 +57,12 @@ pub enum Saved {
 pub trait StateStore: Sync {
     fn load(&self) -> impl Future<Output = Result<BTreeMap<String, Versioned>, AwsError>> + Send;
     /// Writes `state` only if the stored version is still `expected`.
-    fn save(&self, schedule: &str, state: &ScheduleState, expected: u64) -> impl Future<Output = Result<Saved, AwsError>> + Send;
+    fn save(
+        &self,
+        schedule: &str,
+        state: &ScheduleState,
+        expected: u64,
+    ) -> impl Future<Output = Result<Saved, AwsError>> + Send;
 }
 
 /// One instance that a start or stop command failed for.
@@ -67,11 +79,31 @@ pub trait Fleet: Sync {
     /// Starts or stops `ids` (all of `kind`) in as few calls as the API
     /// allows; returns the instances that failed, each isolated from the
     /// others.
-    fn command(&self, direction: Direction, kind: InstanceKind, ids: &[String]) -> impl Future<Output = Vec<CommandFailure>> + Send;
+    fn command(
+        &self,
+        direction: Direction,
+        kind: InstanceKind,
+        ids: &[String],
+    ) -> impl Future<Output = Vec<CommandFailure>> + Send;
 }
 
 /// The chat topic. Sending never fails the pass: an implementation logs
 /// its own failures.
 pub trait Notifier: Sync {
     fn send(&self, message: &Message) -> impl Future<Output = ()> + Send;
+}
+
+/// The writes a user would otherwise make by hand: whole exception items
+/// and the ForceStart flag (the CLI and the chat bot).
+pub trait ScheduleEditor: Sync {
+    fn exceptions(&self) -> impl Future<Output = Result<Vec<Item>, AwsError>> + Send;
+    fn put_exception(&self, item: Item) -> impl Future<Output = Result<(), AwsError>> + Send;
+    /// `false` when there was no exception with that id.
+    fn delete_exception(&self, id: &str) -> impl Future<Output = Result<bool, AwsError>> + Send;
+    /// Fails with code `ConditionalCheckFailedException` for an unknown schedule.
+    fn set_force_start(
+        &self,
+        schedule: &str,
+        value: bool,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }

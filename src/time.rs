@@ -2,7 +2,9 @@
 //! applied, windows that run past midnight, and DST gaps and repeats
 //! resolved to one instant each.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +107,11 @@ pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
         // The window runs past midnight when the stop is earlier than the
         // start (the day's own, or the regular one on a skipped day).
         let crosses = start.or(cfg.schedule.start).is_some_and(|s| t < s);
-        let date = if crosses { day.succ_opt().unwrap_or(day) } else { day };
+        let date = if crosses {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
         let local = date.and_time(t);
         out.push(Event {
             kind: Direction::Stop,
@@ -153,7 +159,13 @@ mod tests {
     use super::*;
     use crate::model::{DaysActive, ExceptionDay, ExceptionKind, Schedule, ScheduleException};
 
-    fn cfg(tz: Tz, days: &str, start: Option<&str>, stop: Option<&str>, xs: &[(&str, ExceptionKind, Option<&str>)]) -> ScheduleConfig {
+    fn cfg(
+        tz: Tz,
+        days: &str,
+        start: Option<&str>,
+        stop: Option<&str>,
+        xs: &[(&str, ExceptionKind, Option<&str>)],
+    ) -> ScheduleConfig {
         let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
         ScheduleConfig {
             schedule: Schedule {
@@ -194,12 +206,21 @@ mod tests {
 
     #[test]
     fn seoul_weekday_window_has_no_dst() {
-        let c = cfg(chrono_tz::Asia::Seoul, "weekdays", Some("09:00"), Some("22:00"), &[]);
+        let c = cfg(
+            chrono_tz::Asia::Seoul,
+            "weekdays",
+            Some("09:00"),
+            Some("22:00"),
+            &[],
+        );
         // Mon 2026-11-30 in Seoul (UTC+9).
         let evs = events_between(&c, utc("2026-11-29T20:00:00Z"), utc("2026-11-30T20:00:00Z"));
         assert_eq!(
             kinds_at(&evs),
-            vec![(Direction::Start, "2026-11-30T00:00:00+00:00".into()), (Direction::Stop, "2026-11-30T13:00:00+00:00".into())]
+            vec![
+                (Direction::Start, "2026-11-30T00:00:00+00:00".into()),
+                (Direction::Stop, "2026-11-30T13:00:00+00:00".into())
+            ]
         );
     }
 
@@ -208,18 +229,39 @@ mod tests {
         // Berlin jumps 02:00 -> 03:00 on 2026-03-29; New York on 2026-03-08.
         let c = cfg(chrono_tz::Europe::Berlin, "all", Some("02:30"), None, &[]);
         let evs = events_between(&c, utc("2026-03-28T23:00:00Z"), utc("2026-03-29T03:00:00Z"));
-        assert_eq!(kinds_at(&evs), vec![(Direction::Start, "2026-03-29T01:00:00+00:00".into())]);
-        let c = cfg(chrono_tz::America::New_York, "all", Some("02:15"), None, &[]);
+        assert_eq!(
+            kinds_at(&evs),
+            vec![(Direction::Start, "2026-03-29T01:00:00+00:00".into())]
+        );
+        let c = cfg(
+            chrono_tz::America::New_York,
+            "all",
+            Some("02:15"),
+            None,
+            &[],
+        );
         let evs = events_between(&c, utc("2026-03-08T05:00:00Z"), utc("2026-03-08T09:00:00Z"));
-        assert_eq!(kinds_at(&evs), vec![(Direction::Start, "2026-03-08T07:00:00+00:00".into())]);
+        assert_eq!(
+            kinds_at(&evs),
+            vec![(Direction::Start, "2026-03-08T07:00:00+00:00".into())]
+        );
     }
 
     #[test]
     fn time_repeated_at_fall_back_fires_once() {
         // New York repeats 01:00-02:00 on 2026-11-01; Berlin 02:00-03:00 on 2026-10-25.
-        let c = cfg(chrono_tz::America::New_York, "all", None, Some("01:30"), &[]);
+        let c = cfg(
+            chrono_tz::America::New_York,
+            "all",
+            None,
+            Some("01:30"),
+            &[],
+        );
         let evs = events_between(&c, utc("2026-11-01T04:00:00Z"), utc("2026-11-01T08:00:00Z"));
-        assert_eq!(kinds_at(&evs), vec![(Direction::Stop, "2026-11-01T05:30:00+00:00".into())]);
+        assert_eq!(
+            kinds_at(&evs),
+            vec![(Direction::Stop, "2026-11-01T05:30:00+00:00".into())]
+        );
         let c = cfg(chrono_tz::Europe::Berlin, "all", None, Some("02:30"), &[]);
         let evs = events_between(&c, utc("2026-10-24T22:00:00Z"), utc("2026-10-25T03:00:00Z"));
         assert_eq!(evs.len(), 1);
@@ -228,23 +270,41 @@ mod tests {
 
     #[test]
     fn stop_before_start_runs_past_midnight() {
-        let c = cfg(chrono_tz::Asia::Seoul, "fri", Some("22:00"), Some("02:00"), &[]);
+        let c = cfg(
+            chrono_tz::Asia::Seoul,
+            "fri",
+            Some("22:00"),
+            Some("02:00"),
+            &[],
+        );
         // Friday 2026-12-04 22:00 KST start, Saturday 02:00 KST stop.
         let evs = events_between(&c, utc("2026-12-04T00:00:00Z"), utc("2026-12-05T00:00:00Z"));
         assert_eq!(
             kinds_at(&evs),
-            vec![(Direction::Start, "2026-12-04T13:00:00+00:00".into()), (Direction::Stop, "2026-12-04T17:00:00+00:00".into())]
+            vec![
+                (Direction::Start, "2026-12-04T13:00:00+00:00".into()),
+                (Direction::Stop, "2026-12-04T17:00:00+00:00".into())
+            ]
         );
         assert_eq!(evs[1].day, NaiveDate::from_ymd_opt(2026, 12, 4).unwrap());
     }
 
     #[test]
     fn exception_on_a_non_active_day_brings_the_regular_stop() {
-        let c = cfg(chrono_tz::Asia::Seoul, "weekdays", Some("09:00"), Some("18:00"), &[("2026-12-05", ExceptionKind::Start, Some("10:00"))]);
+        let c = cfg(
+            chrono_tz::Asia::Seoul,
+            "weekdays",
+            Some("09:00"),
+            Some("18:00"),
+            &[("2026-12-05", ExceptionKind::Start, Some("10:00"))],
+        );
         let sat = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
         assert_eq!(
             day_times(&c, sat),
-            (NaiveTime::from_hms_opt(10, 0, 0), NaiveTime::from_hms_opt(18, 0, 0))
+            (
+                NaiveTime::from_hms_opt(10, 0, 0),
+                NaiveTime::from_hms_opt(18, 0, 0)
+            )
         );
         let sun = sat.succ_opt().unwrap();
         assert_eq!(day_times(&c, sun), (None, None));
@@ -257,7 +317,10 @@ mod tests {
             "all",
             Some("09:00"),
             Some("22:00"),
-            &[("2026-12-01", ExceptionKind::Start, None), ("2026-12-01", ExceptionKind::Stop, Some("23:30"))],
+            &[
+                ("2026-12-01", ExceptionKind::Start, None),
+                ("2026-12-01", ExceptionKind::Stop, Some("23:30")),
+            ],
         );
         let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(day_times(&c, d), (None, NaiveTime::from_hms_opt(23, 30, 0)));
@@ -265,10 +328,19 @@ mod tests {
 
     #[test]
     fn next_and_last_events_span_weekends() {
-        let c = cfg(chrono_tz::Asia::Seoul, "weekdays", Some("09:00"), Some("18:00"), &[]);
+        let c = cfg(
+            chrono_tz::Asia::Seoul,
+            "weekdays",
+            Some("09:00"),
+            Some("18:00"),
+            &[],
+        );
         // Saturday noon KST: last event was Friday's stop, next start Monday.
         let sat = utc("2026-12-05T03:00:00Z");
         assert_eq!(last_event(&c, sat).unwrap().at, utc("2026-12-04T09:00:00Z"));
-        assert_eq!(next_event(&c, sat, Direction::Start).unwrap().at, utc("2026-12-07T00:00:00Z"));
+        assert_eq!(
+            next_event(&c, sat, Direction::Start).unwrap().at,
+            utc("2026-12-07T00:00:00Z")
+        );
     }
 }

@@ -35,35 +35,144 @@ struct Case {
     problem: &'static str,
 }
 
-fn schedule_case(name: &'static str, item: Attrs, attribute: &'static str, problem: &'static str) -> Case {
-    Case { name, schedules: vec![item], groups: vec![], exceptions: vec![], table: Table::Schedule, attribute, problem }
+fn schedule_case(
+    name: &'static str,
+    item: Attrs,
+    attribute: &'static str,
+    problem: &'static str,
+) -> Case {
+    Case {
+        name,
+        schedules: vec![item],
+        groups: vec![],
+        exceptions: vec![],
+        table: Table::Schedule,
+        attribute,
+        problem,
+    }
 }
 
-fn group_case(name: &'static str, groups: Vec<Attrs>, attribute: &'static str, problem: &'static str) -> Case {
-    Case { name, schedules: vec![bad_schedule()], groups, exceptions: vec![], table: Table::ServerGroup, attribute, problem }
+fn group_case(
+    name: &'static str,
+    groups: Vec<Attrs>,
+    attribute: &'static str,
+    problem: &'static str,
+) -> Case {
+    Case {
+        name,
+        schedules: vec![bad_schedule()],
+        groups,
+        exceptions: vec![],
+        table: Table::ServerGroup,
+        attribute,
+        problem,
+    }
 }
 
-fn exception_case(name: &'static str, exceptions: Vec<Attrs>, attribute: &'static str, problem: &'static str) -> Case {
-    Case { name, schedules: vec![bad_schedule()], groups: vec![], exceptions, table: Table::Exception, attribute, problem }
+fn exception_case(
+    name: &'static str,
+    exceptions: Vec<Attrs>,
+    attribute: &'static str,
+    problem: &'static str,
+) -> Case {
+    Case {
+        name,
+        schedules: vec![bad_schedule()],
+        groups: vec![],
+        exceptions,
+        table: Table::Exception,
+        attribute,
+        problem,
+    }
 }
 
 fn cases() -> Vec<Case> {
     let x = |v: &str| exception_item("x-1", "bad", "2026-11-30", "stop", v);
     vec![
-        schedule_case("missing ScheduleName", with(bad_schedule(), "ScheduleName", None), "ScheduleName", "missing"),
-        schedule_case("ScheduleName not a string", with(bad_schedule(), "ScheduleName", Some(Av::N("7".into()))), "ScheduleName", "found a number (N)"),
-        schedule_case("empty TagValue", with(bad_schedule(), "TagValue", Some(s(""))), "TagValue", "is empty"),
-        schedule_case("missing TagValue", with(bad_schedule(), "TagValue", None), "TagValue", "missing"),
-        schedule_case("unknown day", with(bad_schedule(), "DaysActive", Some(s("mon,funday"))), "DaysActive", "\"funday\" is not a day"),
-        schedule_case("DaysActive a list", with(bad_schedule(), "DaysActive", Some(Av::L(vec![s("mon")]))), "DaysActive", "found a list (L)"),
-        schedule_case("Enabled a string", with(bad_schedule(), "Enabled", Some(s("true"))), "Enabled", "must be a boolean (BOOL)"),
-        schedule_case("missing Enabled", with(bad_schedule(), "Enabled", None), "Enabled", "missing"),
-        schedule_case("25:00", with(bad_schedule(), "StartTime", Some(s("25:00"))), "StartTime", "\"25:00\" is not a time"),
-        schedule_case("9:7x", with(bad_schedule(), "StopTime", Some(s("9:7x"))), "StopTime", "\"9:7x\" is not a time"),
-        schedule_case("StartTime a number", with(bad_schedule(), "StartTime", Some(Av::N("900".into()))), "StartTime", "found a number (N)"),
-        schedule_case("unknown time zone", with(bad_schedule(), "TimeZone", Some(s("Mars/Olympus"))), "TimeZone", "not an IANA time zone"),
-        schedule_case("Enforced a string", with(bad_schedule(), "Enforced", Some(s("yes"))), "Enforced", "must be a boolean"),
-        schedule_case("ForceStart NULL", with(bad_schedule(), "ForceStart", Some(Av::Null(true))), "ForceStart", "found NULL"),
+        schedule_case(
+            "missing ScheduleName",
+            with(bad_schedule(), "ScheduleName", None),
+            "ScheduleName",
+            "missing",
+        ),
+        schedule_case(
+            "ScheduleName not a string",
+            with(bad_schedule(), "ScheduleName", Some(Av::N("7".into()))),
+            "ScheduleName",
+            "found a number (N)",
+        ),
+        schedule_case(
+            "empty TagValue",
+            with(bad_schedule(), "TagValue", Some(s(""))),
+            "TagValue",
+            "is empty",
+        ),
+        schedule_case(
+            "missing TagValue",
+            with(bad_schedule(), "TagValue", None),
+            "TagValue",
+            "missing",
+        ),
+        schedule_case(
+            "unknown day",
+            with(bad_schedule(), "DaysActive", Some(s("mon,funday"))),
+            "DaysActive",
+            "\"funday\" is not a day",
+        ),
+        schedule_case(
+            "DaysActive a list",
+            with(bad_schedule(), "DaysActive", Some(Av::L(vec![s("mon")]))),
+            "DaysActive",
+            "found a list (L)",
+        ),
+        schedule_case(
+            "Enabled a string",
+            with(bad_schedule(), "Enabled", Some(s("true"))),
+            "Enabled",
+            "must be a boolean (BOOL)",
+        ),
+        schedule_case(
+            "missing Enabled",
+            with(bad_schedule(), "Enabled", None),
+            "Enabled",
+            "missing",
+        ),
+        schedule_case(
+            "25:00",
+            with(bad_schedule(), "StartTime", Some(s("25:00"))),
+            "StartTime",
+            "\"25:00\" is not a time",
+        ),
+        schedule_case(
+            "9:7x",
+            with(bad_schedule(), "StopTime", Some(s("9:7x"))),
+            "StopTime",
+            "\"9:7x\" is not a time",
+        ),
+        schedule_case(
+            "StartTime a number",
+            with(bad_schedule(), "StartTime", Some(Av::N("900".into()))),
+            "StartTime",
+            "found a number (N)",
+        ),
+        schedule_case(
+            "unknown time zone",
+            with(bad_schedule(), "TimeZone", Some(s("Mars/Olympus"))),
+            "TimeZone",
+            "not an IANA time zone",
+        ),
+        schedule_case(
+            "Enforced a string",
+            with(bad_schedule(), "Enforced", Some(s("yes"))),
+            "Enforced",
+            "must be a boolean",
+        ),
+        schedule_case(
+            "ForceStart NULL",
+            with(bad_schedule(), "ForceStart", Some(Av::Null(true))),
+            "ForceStart",
+            "found NULL",
+        ),
         Case {
             name: "duplicate schedule",
             schedules: vec![bad_schedule(), bad_schedule()],
@@ -73,27 +182,110 @@ fn cases() -> Vec<Case> {
             attribute: "ScheduleName",
             problem: "duplicate schedule name",
         },
-        group_case("unknown InstanceType", vec![group_item("bad", "web", "Lambda", &[])], "InstanceType", "\"Lambda\" is not EC2, RDS or Aurora"),
-        group_case("Dependency not a list", vec![with(group_item("bad", "web", "EC2", &[]), "Dependency", Some(s("db")))], "Dependency", "must be a list (L)"),
-        group_case("self-dependency", vec![group_item("bad", "web", "EC2", &["web"])], "Dependency", "dependency cycle web -> web"),
-        group_case("cycle", vec![group_item("bad", "a", "EC2", &["b"]), group_item("bad", "b", "EC2", &["a"])], "Dependency", "dependency cycle a -> b -> a"),
-        group_case("duplicate group", vec![group_item("bad", "web", "EC2", &[]), group_item("bad", "web", "RDS", &[])], "GroupName", "duplicate group \"web\""),
-        group_case("unknown dependency", vec![group_item("bad", "web", "EC2", &["db"])], "Dependency", "unknown group \"db\""),
+        group_case(
+            "unknown InstanceType",
+            vec![group_item("bad", "web", "Lambda", &[])],
+            "InstanceType",
+            "\"Lambda\" is not EC2, RDS or Aurora",
+        ),
+        group_case(
+            "Dependency not a list",
+            vec![with(
+                group_item("bad", "web", "EC2", &[]),
+                "Dependency",
+                Some(s("db")),
+            )],
+            "Dependency",
+            "must be a list (L)",
+        ),
+        group_case(
+            "self-dependency",
+            vec![group_item("bad", "web", "EC2", &["web"])],
+            "Dependency",
+            "dependency cycle web -> web",
+        ),
+        group_case(
+            "cycle",
+            vec![
+                group_item("bad", "a", "EC2", &["b"]),
+                group_item("bad", "b", "EC2", &["a"]),
+            ],
+            "Dependency",
+            "dependency cycle a -> b -> a",
+        ),
+        group_case(
+            "duplicate group",
+            vec![
+                group_item("bad", "web", "EC2", &[]),
+                group_item("bad", "web", "RDS", &[]),
+            ],
+            "GroupName",
+            "duplicate group \"web\"",
+        ),
+        group_case(
+            "unknown dependency",
+            vec![group_item("bad", "web", "EC2", &["db"])],
+            "Dependency",
+            "unknown group \"db\"",
+        ),
         Case {
             name: "foreign dependency",
-            schedules: vec![bad_schedule(), schedule_item("other", "all", "09:00", "22:00")],
-            groups: vec![group_item("bad", "web", "EC2", &["gweb"]), group_item("other", "gweb", "EC2", &[])],
+            schedules: vec![
+                bad_schedule(),
+                schedule_item("other", "all", "09:00", "22:00"),
+            ],
+            groups: vec![
+                group_item("bad", "web", "EC2", &["gweb"]),
+                group_item("other", "gweb", "EC2", &[]),
+            ],
             exceptions: vec![],
             table: Table::ServerGroup,
             attribute: "Dependency",
             problem: "group \"gweb\" of another schedule (other)",
         },
-        group_case("missing GroupName", vec![with(group_item("bad", "web", "EC2", &[]), "GroupName", None)], "GroupName", "missing"),
-        exception_case("impossible date", vec![exception_item("x-1", "bad", "2026-02-30", "stop", "23:00")], "ExceptionDate", "is not a date"),
-        exception_case("unknown ExceptionType", vec![exception_item("x-1", "bad", "2026-11-30", "pause", "23:00")], "ExceptionType", "\"pause\" is not start or stop"),
-        exception_case("bad ExceptionValue", vec![x("25:00")], "ExceptionValue", "\"25:00\" is not a time"),
-        exception_case("missing ExceptionUuid", vec![with(x("23:00"), "ExceptionUuid", None)], "ExceptionUuid", "missing"),
-        exception_case("contradicting exceptions", vec![x("23:00"), exception_item("x-2", "bad", "2026-11-30", "stop", "21:00")], "ExceptionValue", "contradicts exception"),
+        group_case(
+            "missing GroupName",
+            vec![with(
+                group_item("bad", "web", "EC2", &[]),
+                "GroupName",
+                None,
+            )],
+            "GroupName",
+            "missing",
+        ),
+        exception_case(
+            "impossible date",
+            vec![exception_item("x-1", "bad", "2026-02-30", "stop", "23:00")],
+            "ExceptionDate",
+            "is not a date",
+        ),
+        exception_case(
+            "unknown ExceptionType",
+            vec![exception_item("x-1", "bad", "2026-11-30", "pause", "23:00")],
+            "ExceptionType",
+            "\"pause\" is not start or stop",
+        ),
+        exception_case(
+            "bad ExceptionValue",
+            vec![x("25:00")],
+            "ExceptionValue",
+            "\"25:00\" is not a time",
+        ),
+        exception_case(
+            "missing ExceptionUuid",
+            vec![with(x("23:00"), "ExceptionUuid", None)],
+            "ExceptionUuid",
+            "missing",
+        ),
+        exception_case(
+            "contradicting exceptions",
+            vec![
+                x("23:00"),
+                exception_item("x-2", "bad", "2026-11-30", "stop", "21:00"),
+            ],
+            "ExceptionValue",
+            "contradicts exception",
+        ),
     ]
 }
 
@@ -129,12 +321,31 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
             .errors
             .iter()
             .find(|e| e.table == c.table && e.attribute.as_deref() == Some(c.attribute))
-            .unwrap_or_else(|| panic!("{}: no {} error in {:?}", c.name, c.attribute, config.errors));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no {} error in {:?}",
+                    c.name, c.attribute, config.errors
+                )
+            });
         assert!(e.problem.contains(c.problem), "{}: {e}", c.name);
         assert!(e.to_string().starts_with(c.table.name()), "{}: {e}", c.name);
-        assert!(config.schedules.contains_key("good"), "{}: good schedule disabled", c.name);
-        assert!(!config.schedules.contains_key("bad"), "{}: bad schedule still runs", c.name);
-        let p = plan(at("2026-11-30T09:00:00+09:00"), &config, &fleet(), &BTreeMap::new(), &Settings::default());
+        assert!(
+            config.schedules.contains_key("good"),
+            "{}: good schedule disabled",
+            c.name
+        );
+        assert!(
+            !config.schedules.contains_key("bad"),
+            "{}: bad schedule still runs",
+            c.name
+        );
+        let p = plan(
+            at("2026-11-30T09:00:00+09:00"),
+            &config,
+            &fleet(),
+            &BTreeMap::new(),
+            &Settings::default(),
+        );
         let good = p.schedules.iter().find(|s| s.schedule == "good").unwrap();
         assert_eq!(good.actions.len(), 1, "{}", c.name);
         assert!(p.actions().all(|(s, _)| s.schedule == "good"), "{}", c.name);
@@ -150,7 +361,54 @@ fn a_schedule_with_no_instances_is_not_an_error() {
     };
     let config = Config::parse(&raw, &Defaults::default());
     assert!(config.errors.is_empty());
-    let p = plan(at("2026-11-30T09:00:00+09:00"), &config, &[], &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        at("2026-11-30T09:00:00+09:00"),
+        &config,
+        &[],
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     assert!(p.schedules[0].actions.is_empty() && p.schedules[0].errors.is_empty());
-    assert_eq!(p.schedules[0].notes, ["group db of schedule empty has no instances; it counts as up and as stopped"]);
+    assert_eq!(
+        p.schedules[0].notes,
+        ["group db of schedule empty has no instances; it counts as up and as stopped"]
+    );
+}
+
+/// The README's sample items (events/items/, the original tool's JSON) parse
+/// cleanly and order GROUP1, GROUP2 before GROUP3.
+#[test]
+fn sample_items_in_events_are_valid() {
+    let read = |name: &str| -> serde_json::Value {
+        let path = format!("{}/events/items/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let to_item = |v: serde_json::Value| Item(serde_dynamo::to_item(v).unwrap());
+    let groups = match read("server-groups.json") {
+        serde_json::Value::Array(items) => items.into_iter().map(to_item).collect(),
+        other => panic!("{other}"),
+    };
+    let raw = RawConfig {
+        schedules: vec![to_item(read("schedule.json"))],
+        groups,
+        exceptions: vec![to_item(read("exception.json"))],
+    };
+    let config = Config::parse(&raw, &Defaults::default());
+    assert!(config.errors.is_empty(), "{:?}", config.errors);
+    let sample = &config.schedules["SampleSchedule"];
+    assert_eq!(sample.groups.len(), 3);
+    let waves = scheduler::graph::waves(
+        &sample
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.name.as_str(),
+                    g.dependency.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    assert_eq!(waves, vec![vec!["GROUP1", "GROUP2"], vec!["GROUP3"]]);
 }

@@ -21,7 +21,11 @@ fn template() -> Value {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -45,20 +49,59 @@ fn actions(s: &Value) -> Vec<String> {
 #[test]
 fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
     let t = template();
-    let st = statements(&t, "SchedulerFunction");
+    let mut st = statements(&t, "SchedulerFunction");
+    st.extend(statements(&t, "BotFunction"));
     assert!(!st.is_empty());
     for s in &st {
         for a in actions(s) {
             assert!(!a.contains('*'), "wildcard action {a}");
         }
-        let commands = actions(s).iter().any(|a| a.contains(":Start") || a.contains(":Stop"));
+        let commands = actions(s)
+            .iter()
+            .any(|a| a.contains(":Start") || a.contains(":Stop"));
         if commands {
-            assert_eq!(s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false", "{s}");
+            assert_eq!(
+                s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false",
+                "{s}"
+            );
             assert_ne!(s["Resource"], "*", "{s}");
         }
         if s["Resource"] == "*" {
-            assert_eq!(actions(s), ["ec2:DescribeInstances"], "only the describe without resource-level permissions may use *");
+            assert_eq!(
+                actions(s),
+                ["ec2:DescribeInstances"],
+                "only the describe without resource-level permissions may use *"
+            );
         }
+    }
+    for s in statements(&t, "BotFunction") {
+        let acts = actions(&s);
+        assert!(
+            !acts
+                .iter()
+                .any(|a| a.contains(":Start") || a.contains(":Stop")),
+            "the bot never commands servers: {s}"
+        );
+        if acts
+            .iter()
+            .any(|a| a == "dynamodb:PutItem" || a == "dynamodb:DeleteItem")
+        {
+            assert!(
+                s["Resource"].to_string().contains("ExceptionTable"),
+                "the bot writes only exception items: {s}"
+            );
+        }
+    }
+    assert_eq!(
+        t["Resources"]["BotFunction"]["Properties"]["FunctionUrlConfig"]["AuthType"],
+        "NONE"
+    );
+    for secret in [
+        "SlackSigningSecret",
+        "MattermostToken",
+        "JandiOutgoingToken",
+    ] {
+        assert_eq!(t["Parameters"][secret]["NoEcho"], true);
     }
     let f = &t["Resources"]["SchedulerFunction"];
     assert_eq!(f["Properties"]["ReservedConcurrentExecutions"], 1);
@@ -72,7 +115,10 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
 #[test]
 fn template_names_the_lambda_binary_that_cargo_builds() {
     let t = template();
-    let binary = t["Resources"]["SchedulerFunction"]["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_string();
+    let binary = t["Resources"]["SchedulerFunction"]["Metadata"]["BuildProperties"]["Binary"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(binary, "scheduler-lambda");
     assert!(std::path::Path::new(env!("CARGO_BIN_EXE_scheduler-lambda")).exists());
 }
@@ -83,7 +129,11 @@ async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
     w.schedule("dev", "all", "09:00", "22:00").await;
     let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
 
-    let event = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/events/scheduled.json")).unwrap();
+    let event = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/events/scheduled.json"
+    ))
+    .unwrap();
     let runtime = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/2018-06-01/runtime/invocation/next"))
@@ -91,7 +141,10 @@ async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
             ResponseTemplate::new(200)
                 .insert_header("Lambda-Runtime-Aws-Request-Id", "req-1")
                 .insert_header("Lambda-Runtime-Deadline-Ms", "4102444800000")
-                .insert_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:ap-northeast-2:123456789012:function:scheduler")
+                .insert_header(
+                    "Lambda-Runtime-Invoked-Function-Arn",
+                    "arn:aws:lambda:ap-northeast-2:123456789012:function:scheduler",
+                )
                 .set_body_string(event),
         )
         .up_to_n_times(1)
@@ -104,7 +157,9 @@ async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
         .mount(&runtime)
         .await;
     Mock::given(method("POST"))
-        .and(path_regex("^/2018-06-01/runtime/invocation/req-1/(response|error)$"))
+        .and(path_regex(
+            "^/2018-06-01/runtime/invocation/req-1/(response|error)$",
+        ))
         .respond_with(ResponseTemplate::new(202))
         .mount(&runtime)
         .await;
@@ -131,10 +186,17 @@ async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
             .into_iter()
             .find(|r| r.method.as_str() == "POST");
         if let Some(r) = posted {
-            assert!(r.url.path().ends_with("/response"), "the invocation failed: {}", String::from_utf8_lossy(&r.body));
+            assert!(
+                r.url.path().ends_with("/response"),
+                "the invocation failed: {}",
+                String::from_utf8_lossy(&r.body)
+            );
             break serde_json::from_slice::<Value>(&r.body).unwrap();
         }
-        assert!(Instant::now() < deadline, "no answer from the Lambda binary");
+        assert!(
+            Instant::now() < deadline,
+            "no answer from the Lambda binary"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let _ = child.kill();

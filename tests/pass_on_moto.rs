@@ -37,8 +37,13 @@ async fn four_level_chain_starts_in_order_and_stops_in_reverse() {
     let (w, ids) = chain_world().await;
     let deps = w.deps();
     // Monday 2026-11-30 09:00 KST.
-    let report = pass::run(&deps, at("2026-11-30T09:00:00+09:00")).await.unwrap();
-    let order: Vec<String> = groups_in_order(&report).into_iter().map(|(_, g)| g).collect();
+    let report = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    let order: Vec<String> = groups_in_order(&report)
+        .into_iter()
+        .map(|(_, g)| g)
+        .collect();
     assert_eq!(order, ["db", "mw", "api", "batch"]);
     assert_eq!(w.rds_state("dev-db").await, "available");
     for id in &ids {
@@ -55,11 +60,15 @@ async fn four_level_chain_starts_in_order_and_stops_in_reverse() {
         ]
     );
 
-    let report = pass::run(&deps, at("2026-11-30T22:00:00+09:00")).await.unwrap();
+    let report = pass::run(&deps, at("2026-11-30T22:00:00+09:00"))
+        .await
+        .unwrap();
     let order: Vec<(Direction, String)> = groups_in_order(&report);
     assert_eq!(
         order,
-        ["batch", "api", "mw", "db"].map(|g| (Direction::Stop, g.to_string())).to_vec()
+        ["batch", "api", "mw", "db"]
+            .map(|g| (Direction::Stop, g.to_string()))
+            .to_vec()
     );
     assert_eq!(w.rds_state("dev-db").await, "stopped");
     for id in &ids {
@@ -77,7 +86,9 @@ async fn two_passes_in_the_same_minute_act_once() {
     let second = pass::run(&deps, now).await.unwrap();
     assert_eq!(groups_in_order(&second).len(), 0);
     assert!(second.messages.is_empty());
-    let later = pass::run(&deps, at("2026-11-30T09:05:00+09:00")).await.unwrap();
+    let later = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
     assert!(later.messages.is_empty() && groups_in_order(&later).is_empty());
 }
 
@@ -91,7 +102,10 @@ async fn overlapping_passes_never_act_twice() {
     let mut all = groups_in_order(&ra);
     all.extend(groups_in_order(&rb));
     all.sort();
-    assert_eq!(all.iter().map(|(_, g)| g.as_str()).collect::<Vec<_>>(), ["api", "batch", "db", "mw"]);
+    assert_eq!(
+        all.iter().map(|(_, g)| g.as_str()).collect::<Vec<_>>(),
+        ["api", "batch", "db", "mw"]
+    );
 }
 
 #[tokio::test]
@@ -100,14 +114,27 @@ async fn aurora_cluster_starts_and_stops_through_the_cluster() {
     w.schedule("reports", "all", "08:00", "20:00").await;
     w.group("reports", "aurora", "Aurora", &[]).await;
     w.group("reports", "app", "EC2", &["aurora"]).await;
-    w.aurora_cluster("reports-db", "reports", Some("aurora")).await;
-    let app = w.ec2_instances(1, "reports", Some("app"), "reports-app").await;
+    w.aurora_cluster("reports-db", "reports", Some("aurora"))
+        .await;
+    let app = w
+        .ec2_instances(1, "reports", Some("app"), "reports-app")
+        .await;
     let deps = w.deps();
-    let r = pass::run(&deps, at("2026-12-01T08:00:00+09:00")).await.unwrap();
-    assert_eq!(groups_in_order(&r).into_iter().map(|(_, g)| g).collect::<Vec<_>>(), ["aurora", "app"]);
+    let r = pass::run(&deps, at("2026-12-01T08:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(
+        groups_in_order(&r)
+            .into_iter()
+            .map(|(_, g)| g)
+            .collect::<Vec<_>>(),
+        ["aurora", "app"]
+    );
     assert_eq!(w.cluster_state("reports-db").await, "available");
     assert_eq!(w.ec2_state(&app[0]).await, "running");
-    pass::run(&deps, at("2026-12-01T20:00:00+09:00")).await.unwrap();
+    pass::run(&deps, at("2026-12-01T20:00:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(w.cluster_state("reports-db").await, "stopped");
     assert_eq!(w.ec2_state(&app[0]).await, "stopped");
 }
@@ -116,14 +143,30 @@ async fn aurora_cluster_starts_and_stops_through_the_cluster() {
 async fn start_exception_on_a_saturday_starts_and_regular_stop_applies() {
     let w = World::new().await;
     w.schedule("dev", "weekdays", "09:00", "18:00").await;
-    w.exception("414faf09-5f6a-4182-b8fd-65522d7612b2", "dev", "2026-12-05", "start", "10:00").await;
+    w.exception(
+        "414faf09-5f6a-4182-b8fd-65522d7612b2",
+        "dev",
+        "2026-12-05",
+        "start",
+        "10:00",
+    )
+    .await;
     let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
     let deps = w.deps();
-    let r = pass::run(&deps, at("2026-12-05T09:00:00+09:00")).await.unwrap();
-    assert!(groups_in_order(&r).is_empty(), "Saturday 09:00 is not a start");
-    pass::run(&deps, at("2026-12-05T10:00:00+09:00")).await.unwrap();
+    let r = pass::run(&deps, at("2026-12-05T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert!(
+        groups_in_order(&r).is_empty(),
+        "Saturday 09:00 is not a start"
+    );
+    pass::run(&deps, at("2026-12-05T10:00:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(w.ec2_state(&ids[0]).await, "running");
-    pass::run(&deps, at("2026-12-05T18:00:00+09:00")).await.unwrap();
+    pass::run(&deps, at("2026-12-05T18:00:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(w.ec2_state(&ids[1]).await, "stopped");
 }
 
@@ -135,17 +178,25 @@ async fn malformed_schedule_is_reported_once_and_the_good_one_runs() {
     let good = w.ec2_instances(1, "good", None, "good-box").await;
     let bad = w.ec2_instances(1, "bad", None, "bad-box").await;
     let deps = w.deps();
-    let r = pass::run(&deps, at("2026-11-30T09:00:00+09:00")).await.unwrap();
+    let r = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(w.ec2_state(&good[0]).await, "running");
     assert_eq!(w.ec2_state(&bad[0]).await, "stopped");
-    let errors: Vec<_> = r.messages.iter().filter(|m| m.level == Level::Error).collect();
+    let errors: Vec<_> = r
+        .messages
+        .iter()
+        .filter(|m| m.level == Level::Error)
+        .collect();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].text, "[bad] Configuration error");
     assert_eq!(
         errors[0].fields[0].description,
         "Schedule item [ScheduleName=bad] attribute StartTime: \"25:00\" is not a time HH:MM (00:00-23:59) or None (schedule bad disabled)"
     );
-    let r = pass::run(&deps, at("2026-11-30T09:05:00+09:00")).await.unwrap();
+    let r = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
     assert!(r.messages.is_empty(), "the same error is not repeated");
 }
 
@@ -168,7 +219,11 @@ async fn a_bad_instance_in_a_batch_is_isolated_and_the_others_start() {
 async fn lambda_handler_runs_a_pass_from_the_scheduled_event() {
     let (w, ids) = chain_world().await;
     let deps = w.deps();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/events/scheduled.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/events/scheduled.json"
+    ))
+    .unwrap();
     let event: ScheduledEvent = serde_json::from_str(&text).unwrap();
     let summary = handle(&deps, event).await.unwrap();
     assert_eq!(summary.commanded, 5);
@@ -182,7 +237,11 @@ async fn lambda_fails_when_the_tables_are_unreachable() {
     let mut env = common::test_env(None, scheduler::notify::Format::Jandi);
     env.tables.schedule = "NoSuchTable".into();
     let deps = w.deps_with(&env);
-    let event: ScheduledEvent = serde_json::from_str(r#"{"source":"aws.events","detail-type":"Scheduled Event"}"#).unwrap();
+    let event: ScheduledEvent =
+        serde_json::from_str(r#"{"source":"aws.events","detail-type":"Scheduled Event"}"#).unwrap();
     let err = handle(&deps, event).await.unwrap_err();
-    assert!(err.to_string().contains("ResourceNotFoundException"), "{err}");
+    assert!(
+        err.to_string().contains("ResourceNotFoundException"),
+        "{err}"
+    );
 }

@@ -35,7 +35,12 @@ fn deps(url: String, format: Format, raw: RawConfig, fleet: Vec<Instance>) -> Me
         config: MemoryConfig::new(raw),
         state: MemoryState::default(),
         fleet: MemoryFleet::new(fleet),
-        notifier: WebhookNotifier::with_timing(url, format, Duration::from_millis(300), Duration::from_millis(10)),
+        notifier: WebhookNotifier::with_timing(
+            url,
+            format,
+            Duration::from_millis(300),
+            Duration::from_millis(10),
+        ),
         settings: PassSettings {
             poll: Duration::from_millis(10),
             budget: Duration::from_secs(5),
@@ -64,7 +69,11 @@ async fn bodies(server: &MockServer) -> Vec<Value> {
 
 async fn ok_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/hook"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     server
 }
 
@@ -78,8 +87,15 @@ async fn jandi_start_message_is_exact_with_its_accept_header() {
         .expect(1)
         .mount(&server)
         .await;
-    let d = deps(format!("{}/hook", server.uri()), Format::Jandi, dev(vec![]), vec![box_instance("i-1", "web-1", "stopped")]);
-    pass::run(&d, at("2026-11-30T09:00:00+09:00")).await.unwrap();
+    let d = deps(
+        format!("{}/hook", server.uri()),
+        Format::Jandi,
+        dev(vec![]),
+        vec![box_instance("i-1", "web-1", "stopped")],
+    );
+    pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(
         bodies(&server).await,
         vec![json!({
@@ -93,8 +109,15 @@ async fn jandi_start_message_is_exact_with_its_accept_header() {
 #[tokio::test]
 async fn slack_warning_carries_the_postpone_button() {
     let server = ok_server().await;
-    let d = deps(format!("{}/hook", server.uri()), Format::Slack, dev(vec![]), vec![box_instance("i-1", "web-1", "running")]);
-    pass::run(&d, at("2026-11-30T21:50:00+09:00")).await.unwrap();
+    let d = deps(
+        format!("{}/hook", server.uri()),
+        Format::Slack,
+        dev(vec![]),
+        vec![box_instance("i-1", "web-1", "running")],
+    );
+    pass::run(&d, at("2026-11-30T21:50:00+09:00"))
+        .await
+        .unwrap();
     let item = "{\"ExceptionUuid\": \"<new uuid>\", \"ScheduleName\": \"dev\", \"ExceptionDate\": \"2026-11-30\", \"ExceptionType\": \"stop\", \"ExceptionValue\": \"23:00\"}";
     assert_eq!(
         bodies(&server).await,
@@ -130,7 +153,9 @@ async fn teams_error_is_an_adaptive_card() {
         ..RawConfig::default()
     };
     let d = deps(format!("{}/hook", server.uri()), Format::Teams, raw, vec![]);
-    pass::run(&d, at("2026-11-30T09:00:00+09:00")).await.unwrap();
+    pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(
         bodies(&server).await,
         vec![json!({
@@ -152,19 +177,34 @@ async fn teams_error_is_an_adaptive_card() {
 }
 
 fn texts(bodies: &[Value]) -> Vec<String> {
-    bodies.iter().map(|b| b["body"].as_str().unwrap().to_string()).collect()
+    bodies
+        .iter()
+        .map(|b| b["body"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
 async fn warning_is_sent_once_over_2150_2155_2200() {
     let server = ok_server().await;
-    let d = deps(format!("{}/hook", server.uri()), Format::Jandi, dev(vec![]), vec![box_instance("i-1", "web-1", "running")]);
-    for t in ["2026-11-30T21:50:00+09:00", "2026-11-30T21:55:00+09:00", "2026-11-30T22:00:00+09:00"] {
+    let d = deps(
+        format!("{}/hook", server.uri()),
+        Format::Jandi,
+        dev(vec![]),
+        vec![box_instance("i-1", "web-1", "running")],
+    );
+    for t in [
+        "2026-11-30T21:50:00+09:00",
+        "2026-11-30T21:55:00+09:00",
+        "2026-11-30T22:00:00+09:00",
+    ] {
         pass::run(&d, at(t)).await.unwrap();
     }
     assert_eq!(
         texts(&bodies(&server).await),
-        ["[dev] 1 server stop at 22:00 Asia/Seoul (in 10 min)", "[dev] Stopping all (wave 1 of 1)"]
+        [
+            "[dev] 1 server stop at 22:00 Asia/Seoul (in 10 min)",
+            "[dev] Stopping all (wave 1 of 1)"
+        ]
     );
     assert_eq!(d.fleet.state_of("i-1"), "stopped");
 }
@@ -172,10 +212,33 @@ async fn warning_is_sent_once_over_2150_2155_2200() {
 #[tokio::test]
 async fn postponing_the_stop_rearms_the_warning() {
     let server = ok_server().await;
-    let d = deps(format!("{}/hook", server.uri()), Format::Jandi, dev(vec![]), vec![box_instance("i-1", "web-1", "running")]);
-    pass::run(&d, at("2026-11-30T21:50:00+09:00")).await.unwrap();
-    d.config.raw.lock().unwrap().exceptions.push(Item(exception_item("x", "dev", "2026-11-30", "stop", "23:00")));
-    for t in ["2026-11-30T21:55:00+09:00", "2026-11-30T22:00:00+09:00", "2026-11-30T22:50:00+09:00", "2026-11-30T22:55:00+09:00"] {
+    let d = deps(
+        format!("{}/hook", server.uri()),
+        Format::Jandi,
+        dev(vec![]),
+        vec![box_instance("i-1", "web-1", "running")],
+    );
+    pass::run(&d, at("2026-11-30T21:50:00+09:00"))
+        .await
+        .unwrap();
+    d.config
+        .raw
+        .lock()
+        .unwrap()
+        .exceptions
+        .push(Item(exception_item(
+            "x",
+            "dev",
+            "2026-11-30",
+            "stop",
+            "23:00",
+        )));
+    for t in [
+        "2026-11-30T21:55:00+09:00",
+        "2026-11-30T22:00:00+09:00",
+        "2026-11-30T22:50:00+09:00",
+        "2026-11-30T22:55:00+09:00",
+    ] {
         pass::run(&d, at(t)).await.unwrap();
     }
     assert_eq!(d.fleet.state_of("i-1"), "running");
@@ -191,7 +254,10 @@ async fn postponing_the_stop_rearms_the_warning() {
 #[tokio::test]
 async fn a_failing_webhook_is_retried_a_bounded_number_of_times_and_the_pass_goes_on() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
     let raw = RawConfig {
         schedules: vec![
             Item(schedule_item("dev", "all", "09:00", "22:00")),
@@ -199,13 +265,24 @@ async fn a_failing_webhook_is_retried_a_bounded_number_of_times_and_the_pass_goe
         ],
         ..RawConfig::default()
     };
-    let d = deps(format!("{}/hook", server.uri()), Format::Jandi, raw, vec![box_instance("i-1", "web-1", "stopped")]);
-    let report = pass::run(&d, at("2026-11-30T09:00:00+09:00")).await.unwrap();
+    let d = deps(
+        format!("{}/hook", server.uri()),
+        Format::Jandi,
+        raw,
+        vec![box_instance("i-1", "web-1", "stopped")],
+    );
+    let report = pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(d.fleet.state_of("i-1"), "running");
     assert_eq!(report.messages.len(), 2);
     // Three attempts for the first message; the second is only logged.
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    assert_eq!(d.fleet.calls.lock().unwrap().len(), 1, "the start is not repeated");
+    assert_eq!(
+        d.fleet.calls.lock().unwrap().len(),
+        1,
+        "the start is not repeated"
+    );
 }
 
 #[tokio::test]
@@ -215,12 +292,25 @@ async fn a_hanging_webhook_does_not_hold_the_pass() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
         .mount(&server)
         .await;
-    let d = deps(format!("{}/hook", server.uri()), Format::Jandi, dev(vec![]), vec![box_instance("i-1", "web-1", "stopped")]);
+    let d = deps(
+        format!("{}/hook", server.uri()),
+        Format::Jandi,
+        dev(vec![]),
+        vec![box_instance("i-1", "web-1", "stopped")],
+    );
     let started = Instant::now();
-    pass::run(&d, at("2026-11-30T09:00:00+09:00")).await.unwrap();
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(d.fleet.state_of("i-1"), "running");
-    pass::run(&d, at("2026-11-30T09:05:00+09:00")).await.unwrap();
+    pass::run(&d, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
     assert_eq!(d.fleet.calls.lock().unwrap().len(), 1);
 }
 
@@ -249,11 +339,23 @@ async fn the_webhook_url_never_reaches_the_logs_or_messages() {
     let _guard = tracing::subscriber::set_default(subscriber);
     // Nothing listens on port 9: connection refused, with the URL in reqwest's error.
     let url = "http://127.0.0.1:9/services/T0001/B0001/s3cr3tT0k3n".to_string();
-    let d = deps(url, Format::Slack, dev(vec![]), vec![box_instance("i-1", "web-1", "stopped")]);
-    let report = pass::run(&d, at("2026-11-30T09:00:00+09:00")).await.unwrap();
+    let d = deps(
+        url,
+        Format::Slack,
+        dev(vec![]),
+        vec![box_instance("i-1", "web-1", "stopped")],
+    );
+    let report = pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("webhook message not delivered"), "{text}");
-    assert!(!text.contains("s3cr3tT0k3n") && !text.contains("/services/"), "{text}");
+    assert!(
+        !text.contains("s3cr3tT0k3n") && !text.contains("/services/"),
+        "{text}"
+    );
     assert!(!format!("{:?}", d.notifier).contains("s3cr3tT0k3n"));
-    assert!(!serde_json::to_string(&report).unwrap().contains("s3cr3tT0k3n"));
+    assert!(!serde_json::to_string(&report)
+        .unwrap()
+        .contains("s3cr3tT0k3n"));
 }

@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+    ScalarAttributeType,
 };
 use aws_sdk_dynamodb::Client;
 
 use super::aws_error;
 use crate::model::{Item, RawConfig};
-use crate::ports::{AwsError, ConfigStore, Saved, StateStore};
+use crate::ports::{AwsError, ConfigStore, Saved, ScheduleEditor, StateStore};
 use crate::state::{ScheduleState, Versioned};
 
 /// Table names, from `SCHEDULE_TABLE`, `SERVER_GROUP_TABLE`,
@@ -81,9 +82,17 @@ impl Dynamo {
     }
 
     async fn create_table(&self, name: &str, keys: &[&str]) -> Result<bool, AwsError> {
-        let mut req = self.client.create_table().table_name(name).billing_mode(BillingMode::PayPerRequest);
+        let mut req = self
+            .client
+            .create_table()
+            .table_name(name)
+            .billing_mode(BillingMode::PayPerRequest);
         for (i, k) in keys.iter().enumerate() {
-            let kind = if i == 0 { KeyType::Hash } else { KeyType::Range };
+            let kind = if i == 0 {
+                KeyType::Hash
+            } else {
+                KeyType::Range
+            };
             req = req
                 .attribute_definitions(
                     AttributeDefinition::builder()
@@ -102,17 +111,40 @@ impl Dynamo {
         }
         match req.send().await {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => Ok(false),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_in_use_exception()) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(aws_error(&format!("dynamodb:CreateTable {name}"), e)),
         }
     }
 
+    /// Writes a whole item (used to seed the demo and tests).
+    pub async fn put(
+        &self,
+        table: &str,
+        item: HashMap<String, AttributeValue>,
+    ) -> Result<(), AwsError> {
+        self.client
+            .put_item()
+            .table_name(table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws_error("dynamodb:PutItem", e))
+    }
+}
+
+impl ScheduleEditor for Dynamo {
     /// Exception items of all schedules.
-    pub async fn exceptions(&self) -> Result<Vec<Item>, AwsError> {
+    async fn exceptions(&self) -> Result<Vec<Item>, AwsError> {
         self.scan(&self.tables.exception).await
     }
 
-    pub async fn put_exception(&self, item: Item) -> Result<(), AwsError> {
+    async fn put_exception(&self, item: Item) -> Result<(), AwsError> {
         self.client
             .put_item()
             .table_name(&self.tables.exception)
@@ -124,7 +156,7 @@ impl Dynamo {
     }
 
     /// Removes one exception item; `false` when there was none with that id.
-    pub async fn delete_exception(&self, id: &str) -> Result<bool, AwsError> {
+    async fn delete_exception(&self, id: &str) -> Result<bool, AwsError> {
         let out = self
             .client
             .delete_item()
@@ -138,7 +170,7 @@ impl Dynamo {
     }
 
     /// Sets ForceStart on an existing schedule item, touching no other attribute.
-    pub async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), AwsError> {
+    async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), AwsError> {
         self.client
             .update_item()
             .table_name(&self.tables.schedule)
@@ -151,25 +183,16 @@ impl Dynamo {
             .map(|_| ())
             .map_err(|e| aws_error("dynamodb:UpdateItem", e))
     }
-
-    /// Writes a whole item (used to seed the demo and tests).
-    pub async fn put(&self, table: &str, item: HashMap<String, AttributeValue>) -> Result<(), AwsError> {
-        self.client
-            .put_item()
-            .table_name(table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| aws_error("dynamodb:PutItem", e))
-    }
 }
 
 impl ConfigStore for Dynamo {
     async fn load(&self) -> Result<RawConfig, AwsError> {
         let t = &self.tables;
-        let (schedules, groups, exceptions) =
-            tokio::try_join!(self.scan(&t.schedule), self.scan(&t.group), self.scan(&t.exception))?;
+        let (schedules, groups, exceptions) = tokio::try_join!(
+            self.scan(&t.schedule),
+            self.scan(&t.group),
+            self.scan(&t.exception)
+        )?;
         Ok(RawConfig {
             schedules,
             groups,
@@ -193,14 +216,17 @@ impl StateStore for Dynamo {
             Ok(items) => items,
             Err(e) if e.code == "ResourceNotFoundException" => {
                 tracing::warn!(table = %self.tables.state, "state table missing; creating it");
-                self.create_table(&self.tables.state, &["ScheduleName"]).await?;
+                self.create_table(&self.tables.state, &["ScheduleName"])
+                    .await?;
                 Vec::new()
             }
             Err(e) => return Err(e),
         };
         let mut out = BTreeMap::new();
         for item in items {
-            let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else { continue };
+            let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else {
+                continue;
+            };
             let version = match item.0.get(VERSION_ATTR) {
                 Some(AttributeValue::N(n)) => n.parse().unwrap_or(0),
                 _ => 0,
@@ -217,7 +243,12 @@ impl StateStore for Dynamo {
         Ok(out)
     }
 
-    async fn save(&self, schedule: &str, state: &ScheduleState, expected: u64) -> Result<Saved, AwsError> {
+    async fn save(
+        &self,
+        schedule: &str,
+        state: &ScheduleState,
+        expected: u64,
+    ) -> Result<Saved, AwsError> {
         let json = serde_json::to_string(state).expect("state serialises");
         let next = expected + 1;
         let mut req = self
@@ -236,7 +267,10 @@ impl StateStore for Dynamo {
         };
         match req.send().await {
             Ok(_) => Ok(Saved::Written(next)),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
                 Ok(Saved::Conflict)
             }
             Err(e) => Err(aws_error("dynamodb:PutItem state", e)),

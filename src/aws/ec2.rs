@@ -26,7 +26,9 @@ pub struct Ec2 {
 }
 
 fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
-    tags.iter().find(|t| t.key() == Some(key)).and_then(|t| t.value())
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
 }
 
 impl Ec2 {
@@ -38,7 +40,12 @@ impl Ec2 {
         let mut pages = self
             .client
             .describe_instances()
-            .filters(Filter::builder().name("tag-key").values(SCHEDULE_TAG).build())
+            .filters(
+                Filter::builder()
+                    .name("tag-key")
+                    .values(SCHEDULE_TAG)
+                    .build(),
+            )
             .max_results(PAGE_SIZE)
             .into_paginator()
             .send();
@@ -71,7 +78,11 @@ impl Ec2 {
     /// Sends the ids in chunks; a chunk that fails is halved until the
     /// failing instance stands alone, so the others still act.
     pub async fn command(&self, direction: Direction, ids: &[String]) -> Vec<CommandFailure> {
-        let mut pending: Vec<Vec<String>> = ids.chunks(COMMAND_CHUNK).rev().map(<[String]>::to_vec).collect();
+        let mut pending: Vec<Vec<String>> = ids
+            .chunks(COMMAND_CHUNK)
+            .rev()
+            .map(<[String]>::to_vec)
+            .collect();
         let mut failures = Vec::new();
         while let Some(chunk) = pending.pop() {
             let result = match direction {

@@ -81,10 +81,17 @@ impl Fleet for AwsFleet {
         Ok(ec2)
     }
 
-    async fn command(&self, direction: Direction, kind: InstanceKind, ids: &[String]) -> Vec<CommandFailure> {
+    async fn command(
+        &self,
+        direction: Direction,
+        kind: InstanceKind,
+        ids: &[String],
+    ) -> Vec<CommandFailure> {
         match kind {
             InstanceKind::Ec2 => self.ec2.command(direction, ids).await,
-            InstanceKind::Rds | InstanceKind::Aurora => self.rds.command(direction, kind, ids).await,
+            InstanceKind::Rds | InstanceKind::Aurora => {
+                self.rds.command(direction, kind, ids).await
+            }
         }
     }
 }

@@ -25,7 +25,9 @@ pub struct Rds {
 }
 
 fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
-    tags.iter().find(|t| t.key() == Some(key)).and_then(|t| t.value())
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
 }
 
 impl Rds {
@@ -34,18 +36,26 @@ impl Rds {
     }
 
     pub async fn describe(&self) -> Result<Vec<Instance>, AwsError> {
-        let (instances, clusters) = tokio::try_join!(self.describe_instances(), self.describe_clusters())?;
+        let (instances, clusters) =
+            tokio::try_join!(self.describe_instances(), self.describe_clusters())?;
         Ok(instances.into_iter().chain(clusters).collect())
     }
 
     async fn describe_instances(&self) -> Result<Vec<Instance>, AwsError> {
-        let mut pages = self.client.describe_db_instances().max_records(PAGE_SIZE).into_paginator().send();
+        let mut pages = self
+            .client
+            .describe_db_instances()
+            .max_records(PAGE_SIZE)
+            .into_paginator()
+            .send();
         let mut out = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| aws_error("rds:DescribeDBInstances", e))?;
             for db in page.db_instances() {
                 let tags = db.tag_list();
-                let (Some(id), Some(schedule)) = (db.db_instance_identifier(), tag(tags, SCHEDULE_TAG)) else {
+                let (Some(id), Some(schedule)) =
+                    (db.db_instance_identifier(), tag(tags, SCHEDULE_TAG))
+                else {
                     continue;
                 };
                 let unmanageable = if let Some(cluster) = db.db_cluster_identifier() {
@@ -53,8 +63,9 @@ impl Rds {
                         "is a member of DB cluster {cluster}; tag the cluster and use an Aurora group"
                     ))
                 } else {
-                    db.read_replica_source_db_instance_identifier()
-                        .map(|src| format!("is a read replica of {src}; RDS cannot stop read replicas"))
+                    db.read_replica_source_db_instance_identifier().map(|src| {
+                        format!("is a read replica of {src}; RDS cannot stop read replicas")
+                    })
                 };
                 out.push(Instance {
                     id: id.to_string(),
@@ -71,13 +82,20 @@ impl Rds {
     }
 
     async fn describe_clusters(&self) -> Result<Vec<Instance>, AwsError> {
-        let mut pages = self.client.describe_db_clusters().max_records(PAGE_SIZE).into_paginator().send();
+        let mut pages = self
+            .client
+            .describe_db_clusters()
+            .max_records(PAGE_SIZE)
+            .into_paginator()
+            .send();
         let mut out = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| aws_error("rds:DescribeDBClusters", e))?;
             for c in page.db_clusters() {
                 let tags = c.tag_list();
-                let (Some(id), Some(schedule)) = (c.db_cluster_identifier(), tag(tags, SCHEDULE_TAG)) else {
+                let (Some(id), Some(schedule)) =
+                    (c.db_cluster_identifier(), tag(tags, SCHEDULE_TAG))
+                else {
                     continue;
                 };
                 out.push(Instance {
@@ -94,20 +112,34 @@ impl Rds {
         Ok(out)
     }
 
-    pub async fn command(&self, direction: Direction, kind: InstanceKind, ids: &[String]) -> Vec<CommandFailure> {
+    pub async fn command(
+        &self,
+        direction: Direction,
+        kind: InstanceKind,
+        ids: &[String],
+    ) -> Vec<CommandFailure> {
         let mut failures = Vec::new();
         for chunk in ids.chunks(CONCURRENCY) {
-            let results = join_all(chunk.iter().map(|id| self.command_one(direction, kind, id))).await;
+            let results =
+                join_all(chunk.iter().map(|id| self.command_one(direction, kind, id))).await;
             for (id, r) in chunk.iter().zip(results) {
                 if let Err(error) = r {
-                    failures.push(CommandFailure { id: id.clone(), error });
+                    failures.push(CommandFailure {
+                        id: id.clone(),
+                        error,
+                    });
                 }
             }
         }
         failures
     }
 
-    async fn command_one(&self, direction: Direction, kind: InstanceKind, id: &str) -> Result<(), AwsError> {
+    async fn command_one(
+        &self,
+        direction: Direction,
+        kind: InstanceKind,
+        id: &str,
+    ) -> Result<(), AwsError> {
         let c = &self.client;
         match (direction, kind) {
             (Direction::Start, InstanceKind::Aurora) => c

@@ -52,8 +52,12 @@ impl ScheduleException {
         let date_text: String = r.required("ExceptionDate", "a string (S) YYYY-MM-DD")?;
         let date = parse_date(&date_text).map_err(|e| r.error("ExceptionDate", e))?;
         let kind_text: String = r.required("ExceptionType", "a string (S): start or stop")?;
-        let kind = ExceptionKind::parse(&kind_text)
-            .ok_or_else(|| r.error("ExceptionType", format!("{kind_text:?} is not start or stop")))?;
+        let kind = ExceptionKind::parse(&kind_text).ok_or_else(|| {
+            r.error(
+                "ExceptionType",
+                format!("{kind_text:?} is not start or stop"),
+            )
+        })?;
         let value_text: String = r.required("ExceptionValue", "a string (S) H:MM or None")?;
         let value = parse_clock(&value_text).map_err(|e| r.error("ExceptionValue", e))?;
         Ok(ScheduleException {
@@ -72,7 +76,8 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     if t.len() != 10 {
         return Err(format!("{text:?} is not a date YYYY-MM-DD"));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{text:?} is not a date YYYY-MM-DD"))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date YYYY-MM-DD"))
 }
 
 /// A schedule's exceptions, indexed by date and kind.
@@ -150,8 +155,18 @@ mod tests {
         let x = ScheduleException::from_item(&item("21:00", "2017-07-10")).unwrap();
         assert_eq!(x.kind, ExceptionKind::Stop);
         assert_eq!(x.value, NaiveTime::from_hms_opt(21, 0, 0));
-        assert_eq!(ScheduleException::from_item(&item("None", "2017-07-10")).unwrap().value, None);
-        assert_eq!(ScheduleException::from_item(&item("9:30", "2017-07-10")).unwrap().value, NaiveTime::from_hms_opt(9, 30, 0));
+        assert_eq!(
+            ScheduleException::from_item(&item("None", "2017-07-10"))
+                .unwrap()
+                .value,
+            None
+        );
+        assert_eq!(
+            ScheduleException::from_item(&item("9:30", "2017-07-10"))
+                .unwrap()
+                .value,
+            NaiveTime::from_hms_opt(9, 30, 0)
+        );
     }
 
     #[test]

@@ -48,13 +48,21 @@ pub struct ServerGroup {
 
 impl ServerGroup {
     pub fn from_item(item: &Item) -> Result<ServerGroup, ConfigError> {
-        let mut r = ItemReader::new(item, Table::ServerGroup, key_text(item, &["ScheduleName", "GroupName"]));
+        let mut r = ItemReader::new(
+            item,
+            Table::ServerGroup,
+            key_text(item, &["ScheduleName", "GroupName"]),
+        );
         r.schedule = string_attr(item, "ScheduleName");
         let schedule = r.required_text("ScheduleName")?;
         let name = r.required_text("GroupName")?;
         let kind_text: String = r.required("InstanceType", "a string (S): EC2, RDS or Aurora")?;
-        let kind = InstanceKind::parse(&kind_text)
-            .ok_or_else(|| r.error("InstanceType", format!("{kind_text:?} is not EC2, RDS or Aurora")))?;
+        let kind = InstanceKind::parse(&kind_text).ok_or_else(|| {
+            r.error(
+                "InstanceType",
+                format!("{kind_text:?} is not EC2, RDS or Aurora"),
+            )
+        })?;
         let dependency: Vec<String> = r
             .optional("Dependency", "a list (L) of group names (S)")?
             .unwrap_or_default();
@@ -74,7 +82,13 @@ impl ServerGroup {
     }
 
     fn error(&self, attribute: &str, problem: String) -> ConfigError {
-        ConfigError::new(Table::ServerGroup, self.key(), Some(attribute), problem, Some(self.schedule.clone()))
+        ConfigError::new(
+            Table::ServerGroup,
+            self.key(),
+            Some(attribute),
+            problem,
+            Some(self.schedule.clone()),
+        )
     }
 }
 
@@ -86,7 +100,10 @@ pub(super) fn check_dependencies(groups: &BTreeMap<String, Vec<ServerGroup>>) ->
         let mut seen = BTreeSet::new();
         for g in gs {
             if !seen.insert(g.name.as_str()) {
-                errors.push(g.error("GroupName", format!("duplicate group {:?} in this schedule", g.name)));
+                errors.push(g.error(
+                    "GroupName",
+                    format!("duplicate group {:?} in this schedule", g.name),
+                ));
             }
         }
         for g in gs {
@@ -107,11 +124,22 @@ pub(super) fn check_dependencies(groups: &BTreeMap<String, Vec<ServerGroup>>) ->
         }
         let edges: Vec<(&str, Vec<&str>)> = gs
             .iter()
-            .map(|g| (g.name.as_str(), g.dependency.iter().map(String::as_str).collect()))
+            .map(|g| {
+                (
+                    g.name.as_str(),
+                    g.dependency.iter().map(String::as_str).collect(),
+                )
+            })
             .collect();
         if let Some(cycle) = graph::find_cycle(&edges) {
-            let first = gs.iter().find(|g| g.name == cycle[0]).expect("cycle names a group");
-            errors.push(first.error("Dependency", format!("dependency cycle {}", cycle.join(" -> "))));
+            let first = gs
+                .iter()
+                .find(|g| g.name == cycle[0])
+                .expect("cycle names a group");
+            errors.push(first.error(
+                "Dependency",
+                format!("dependency cycle {}", cycle.join(" -> ")),
+            ));
         }
     }
     errors

@@ -46,16 +46,26 @@ impl<'a> ItemReader<'a> {
 
     /// An optional attribute of type `T`; a present attribute of another type
     /// is an error, as is DynamoDB's NULL.
-    pub fn optional<T: DeserializeOwned>(&self, name: &str, expected: &str) -> Result<Option<T>, ConfigError> {
+    pub fn optional<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        expected: &str,
+    ) -> Result<Option<T>, ConfigError> {
         match self.item.0.get(name) {
             None => Ok(None),
             Some(v) => serde_dynamo::from_attribute_value(v.clone())
                 .map(Some)
-                .map_err(|_| self.error(name, format!("must be {expected}, found {}", type_name(v)))),
+                .map_err(|_| {
+                    self.error(name, format!("must be {expected}, found {}", type_name(v)))
+                }),
         }
     }
 
-    pub fn required<T: DeserializeOwned>(&self, name: &str, expected: &str) -> Result<T, ConfigError> {
+    pub fn required<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        expected: &str,
+    ) -> Result<T, ConfigError> {
         self.optional(name, expected)?
             .ok_or_else(|| self.error(name, format!("missing (must be {expected})")))
     }

@@ -9,7 +9,9 @@ mod item;
 mod schedule;
 
 pub use error::{ConfigError, Table};
-pub use exception::{parse_date as parse_date_text, ExceptionDay, ExceptionKind, ScheduleException};
+pub use exception::{
+    parse_date as parse_date_text, ExceptionDay, ExceptionKind, ScheduleException,
+};
 pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
 pub use schedule::{parse_clock, DaysActive, Schedule};

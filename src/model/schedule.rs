@@ -36,7 +36,15 @@ impl DaysActive {
         let t = text.trim().to_ascii_lowercase();
         match t.as_str() {
             "all" | "everyday" | "daily" => return Ok(Self::ALL),
-            "weekdays" => return Ok(Self::from_days(&[Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri])),
+            "weekdays" => {
+                return Ok(Self::from_days(&[
+                    Weekday::Mon,
+                    Weekday::Tue,
+                    Weekday::Wed,
+                    Weekday::Thu,
+                    Weekday::Fri,
+                ]))
+            }
             "weekends" => return Ok(Self::from_days(&[Weekday::Sat, Weekday::Sun])),
             _ => {}
         }
@@ -53,8 +61,8 @@ impl DaysActive {
                 "sun" | "sunday" => Weekday::Sun,
                 _ => {
                     return Err(format!(
-                        "{p:?} is not a day (use all, weekdays, weekends or a list like mon,wed,fri)"
-                    ))
+                    "{p:?} is not a day (use all, weekdays, weekends or a list like mon,wed,fri)"
+                ))
                 }
             };
             days.push(day);
@@ -63,7 +71,10 @@ impl DaysActive {
     }
 
     fn from_days(days: &[Weekday]) -> DaysActive {
-        DaysActive(days.iter().fold(0, |m, d| m | 1 << d.num_days_from_monday()))
+        DaysActive(
+            days.iter()
+                .fold(0, |m, d| m | 1 << d.num_days_from_monday()),
+        )
     }
 
     pub fn contains(self, day: Weekday) -> bool {
@@ -79,12 +90,17 @@ pub fn parse_clock(text: &str) -> Result<Option<NaiveTime>, String> {
     }
     let bad = || format!("{text:?} is not a time HH:MM (00:00-23:59) or None");
     let (h, m) = t.split_once(':').ok_or_else(bad)?;
-    let digits = |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = |s: &str, max_len: usize| {
+        !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())
+    };
     if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
         return Err(bad());
     }
     let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    NaiveTime::from_hms_opt(h, m, 0).filter(|_| h < 24 && m < 60).map(Some).ok_or_else(bad)
+    NaiveTime::from_hms_opt(h, m, 0)
+        .filter(|_| h < 24 && m < 60)
+        .map(Some)
+        .ok_or_else(bad)
 }
 
 impl Schedule {
@@ -102,7 +118,9 @@ impl Schedule {
         };
         let start = clock("StartTime")?;
         let stop = clock("StopTime")?;
-        let force_start = r.optional("ForceStart", "a boolean (BOOL)")?.unwrap_or(false);
+        let force_start = r
+            .optional("ForceStart", "a boolean (BOOL)")?
+            .unwrap_or(false);
         let time_zone = match r.optional::<String>("TimeZone", "a string (S)")? {
             None => defaults.time_zone,
             Some(z) if z.trim().is_empty() => defaults.time_zone,
@@ -132,7 +150,12 @@ mod tests {
     use aws_sdk_dynamodb::types::AttributeValue as Av;
 
     pub(crate) fn item(pairs: &[(&str, Av)]) -> Item {
-        Item(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Item(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     fn s(v: &str) -> Av {
@@ -163,10 +186,24 @@ mod tests {
 
     #[test]
     fn clock_accepts_h_mm_and_none_and_rejects_nonsense() {
-        assert_eq!(parse_clock("9:05").unwrap(), NaiveTime::from_hms_opt(9, 5, 0));
+        assert_eq!(
+            parse_clock("9:05").unwrap(),
+            NaiveTime::from_hms_opt(9, 5, 0)
+        );
         assert_eq!(parse_clock("None").unwrap(), None);
         assert_eq!(parse_clock("none").unwrap(), None);
-        for bad in ["25:00", "24:00", "9:7x", "12:60", "1200", "", "12:5", "-1:00", "12:000", "１２:00"] {
+        for bad in [
+            "25:00",
+            "24:00",
+            "9:7x",
+            "12:60",
+            "1200",
+            "",
+            "12:5",
+            "-1:00",
+            "12:000",
+            "１２:00",
+        ] {
             assert!(parse_clock(bad).is_err(), "{bad}");
         }
     }
@@ -198,11 +235,17 @@ mod tests {
         let mut it = original();
         it.0.insert("TimeZone".into(), s("Mars/Olympus"));
         assert_eq!(
-            Schedule::from_item(&it, &Defaults::default()).unwrap_err().attribute.as_deref(),
+            Schedule::from_item(&it, &Defaults::default())
+                .unwrap_err()
+                .attribute
+                .as_deref(),
             Some("TimeZone")
         );
         let mut it = original();
         it.0.remove("TagValue");
-        assert!(Schedule::from_item(&it, &Defaults::default()).unwrap_err().problem.starts_with("missing"));
+        assert!(Schedule::from_item(&it, &Defaults::default())
+            .unwrap_err()
+            .problem
+            .starts_with("missing"));
     }
 }

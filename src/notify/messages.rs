@@ -43,12 +43,19 @@ pub fn actions(sp: &SchedulePlan, actions: &[&Action]) -> Option<Message> {
     };
     let mut m = Message::new(
         Level::Ok,
-        format!("[{}] {verb} {} (wave {wave} of {total})", sp.schedule, groups.join(", ")),
+        format!(
+            "[{}] {verb} {} (wave {wave} of {total})",
+            sp.schedule,
+            groups.join(", ")
+        ),
     );
     for a in actions {
         let lines: Vec<String> = a.instances.iter().map(describe).collect();
         let kind = a.instances.first().map(|t| t.kind.label()).unwrap_or("");
-        m = m.field(format!("{} · {} {kind}", a.group, lines.len()), lines.join("\n"));
+        m = m.field(
+            format!("{} · {} {kind}", a.group, lines.len()),
+            lines.join("\n"),
+        );
     }
     Some(m)
 }
@@ -56,7 +63,9 @@ pub fn actions(sp: &SchedulePlan, actions: &[&Action]) -> Option<Message> {
 /// The stop warning, with the two ways to postpone it.
 pub fn warning(sp: &SchedulePlan, w: &Warning) -> Message {
     let at = w.stop.local.format("%H:%M");
-    let later = (w.stop.local + Duration::hours(1)).format("%H:%M").to_string();
+    let later = (w.stop.local + Duration::hours(1))
+        .format("%H:%M")
+        .to_string();
     let date = w.stop.day.format("%Y-%m-%d").to_string();
     let names: Vec<String> = w.running.iter().map(describe).collect();
     let item = format!(
@@ -74,7 +83,10 @@ pub fn warning(sp: &SchedulePlan, w: &Warning) -> Message {
         ),
     )
     .field("Running", names.join("\n"))
-    .field("Postpone", format!("schedctl extend {} --until {later}", sp.schedule))
+    .field(
+        "Postpone",
+        format!("schedctl extend {} --until {later}", sp.schedule),
+    )
     .field("Or add to the ScheduleException table", item);
     m.postpone = Some(Postpone {
         schedule: sp.schedule.clone(),
@@ -101,7 +113,10 @@ pub fn notice(sp: &SchedulePlan, n: &Notice) -> Message {
         Notice::Fixed => Message::new(Level::Ok, format!("[{who}] Configuration errors fixed")),
         Notice::Stalled { direction, waiting } => Message::new(
             Level::Error,
-            format!("[{who}] The {} did not finish in time and was given up", direction.as_str()),
+            format!(
+                "[{who}] The {} did not finish in time and was given up",
+                direction.as_str()
+            ),
         )
         .field("Waiting for", waiting.join("\n")),
     }
@@ -116,17 +131,28 @@ pub fn failure(schedule: &str, action: &Action, f: &CommandFailure) -> Message {
         .unwrap_or_else(|| f.id.clone());
     Message::new(
         Level::Error,
-        format!("[{schedule}] Could not {} {who} ({})", action.direction.as_str(), action.group),
+        format!(
+            "[{schedule}] Could not {} {who} ({})",
+            action.direction.as_str(),
+            action.group
+        ),
     )
     .field(f.error.code.clone(), f.error.message.clone())
 }
 
 pub fn force_start_not_reset(schedule: &str, e: &AwsError) -> Message {
-    Message::new(Level::Error, format!("[{schedule}] Could not reset ForceStart")).field(e.code.clone(), e.message.clone())
+    Message::new(
+        Level::Error,
+        format!("[{schedule}] Could not reset ForceStart"),
+    )
+    .field(e.code.clone(), e.message.clone())
 }
 
 /// The pass could not run at all (a table or an API unreachable).
 pub fn pass_failed(e: &AwsError) -> Message {
-    Message::new(Level::Error, "Scheduler pass failed: no servers were started or stopped")
-        .field(format!("{} ({})", e.operation, e.code), e.message.clone())
+    Message::new(
+        Level::Error,
+        "Scheduler pass failed: no servers were started or stopped",
+    )
+    .field(format!("{} ({})", e.operation, e.code), e.message.clone())
 }

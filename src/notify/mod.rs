@@ -79,7 +79,11 @@ impl Message {
     pub fn to_plain(&self) -> String {
         let mut out = self.text.clone();
         for f in &self.fields {
-            out.push_str(&format!("\n  {}: {}", f.title, f.description.replace('\n', "\n    ")));
+            out.push_str(&format!(
+                "\n  {}: {}",
+                f.title,
+                f.description.replace('\n', "\n    ")
+            ));
         }
         out
     }

@@ -36,7 +36,12 @@ impl WebhookNotifier {
     /// budget. Three attempts, backing off 0.5 s then 1 s, on 429, 5xx,
     /// timeouts and refused connections.
     pub fn new(url: String, format: Format) -> Self {
-        Self::with_timing(url, format, Duration::from_secs(5), Duration::from_millis(500))
+        Self::with_timing(
+            url,
+            format,
+            Duration::from_secs(5),
+            Duration::from_millis(500),
+        )
     }
 
     pub fn with_timing(url: String, format: Format, timeout: Duration, backoff: Duration) -> Self {
@@ -79,7 +84,10 @@ impl WebhookNotifier {
                 let retry = s.as_u16() == 429 || s.is_server_error();
                 Err((retry, format!("webhook answered {s}")))
             }
-            Err(e) => Err((e.is_timeout() || e.is_connect(), e.without_url().to_string())),
+            Err(e) => Err((
+                e.is_timeout() || e.is_connect(),
+                e.without_url().to_string(),
+            )),
         }
     }
 }

@@ -59,7 +59,13 @@ fn exception_item(id: &str, schedule: &str, date: &str, kind: &str, value: &str)
     )
 }
 
-fn inst(id: &str, kind: InstanceKind, state: &str, schedule: &str, group: Option<&str>) -> Instance {
+fn inst(
+    id: &str,
+    kind: InstanceKind,
+    state: &str,
+    schedule: &str,
+    group: Option<&str>,
+) -> Instance {
     Instance {
         id: id.into(),
         kind,
@@ -104,7 +110,12 @@ fn chain_fleet(ec2: &str, rds: &str) -> Vec<Instance> {
 
 /// Runs passes like the shell does: plan, apply the commands to the fake
 /// fleet (instantly), re-plan, until nothing is left to do.
-fn settle(now: DateTime<Utc>, config: &Config, fleet: &mut [Instance], states: &mut BTreeMap<String, ScheduleState>) -> Vec<Vec<String>> {
+fn settle(
+    now: DateTime<Utc>,
+    config: &Config,
+    fleet: &mut [Instance],
+    states: &mut BTreeMap<String, ScheduleState>,
+) -> Vec<Vec<String>> {
     let mut rounds = Vec::new();
     for _ in 0..10 {
         let p = plan(now, config, fleet, states, &Settings::default());
@@ -137,13 +148,23 @@ fn start_event_starts_the_first_wave_only() {
     let cfg = chain();
     let fleet = chain_fleet("stopped", "stopped");
     // Monday 2026-11-30 09:00 KST = 00:00 UTC.
-    let p = plan(utc("2026-11-30T00:00:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-11-30T00:00:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     let sp = &p.schedules[0];
     assert_eq!(sp.events.len(), 1);
     assert_eq!(sp.actions.len(), 1);
     assert_eq!(sp.actions[0].group, "db");
     assert_eq!(sp.actions[0].instances[0].id, "db-1");
-    assert!(sp.waits.iter().any(|w| w == "mw waits for db to be up"), "{:?}", sp.waits);
+    assert!(
+        sp.waits.iter().any(|w| w == "mw waits for db to be up"),
+        "{:?}",
+        sp.waits
+    );
 }
 
 #[test]
@@ -154,13 +175,26 @@ fn start_runs_waves_in_dependency_order_and_stop_in_reverse() {
     let rounds = settle(utc("2026-11-30T00:00:00Z"), &cfg, &mut fleet, &mut states);
     assert_eq!(
         rounds,
-        vec![vec!["db-1"], vec!["i-mw"], vec!["i-api1", "i-api2"], vec!["i-batch"]]
+        vec![
+            vec!["db-1"],
+            vec!["i-mw"],
+            vec!["i-api1", "i-api2"],
+            vec!["i-batch"]
+        ]
     );
-    assert!(states["dev"].transition.is_none(), "complete transitions are cleared");
+    assert!(
+        states["dev"].transition.is_none(),
+        "complete transitions are cleared"
+    );
     let rounds = settle(utc("2026-11-30T13:00:00Z"), &cfg, &mut fleet, &mut states);
     assert_eq!(
         rounds,
-        vec![vec!["i-batch"], vec!["i-api1", "i-api2"], vec!["i-mw"], vec!["db-1"]]
+        vec![
+            vec!["i-batch"],
+            vec!["i-api1", "i-api2"],
+            vec!["i-mw"],
+            vec!["db-1"]
+        ]
     );
 }
 
@@ -191,10 +225,22 @@ fn catch_up_is_bounded_to_sixty_minutes() {
         },
     );
     // 10:05 KST: the 09:00 start is 65 minutes ago; beyond the catch-up.
-    let p = plan(utc("2026-11-30T01:05:00Z"), &cfg, &fleet, &states, &Settings::default());
+    let p = plan(
+        utc("2026-11-30T01:05:00Z"),
+        &cfg,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
     assert!(p.schedules[0].events.is_empty());
     // 09:55 KST: made up once.
-    let p = plan(utc("2026-11-30T00:55:00Z"), &cfg, &fleet, &states, &Settings::default());
+    let p = plan(
+        utc("2026-11-30T00:55:00Z"),
+        &cfg,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
     assert_eq!(p.schedules[0].events.len(), 1);
 }
 
@@ -205,21 +251,37 @@ fn outside_events_manual_changes_are_left_alone_unless_enforced() {
     let mut fleet = chain_fleet("stopped", "stopped");
     fleet[1].state = "running".into();
     let now = utc("2026-11-30T14:00:00Z");
-    let states: BTreeMap<String, ScheduleState> =
-        [("dev".to_string(), ScheduleState { last_pass: Some(now - Duration::minutes(5)), ..Default::default() })].into();
+    let states: BTreeMap<String, ScheduleState> = [(
+        "dev".to_string(),
+        ScheduleState {
+            last_pass: Some(now - Duration::minutes(5)),
+            ..Default::default()
+        },
+    )]
+    .into();
     let p = plan(now, &cfg, &fleet, &states, &Settings::default());
     assert!(p.schedules[0].actions.is_empty());
 
     let enforced = Config::parse(
         &RawConfig {
-            schedules: vec![schedule_item("dev", "weekdays", "09:00", "22:00", &[("Enforced", Av::Bool(true))])],
+            schedules: vec![schedule_item(
+                "dev",
+                "weekdays",
+                "09:00",
+                "22:00",
+                &[("Enforced", Av::Bool(true))],
+            )],
             groups: vec![],
             exceptions: vec![],
         },
         &Defaults::default(),
     );
     let p = plan(now, &enforced, &fleet, &states, &Settings::default());
-    let ids: Vec<&str> = p.schedules[0].actions[0].instances.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<&str> = p.schedules[0].actions[0]
+        .instances
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
     assert_eq!(ids, vec!["i-mw"]);
     assert_eq!(p.schedules[0].actions[0].direction, Direction::Stop);
 }
@@ -229,15 +291,31 @@ fn transitional_instances_are_waited_for_never_recommanded() {
     let cfg = chain();
     let mut fleet = chain_fleet("stopped", "stopped");
     fleet[0].state = "stopping".into();
-    let p = plan(utc("2026-11-30T00:00:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-11-30T00:00:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     let sp = &p.schedules[0];
     assert!(sp.actions.is_empty());
-    assert!(sp.waits.contains(&"db: db-1 is stopping".to_string()), "{:?}", sp.waits);
+    assert!(
+        sp.waits.contains(&"db: db-1 is stopping".to_string()),
+        "{:?}",
+        sp.waits
+    );
     assert_eq!(sp.transition, Some(Direction::Start));
     // Once it is stopped, the next pass starts it.
     let states: BTreeMap<_, _> = [("dev".to_string(), sp.state.clone())].into();
     fleet[0].state = "stopped".into();
-    let p = plan(utc("2026-11-30T00:05:00Z"), &cfg, &fleet, &states, &Settings::default());
+    let p = plan(
+        utc("2026-11-30T00:05:00Z"),
+        &cfg,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
     assert_eq!(p.schedules[0].actions[0].group, "db");
 }
 
@@ -245,13 +323,31 @@ fn transitional_instances_are_waited_for_never_recommanded() {
 fn a_stalled_transition_is_given_up_and_reported() {
     let cfg = chain();
     let fleet = chain_fleet("stopped", "stopped");
-    let p = plan(utc("2026-11-30T00:00:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-11-30T00:00:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     let states: BTreeMap<_, _> = [("dev".to_string(), p.schedules[0].state.clone())].into();
     // db-1 never came up (start failed): 61 minutes later, give up once.
-    let p = plan(utc("2026-11-30T01:01:00Z"), &cfg, &fleet, &states, &Settings::default());
+    let p = plan(
+        utc("2026-11-30T01:01:00Z"),
+        &cfg,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
     let sp = &p.schedules[0];
     assert!(sp.actions.is_empty());
-    assert!(matches!(sp.notices.as_slice(), [Notice::Stalled { direction: Direction::Start, .. }]));
+    assert!(matches!(
+        sp.notices.as_slice(),
+        [Notice::Stalled {
+            direction: Direction::Start,
+            ..
+        }]
+    ));
     assert!(sp.state.transition.is_none());
 }
 
@@ -259,8 +355,17 @@ fn a_stalled_transition_is_given_up_and_reported() {
 fn force_start_starts_in_order_and_is_reset_when_all_are_up() {
     let cfg = Config::parse(
         &RawConfig {
-            schedules: vec![schedule_item("dev", "weekdays", "09:00", "22:00", &[("ForceStart", Av::Bool(true))])],
-            groups: vec![group_item("dev", "db", "RDS", &[]), group_item("dev", "mw", "EC2", &["db"])],
+            schedules: vec![schedule_item(
+                "dev",
+                "weekdays",
+                "09:00",
+                "22:00",
+                &[("ForceStart", Av::Bool(true))],
+            )],
+            groups: vec![
+                group_item("dev", "db", "RDS", &[]),
+                group_item("dev", "mw", "EC2", &["db"]),
+            ],
             exceptions: vec![],
         },
         &Defaults::default(),
@@ -286,15 +391,33 @@ fn force_start_starts_in_order_and_is_reset_when_all_are_up() {
 fn disabled_schedule_does_nothing() {
     let cfg = Config::parse(
         &RawConfig {
-            schedules: vec![schedule_item("dev", "all", "09:00", "22:00", &[("Enabled", Av::Bool(false))])],
+            schedules: vec![schedule_item(
+                "dev",
+                "all",
+                "09:00",
+                "22:00",
+                &[("Enabled", Av::Bool(false))],
+            )],
             ..Default::default()
         },
         &Defaults::default(),
     );
     let fleet = vec![inst("i-1", InstanceKind::Ec2, "running", "dev", None)];
-    let p = plan(utc("2026-11-30T12:55:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-11-30T12:55:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     assert!(p.schedules[0].actions.is_empty() && p.schedules[0].warning.is_none());
-    let p = plan(utc("2026-11-30T13:00:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-11-30T13:00:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     assert!(p.schedules[0].actions.is_empty());
 }
 
@@ -310,7 +433,11 @@ fn warning_is_sent_once_per_stop_time_and_rearmed_when_postponed() {
     let mut states = BTreeMap::new();
     let mut warned_at = Vec::new();
     // 21:45, 21:50, 21:55 KST on 2026-11-30.
-    for t in ["2026-11-30T12:45:00Z", "2026-11-30T12:50:00Z", "2026-11-30T12:55:00Z"] {
+    for t in [
+        "2026-11-30T12:45:00Z",
+        "2026-11-30T12:50:00Z",
+        "2026-11-30T12:55:00Z",
+    ] {
         let p = plan(utc(t), &cfg, &fleet, &states, &Settings::default());
         if let Some(w) = &p.schedules[0].warning {
             warned_at.push((t, w.minutes));
@@ -319,11 +446,35 @@ fn warning_is_sent_once_per_stop_time_and_rearmed_when_postponed() {
     }
     assert_eq!(warned_at, vec![("2026-11-30T12:50:00Z", 10)]);
     // Postponed at 21:57 to 22:05: warned again straight away, once.
-    let cfg = Config::parse(&raw(vec![exception_item("x", "dev", "2026-11-30", "stop", "22:05")]), &Defaults::default());
-    let p = plan(utc("2026-11-30T12:57:00Z"), &cfg, &fleet, &states, &Settings::default());
-    assert_eq!(p.schedules[0].warning.as_ref().unwrap().stop.at, utc("2026-11-30T13:05:00Z"));
+    let cfg = Config::parse(
+        &raw(vec![exception_item(
+            "x",
+            "dev",
+            "2026-11-30",
+            "stop",
+            "22:05",
+        )]),
+        &Defaults::default(),
+    );
+    let p = plan(
+        utc("2026-11-30T12:57:00Z"),
+        &cfg,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
+    assert_eq!(
+        p.schedules[0].warning.as_ref().unwrap().stop.at,
+        utc("2026-11-30T13:05:00Z")
+    );
     states.insert("dev".into(), p.schedules[0].state.clone());
-    let p = plan(utc("2026-11-30T13:00:00Z"), &cfg, &fleet, &states, &Settings::default());
+    let p = plan(
+        utc("2026-11-30T13:00:00Z"),
+        &cfg,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
     assert!(p.schedules[0].warning.is_none());
     assert!(p.schedules[0].actions.is_empty(), "the 22:00 stop moved");
 }
@@ -332,7 +483,13 @@ fn warning_is_sent_once_per_stop_time_and_rearmed_when_postponed() {
 fn no_warning_when_nothing_runs() {
     let cfg = chain();
     let fleet = chain_fleet("stopped", "stopped");
-    let p = plan(utc("2026-11-30T12:50:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-11-30T12:50:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     assert!(p.schedules[0].warning.is_none());
 }
 
@@ -347,9 +504,18 @@ fn saturday_start_exception_starts_and_regular_stop_applies() {
         &Defaults::default(),
     );
     let fleet = vec![inst("i-1", InstanceKind::Ec2, "stopped", "dev", None)];
-    let p = plan(utc("2026-12-05T01:00:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-12-05T01:00:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     assert_eq!(p.schedules[0].actions[0].direction, Direction::Start);
-    assert_eq!(p.schedules[0].next_stop.unwrap().at, utc("2026-12-05T09:00:00Z"));
+    assert_eq!(
+        p.schedules[0].next_stop.unwrap().at,
+        utc("2026-12-05T09:00:00Z")
+    );
 }
 
 #[test]
@@ -374,17 +540,48 @@ fn bad_schedule_is_reported_once_and_others_run() {
     let good = p.schedules.iter().find(|s| s.schedule == "good").unwrap();
     assert!(bad.actions.is_empty());
     assert_eq!(good.actions.len(), 1);
-    assert!(matches!(&bad.notices[..], [Notice::Errors { lines }] if lines[0].contains("DaysActive") && lines[0].contains("funday")));
-    let states: BTreeMap<_, _> = p.schedules.iter().map(|s| (s.schedule.clone(), s.state.clone())).collect();
-    let p = plan(now + Duration::minutes(5), &cfg, &fleet, &states, &Settings::default());
-    assert!(p.schedules.iter().all(|s| s.notices.is_empty()), "not repeated");
+    assert!(
+        matches!(&bad.notices[..], [Notice::Errors { lines }] if lines[0].contains("DaysActive") && lines[0].contains("funday"))
+    );
+    let states: BTreeMap<_, _> = p
+        .schedules
+        .iter()
+        .map(|s| (s.schedule.clone(), s.state.clone()))
+        .collect();
+    let p = plan(
+        now + Duration::minutes(5),
+        &cfg,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
+    assert!(
+        p.schedules.iter().all(|s| s.notices.is_empty()),
+        "not repeated"
+    );
     // Fixed: said once.
     let fixed = Config::parse(
-        &RawConfig { schedules: vec![schedule_item("bad", "all", "09:00", "22:00", &[])], ..Default::default() },
+        &RawConfig {
+            schedules: vec![schedule_item("bad", "all", "09:00", "22:00", &[])],
+            ..Default::default()
+        },
         &Defaults::default(),
     );
-    let p = plan(now + Duration::minutes(10), &fixed, &fleet, &states, &Settings::default());
-    assert_eq!(p.schedules.iter().find(|s| s.schedule == "bad").unwrap().notices, vec![Notice::Fixed]);
+    let p = plan(
+        now + Duration::minutes(10),
+        &fixed,
+        &fleet,
+        &states,
+        &Settings::default(),
+    );
+    assert_eq!(
+        p.schedules
+            .iter()
+            .find(|s| s.schedule == "bad")
+            .unwrap()
+            .notices,
+        vec![Notice::Fixed]
+    );
 }
 
 #[test]
@@ -407,22 +604,42 @@ fn cycles_and_unknown_groups_disable_only_their_schedule() {
         &Defaults::default(),
     );
     let text: Vec<String> = cfg.errors.iter().map(|e| e.to_string()).collect();
-    assert!(text.iter().any(|t| t.contains("dependency cycle x -> y -> x")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("unknown group \"nowhere\"")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("group \"x\" of another schedule (a)")), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("dependency cycle x -> y -> x")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter().any(|t| t.contains("unknown group \"nowhere\"")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("group \"x\" of another schedule (a)")),
+        "{text:?}"
+    );
     assert!(cfg.schedules.is_empty());
 }
 
 #[test]
 fn auto_scaling_members_are_reported_not_commanded() {
     let cfg = Config::parse(
-        &RawConfig { schedules: vec![schedule_item("dev", "all", "09:00", "22:00", &[])], ..Default::default() },
+        &RawConfig {
+            schedules: vec![schedule_item("dev", "all", "09:00", "22:00", &[])],
+            ..Default::default()
+        },
         &Defaults::default(),
     );
     let mut asg = inst("i-asg", InstanceKind::Ec2, "stopped", "dev", None);
     asg.unmanageable = Some("belongs to Auto Scaling group web".into());
     let fleet = vec![asg, inst("i-1", InstanceKind::Ec2, "stopped", "dev", None)];
-    let p = plan(utc("2026-11-30T00:00:00Z"), &cfg, &fleet, &BTreeMap::new(), &Settings::default());
+    let p = plan(
+        utc("2026-11-30T00:00:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
     let sp = &p.schedules[0];
     assert_eq!(sp.actions[0].instances.len(), 1);
     assert!(sp.errors[0].contains("Auto Scaling"), "{:?}", sp.errors);
@@ -484,11 +701,20 @@ fn arb_dag() -> impl Strategy<Value = (Config, Vec<Instance>)> {
 }
 
 fn deps_of(cfg: &Config, group: &str) -> Vec<String> {
-    cfg.schedules["dev"].groups.iter().find(|g| g.name == group).unwrap().dependency.clone()
+    cfg.schedules["dev"]
+        .groups
+        .iter()
+        .find(|g| g.name == group)
+        .unwrap()
+        .dependency
+        .clone()
 }
 
 fn group_power(fleet: &[Instance], group: &str, p: Power) -> bool {
-    fleet.iter().filter(|i| i.group_tag.as_deref() == Some(group)).all(|i| i.power() == p)
+    fleet
+        .iter()
+        .filter(|i| i.group_tag.as_deref() == Some(group))
+        .all(|i| i.power() == p)
 }
 
 proptest! {
@@ -546,8 +772,20 @@ proptest! {
 fn arb_av() -> impl Strategy<Value = Av> {
     let leaf = prop_oneof![
         "[a-zA-Z0-9:, /_-]{0,12}".prop_map(Av::S),
-        proptest::sample::select(vec!["09:00", "25:00", "None", "all", "mon,fri", "EC2", "Aurora", "2026-12-05", "start", "stop", "Asia/Seoul"])
-            .prop_map(|s| Av::S(s.to_string())),
+        proptest::sample::select(vec![
+            "09:00",
+            "25:00",
+            "None",
+            "all",
+            "mon,fri",
+            "EC2",
+            "Aurora",
+            "2026-12-05",
+            "start",
+            "stop",
+            "Asia/Seoul"
+        ])
+        .prop_map(|s| Av::S(s.to_string())),
         any::<bool>().prop_map(Av::Bool),
         any::<i64>().prop_map(|n| Av::N(n.to_string())),
         Just(Av::Null(true)),
@@ -562,8 +800,22 @@ fn arb_av() -> impl Strategy<Value = Av> {
 
 fn arb_item() -> impl Strategy<Value = Item> {
     let names = proptest::sample::select(vec![
-        "ScheduleName", "TagValue", "DaysActive", "Enabled", "StartTime", "StopTime", "ForceStart", "TimeZone", "Enforced",
-        "GroupName", "InstanceType", "Dependency", "ExceptionUuid", "ExceptionDate", "ExceptionType", "ExceptionValue",
+        "ScheduleName",
+        "TagValue",
+        "DaysActive",
+        "Enabled",
+        "StartTime",
+        "StopTime",
+        "ForceStart",
+        "TimeZone",
+        "Enforced",
+        "GroupName",
+        "InstanceType",
+        "Dependency",
+        "ExceptionUuid",
+        "ExceptionDate",
+        "ExceptionType",
+        "ExceptionValue",
     ]);
     proptest::collection::hash_map(names.prop_map(str::to_string), arb_av(), 0..14).prop_map(Item)
 }

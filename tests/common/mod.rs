@@ -44,7 +44,11 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(venv_bin().join("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
@@ -54,7 +58,10 @@ impl Moto {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not listen within 60 s");
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not listen within 60 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Moto { child, url }
@@ -132,23 +139,44 @@ impl World {
     }
 
     pub async fn put(&self, table: &str, item: HashMap<String, Av>) {
-        self.ddb.put_item().table_name(table).set_item(Some(item)).send().await.expect("put_item");
+        self.ddb
+            .put_item()
+            .table_name(table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .expect("put_item");
     }
 
     pub async fn schedule(&self, name: &str, days: &str, start: &str, stop: &str) {
-        self.put("Schedule", schedule_item(name, days, start, stop)).await;
+        self.put("Schedule", schedule_item(name, days, start, stop))
+            .await;
     }
 
     pub async fn group(&self, schedule: &str, name: &str, kind: &str, deps: &[&str]) {
-        self.put("ScheduleServerGroup", group_item(schedule, name, kind, deps)).await;
+        self.put(
+            "ScheduleServerGroup",
+            group_item(schedule, name, kind, deps),
+        )
+        .await;
     }
 
     pub async fn exception(&self, id: &str, schedule: &str, date: &str, kind: &str, value: &str) {
-        self.put("ScheduleException", exception_item(id, schedule, date, kind, value)).await;
+        self.put(
+            "ScheduleException",
+            exception_item(id, schedule, date, kind, value),
+        )
+        .await;
     }
 
     /// Launches `count` tagged EC2 instances and leaves them stopped.
-    pub async fn ec2_instances(&self, count: i32, schedule: &str, group: Option<&str>, name: &str) -> Vec<String> {
+    pub async fn ec2_instances(
+        &self,
+        count: i32,
+        schedule: &str,
+        group: Option<&str>,
+        name: &str,
+    ) -> Vec<String> {
         let mut tags = vec![tag("ScheduleName", schedule), tag("Name", name)];
         if let Some(g) = group {
             tags.push(tag("ScheduleGroupName", g));
@@ -160,12 +188,26 @@ impl World {
             .instance_type(InstanceType::T3Micro)
             .min_count(count)
             .max_count(count)
-            .tag_specifications(TagSpecification::builder().resource_type(ResourceType::Instance).set_tags(Some(tags)).build())
+            .tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(ResourceType::Instance)
+                    .set_tags(Some(tags))
+                    .build(),
+            )
             .send()
             .await
             .expect("run_instances");
-        let ids: Vec<String> = out.instances().iter().map(|i| i.instance_id().unwrap().to_string()).collect();
-        self.ec2.stop_instances().set_instance_ids(Some(ids.clone())).send().await.expect("stop");
+        let ids: Vec<String> = out
+            .instances()
+            .iter()
+            .map(|i| i.instance_id().unwrap().to_string())
+            .collect();
+        self.ec2
+            .stop_instances()
+            .set_instance_ids(Some(ids.clone()))
+            .send()
+            .await
+            .expect("stop");
         ids
     }
 
@@ -187,7 +229,12 @@ impl World {
             .send()
             .await
             .expect("create_db_instance");
-        self.rds.stop_db_instance().db_instance_identifier(id).send().await.expect("stop db");
+        self.rds
+            .stop_db_instance()
+            .db_instance_identifier(id)
+            .send()
+            .await
+            .expect("stop db");
     }
 
     /// A stopped Aurora cluster with the schedule's tags.
@@ -206,21 +253,53 @@ impl World {
             .send()
             .await
             .expect("create_db_cluster");
-        self.rds.stop_db_cluster().db_cluster_identifier(id).send().await.expect("stop cluster");
+        self.rds
+            .stop_db_cluster()
+            .db_cluster_identifier(id)
+            .send()
+            .await
+            .expect("stop cluster");
     }
 
     pub async fn ec2_state(&self, id: &str) -> String {
-        let out = self.ec2.describe_instances().instance_ids(id).send().await.unwrap();
-        out.reservations()[0].instances()[0].state().unwrap().name().unwrap().as_str().to_string()
+        let out = self
+            .ec2
+            .describe_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .unwrap();
+        out.reservations()[0].instances()[0]
+            .state()
+            .unwrap()
+            .name()
+            .unwrap()
+            .as_str()
+            .to_string()
     }
 
     pub async fn rds_state(&self, id: &str) -> String {
-        let out = self.rds.describe_db_instances().db_instance_identifier(id).send().await.unwrap();
-        out.db_instances()[0].db_instance_status().unwrap().to_string()
+        let out = self
+            .rds
+            .describe_db_instances()
+            .db_instance_identifier(id)
+            .send()
+            .await
+            .unwrap();
+        out.db_instances()[0]
+            .db_instance_status()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn cluster_state(&self, id: &str) -> String {
-        let out = self.rds.describe_db_clusters().db_cluster_identifier(id).send().await.unwrap();
+        let out = self
+            .rds
+            .describe_db_clusters()
+            .db_cluster_identifier(id)
+            .send()
+            .await
+            .unwrap();
         out.db_clusters()[0].status().unwrap().to_string()
     }
 }
@@ -230,7 +309,10 @@ pub fn s(v: &str) -> Av {
 }
 
 pub fn item(pairs: &[(&str, Av)]) -> HashMap<String, Av> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 fn tag(k: &str, v: &str) -> Tag {
@@ -242,7 +324,9 @@ fn rds_tag(k: &str, v: &str) -> aws_sdk_rds::types::Tag {
 }
 
 pub fn at(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&chrono::Utc)
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
 }
 
 /// A Schedule item as the original tool wrote it.
@@ -267,7 +351,13 @@ pub fn group_item(schedule: &str, name: &str, kind: &str, deps: &[&str]) -> Hash
     ])
 }
 
-pub fn exception_item(id: &str, schedule: &str, date: &str, kind: &str, value: &str) -> HashMap<String, Av> {
+pub fn exception_item(
+    id: &str,
+    schedule: &str,
+    date: &str,
+    kind: &str,
+    value: &str,
+) -> HashMap<String, Av> {
     item(&[
         ("ExceptionUuid", s(id)),
         ("ScheduleName", s(schedule)),

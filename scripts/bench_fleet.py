@@ -1,0 +1,118 @@
+"""Fleet benchmark: 2,000 EC2 instances and 200 RDS instances in 50
+schedules with 3- and 4-level dependency graphs, on moto behind a counting
+front. Times full `schedctl run --at` passes (morning start, idle, evening
+stop, idle), reads their peak RSS, and prints the AWS calls of each pass
+beside the minimum. Run it through scripts/bench-fleet.sh."""
+import json
+import math
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+
+SCHEDULES, EC2_PER, RDS_PER = 50, 40, 4
+schedctl = sys.argv[1]
+here = os.path.dirname(os.path.abspath(__file__))
+
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+port = sock.getsockname()[1]
+sock.close()
+url = f"http://127.0.0.1:{port}"
+server = subprocess.Popen([sys.executable, os.path.join(here, "counting_moto.py"), str(port)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+env = dict(os.environ, AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+           AWS_REGION="ap-northeast-2", AWS_DEFAULT_REGION="ap-northeast-2", AWS_EC2_METADATA_DISABLED="true",
+           TIMEZONE="Asia/Seoul", POLL_SECONDS="0.2", TIME_BUDGET_SECONDS="200")
+env.pop("WEBHOOK_URL", None)
+os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")})
+
+
+def counts(reset=False):
+    req = urllib.request.Request(url + "/__counts", method="DELETE" if reset else "GET")
+    return json.loads(urllib.request.urlopen(req).read())
+
+
+try:
+    for _ in range(300):
+        try:
+            counts()
+            break
+        except OSError:
+            time.sleep(0.1)
+    subprocess.run([schedctl, "init-tables"], env=env, check=True, stdout=subprocess.DEVNULL)
+    ddb, ec2, rds = boto3.client("dynamodb"), boto3.client("ec2"), boto3.client("rds")
+    S = lambda v: {"S": v}
+    t0 = time.time()
+    for n in range(SCHEDULES):
+        name = f"team{n:02d}"
+        four = n % 2 == 0
+        ddb.put_item(TableName="Schedule", Item={"ScheduleName": S(name), "TagValue": S(name), "DaysActive": S("weekdays"),
+                                                 "Enabled": {"BOOL": True}, "StartTime": S("09:00"), "StopTime": S("22:00"),
+                                                 "ForceStart": {"BOOL": False}})
+        layout = [("db", "RDS", [], RDS_PER), ("mw", "EC2", ["db"], 10)]
+        layout += [("api", "EC2", ["mw"], 20), ("batch", "EC2", ["api"], 10)] if four else [("api", "EC2", ["mw"], 30)]
+        for group, kind, deps, count in layout:
+            ddb.put_item(TableName="ScheduleServerGroup", Item={"ScheduleName": S(name), "GroupName": S(group),
+                                                                "InstanceType": S(kind), "Dependency": {"L": [S(d) for d in deps]}})
+            tags = [{"Key": "ScheduleName", "Value": name}, {"Key": "ScheduleGroupName", "Value": group}]
+            if kind == "RDS":
+                for i in range(count):
+                    ident = f"{name}-db{i}"
+                    rds.create_db_instance(DBInstanceIdentifier=ident, DBInstanceClass="db.t3.micro", Engine="postgres",
+                                           MasterUsername="u", MasterUserPassword="password1", AllocatedStorage=20, Tags=tags)
+                    rds.stop_db_instance(DBInstanceIdentifier=ident)
+            else:
+                out = ec2.run_instances(ImageId="ami-12345678", MinCount=count, MaxCount=count, InstanceType="t3.micro",
+                                        TagSpecifications=[{"ResourceType": "instance", "Tags": tags + [{"Key": "Name", "Value": f"{name}-{group}"}]}])
+                ec2.stop_instances(InstanceIds=[i["InstanceId"] for i in out["Instances"]])
+    ec2_total = SCHEDULES * EC2_PER
+    rds_total = SCHEDULES * RDS_PER
+    print(f"seeded {SCHEDULES} schedules, {ec2_total} EC2, {rds_total} RDS in {time.time() - t0:.0f} s")
+
+    def minimum(rounds, ec2_calls, rds_calls):
+        return {
+            "ec2:DescribeInstances": rounds * math.ceil(ec2_total / 1000),
+            "rds:DescribeDBInstances": rounds * math.ceil(rds_total / 100),
+            "rds:DescribeDBClusters": rounds,
+            "dynamodb:Scan": 4,
+            "ec2:StartInstances/StopInstances": ec2_calls,
+            "rds:Start/StopDBInstance": rds_calls,
+        }
+
+    for label, at in [("morning start", "2026-11-30T09:00:00+09:00"), ("idle", "2026-11-30T09:05:00+09:00"),
+                      ("evening stop", "2026-11-30T22:00:00+09:00"), ("idle", "2026-11-30T22:05:00+09:00")]:
+        counts(reset=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.time()
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", schedctl, "run", "--at", at, "--json"], env=env,
+                             check=True, capture_output=True, text=True)
+        wall = time.time() - start
+        rss_kb = int(out.stderr.strip().splitlines()[-1])
+        report = json.loads(out.stdout)
+        rounds = len(report["rounds"])
+        # One Start/StopInstances call per wave round per 200-id chunk; one call per RDS instance.
+        ec2_calls = sum(math.ceil(sum(len(a["instances"]) for s in r["schedules"] for a in s["actions"]
+                                      if a["instances"][0]["kind"] == "EC2") / 200) for r in report["rounds"])
+        rds_calls = sum(len(a["instances"]) for r in report["rounds"] for s in r["schedules"] for a in s["actions"]
+                        if a["instances"][0]["kind"] != "EC2")
+        got = counts()
+        merged = dict(got)
+        merged["ec2:StartInstances/StopInstances"] = got.get("ec2:StartInstances", 0) + got.get("ec2:StopInstances", 0)
+        merged["rds:Start/StopDBInstance"] = got.get("rds:StartDBInstance", 0) + got.get("rds:StopDBInstance", 0)
+        print(f"\n{label} at {at}: {wall:.2f} s wall, peak RSS {rss_kb / 1024:.1f} MiB, {rounds} rounds")
+        print(f"  {'call':36} {'made':>6} {'minimum':>8}")
+        for k, v in minimum(rounds, ec2_calls, rds_calls).items():
+            print(f"  {k:36} {merged.get(k, 0):>6} {v:>8}")
+        others = {k: v for k, v in got.items() if k not in merged or k in ("dynamodb:PutItem", "dynamodb:UpdateItem")}
+        extra = {k: v for k, v in got.items() if k.startswith("dynamodb:") and k != "dynamodb:Scan"}
+        if extra:
+            print(f"  state writes: {extra}")
+finally:
+    server.terminate()
+    server.wait()

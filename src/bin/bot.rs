@@ -1,0 +1,48 @@
+//! The chat-command Lambda behind a Function URL: wiring only (see
+//! `scheduler::bot`). The Function URL has `AuthType: NONE`; every request
+//! is authenticated in `Bot::handle`.
+
+use lambda_http::{service_fn, Body, Error, Request, Response};
+use scheduler::bot::{Bot, BotSecrets, HttpRequest};
+use scheduler::env::{aws_deps, Env};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let env = Env::from_env()?;
+    let deps = aws_deps(&env).await;
+    let bot = Bot {
+        store: deps.config,
+        fleet: deps.fleet,
+        notifier: deps.notifier,
+        secrets: BotSecrets::from_env(),
+        defaults: env.pass.defaults.clone(),
+    };
+    lambda_http::run(service_fn(|req: Request| {
+        let bot = &bot;
+        async move {
+            let request = HttpRequest {
+                method: req.method().to_string(),
+                path: req.uri().path().to_string(),
+                headers: req
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_string(),
+                            v.to_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect(),
+                body: req.body().to_vec(),
+            };
+            let answer = bot.handle(&request, chrono::Utc::now()).await;
+            Response::builder()
+                .status(answer.status)
+                .header("content-type", "application/json")
+                .body(Body::Text(answer.body))
+                .map_err(Error::from)
+        }
+    }))
+    .await
+}

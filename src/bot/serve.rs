@@ -1,0 +1,67 @@
+//! `schedctl bot --listen ADDR`: the bot's handler on a local HTTP server
+//! (axum), for the demo and tests.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::Router;
+
+use super::{Bot, BotSecrets, HttpRequest, MAX_BODY};
+use crate::env::AwsDeps;
+
+/// Serves until the process is stopped.
+pub async fn listen(addr: &str, deps: AwsDeps) -> std::io::Result<()> {
+    let bot = Arc::new(Bot {
+        store: deps.config,
+        fleet: deps.fleet,
+        notifier: deps.notifier,
+        secrets: BotSecrets::from_env(),
+        defaults: deps.settings.defaults,
+    });
+    let app = Router::new()
+        .fallback(handle)
+        // One byte over the limit still reaches the handler, which answers 413.
+        .layer(DefaultBodyLimit::max(MAX_BODY + 1))
+        .with_state(bot);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    eprintln!(
+        "schedctl bot listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app).await
+}
+
+type AwsBot = Bot<crate::aws::dynamodb::Dynamo, crate::aws::AwsFleet, crate::env::ChatNotifier>;
+
+async fn handle(
+    State(bot): State<Arc<AwsBot>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let request = HttpRequest {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    v.to_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+        body: body.to_vec(),
+    };
+    let answer = bot.handle(&request, chrono::Utc::now()).await;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        answer.body,
+    )
+}

@@ -1,0 +1,481 @@
+//! The chat-command handler: authentication, every command and every bad
+//! input over in-memory stores, and end to end with `schedctl bot` on moto.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue as Av;
+use chrono::{DateTime, Utc};
+use common::{at, schedule_item};
+use hmac::{Hmac, Mac};
+use scheduler::bot::{Bot, BotSecrets, HttpRequest, HttpResponse};
+use scheduler::fleet::Instance;
+use scheduler::memory::{MemoryConfig, MemoryFleet, RecordingNotifier};
+use scheduler::model::{Defaults, InstanceKind, Item, RawConfig, ScheduleException};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+const SECRET: &str = "slack-signing-secret";
+const JANDI: &str = "jandi-token";
+const MM: &str = "mattermost-token";
+
+type MemBot = Bot<MemoryConfig, MemoryFleet, RecordingNotifier>;
+
+fn bot(secrets: BotSecrets) -> MemBot {
+    Bot {
+        store: MemoryConfig::new(RawConfig {
+            schedules: vec![Item(schedule_item("dev", "weekdays", "09:00", "22:00"))],
+            ..RawConfig::default()
+        }),
+        fleet: MemoryFleet::new(vec![Instance {
+            id: "i-1".into(),
+            kind: InstanceKind::Ec2,
+            name: "web-1".into(),
+            state: "running".into(),
+            schedule_tag: Some("dev".into()),
+            group_tag: None,
+            unmanageable: None,
+        }]),
+        notifier: RecordingNotifier::default(),
+        secrets,
+        defaults: Defaults::default(),
+    }
+}
+
+fn all_secrets() -> BotSecrets {
+    BotSecrets {
+        slack_signing_secret: Some(SECRET.into()),
+        jandi_token: Some(JANDI.into()),
+        mattermost_token: Some(MM.into()),
+        allowed_users: None,
+    }
+}
+
+fn sign(ts: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("v0:{ts}:{body}").as_bytes());
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn slack_form(text: &str) -> String {
+    serde_urlencoded::to_string([
+        ("token", "legacy"),
+        ("user_id", "U123"),
+        ("user_name", "alice"),
+        ("channel_id", "C1"),
+        ("channel_name", "dev-ops"),
+        ("command", "/sched"),
+        ("text", text),
+    ])
+    .unwrap()
+}
+
+fn signed(path: &str, body: String, now: DateTime<Utc>) -> HttpRequest {
+    HttpRequest {
+        method: "POST".into(),
+        path: path.into(),
+        headers: vec![
+            (
+                "x-slack-request-timestamp".into(),
+                now.timestamp().to_string(),
+            ),
+            ("x-slack-signature".into(), sign(now.timestamp(), &body)),
+        ],
+        body: body.into_bytes(),
+    }
+}
+
+/// 2026-11-30 (Monday) 21:50 in Seoul.
+fn evening() -> DateTime<Utc> {
+    at("2026-11-30T21:50:00+09:00")
+}
+
+async fn slack(b: &MemBot, text: &str, now: DateTime<Utc>) -> (u16, String) {
+    let r = b
+        .handle(&signed("/slack/commands", slack_form(text), now), now)
+        .await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["response_type"], "in_channel", "{}", r.body);
+    (r.status, v["text"].as_str().unwrap().to_string())
+}
+
+fn exceptions(b: &MemBot) -> Vec<ScheduleException> {
+    b.store
+        .raw
+        .lock()
+        .unwrap()
+        .exceptions
+        .iter()
+        .map(|i| ScheduleException::from_item(i).unwrap())
+        .collect()
+}
+
+fn created_by(b: &MemBot) -> Vec<String> {
+    b.store
+        .raw
+        .lock()
+        .unwrap()
+        .exceptions
+        .iter()
+        .map(|i| i.0["CreatedBy"].as_s().unwrap().clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn signature_checks_refuse_and_write_nothing() {
+    let b = bot(all_secrets());
+    let now = evening();
+    let good = signed("/slack/commands", slack_form("extend dev 23:00"), now);
+    let mut tampered = good.clone();
+    tampered.body = slack_form("extend dev 23:59").into_bytes();
+    let mut stale = good.clone();
+    stale.headers[0].1 = (now.timestamp() - 301).to_string();
+    stale.headers[1].1 = sign(now.timestamp() - 301, &slack_form("extend dev 23:00"));
+    let mut future = stale.clone();
+    future.headers[0].1 = (now.timestamp() + 301).to_string();
+    future.headers[1].1 = sign(now.timestamp() + 301, &slack_form("extend dev 23:00"));
+    let mut unsigned = good.clone();
+    unsigned.headers.clear();
+    for (name, req) in [("tampered", tampered), ("stale", stale), ("future", future)] {
+        assert_eq!(b.handle(&req, now).await.status, 401, "{name}");
+    }
+    // Without a Slack signature, /slack/commands is Mattermost's: its token is wrong here.
+    assert_eq!(b.handle(&unsigned, now).await.status, 401);
+    assert!(exceptions(&b).is_empty());
+    assert_eq!(b.handle(&good, now).await.status, 200);
+    assert_eq!(exceptions(&b).len(), 1);
+}
+
+#[tokio::test]
+async fn routes_without_secrets_are_404_and_limits_hold() {
+    let b = bot(BotSecrets::default());
+    let now = evening();
+    for path in ["/slack/commands", "/slack/actions", "/jandi", "/nope"] {
+        let r = b
+            .handle(&signed(path, slack_form("status"), now), now)
+            .await;
+        assert_eq!(r.status, 404, "{path}");
+    }
+    let b = bot(all_secrets());
+    let mut get = signed("/slack/commands", slack_form("status"), now);
+    get.method = "GET".into();
+    assert_eq!(b.handle(&get, now).await.status, 405);
+    let big = "x".repeat(64 * 1024 + 1);
+    assert_eq!(
+        b.handle(&signed("/slack/commands", big, now), now)
+            .await
+            .status,
+        413
+    );
+    // Any bytes decode as some form; one without a command gets the usage.
+    let not_form = signed("/slack/commands", "{\"not\": \"a form\"}".into(), now);
+    let r = b.handle(&not_form, now).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Commands: status"), "{}", r.body);
+    let not_json = HttpRequest {
+        method: "POST".into(),
+        path: "/jandi".into(),
+        headers: vec![],
+        body: b"{not json".to_vec(),
+    };
+    assert_eq!(b.handle(&not_json, now).await.status, 400);
+}
+
+#[tokio::test]
+async fn extend_writes_the_stop_exception_and_announces_it() {
+    let b = bot(all_secrets());
+    let (status, text) = slack(&b, "extend dev 23:00", evening()).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        text,
+        "[dev] Stop moved to 2026-11-30 23:00 Asia/Seoul by alice (Slack #dev-ops)"
+    );
+    let xs = exceptions(&b);
+    assert_eq!(xs.len(), 1);
+    assert_eq!(
+        (
+            xs[0].date.to_string().as_str(),
+            xs[0].kind.as_str(),
+            xs[0].value.unwrap().to_string().as_str()
+        ),
+        ("2026-11-30", "stop", "23:00:00")
+    );
+    assert_eq!(created_by(&b), ["alice (Slack #dev-ops)"]);
+    assert_eq!(b.notifier.sent.lock().unwrap()[0].text, text);
+    // postpone is an alias; a second extend replaces the first.
+    slack(&b, "postpone dev 23:30", evening()).await;
+    assert_eq!(exceptions(&b).len(), 1);
+    assert_eq!(exceptions(&b)[0].value.unwrap().to_string(), "23:30:00");
+}
+
+#[tokio::test]
+async fn every_command_answers() {
+    let b = bot(all_secrets());
+    let now = evening();
+    let (_, status) = slack(&b, "status", now).await;
+    assert_eq!(status, "[dev] 1 running, 0 stopped; next start Tue 12-01 09:00, next stop Mon 11-30 22:00 (Asia/Seoul)");
+    let (_, skip) = slack(&b, "skip dev 2026-12-01", now).await;
+    assert_eq!(
+        skip,
+        "[dev] No start on 2026-12-01, by alice (Slack #dev-ops)"
+    );
+    let (_, status) = slack(&b, "STATUS dev", now).await;
+    assert!(status.contains("next start Wed 12-02 09:00"), "{status}");
+    let (_, list) = slack(&b, "exceptions dev 2026-12-01", now).await;
+    assert_eq!(
+        list,
+        "[dev] 2026-12-01: start None, stop 22:00 (Asia/Seoul)\n2026-12-01 start None"
+    );
+    let (_, cancel) = slack(&b, "cancel dev 2026-12-01 start", now).await;
+    assert_eq!(
+        cancel,
+        "[dev] start exception on 2026-12-01 removed by alice (Slack #dev-ops)"
+    );
+    assert!(exceptions(&b).is_empty());
+    let (_, start) = slack(&b, "start dev", now).await;
+    assert!(
+        start.starts_with("[dev] Start requested by alice"),
+        "{start}"
+    );
+    let force = b.store.raw.lock().unwrap().schedules[0].0["ForceStart"].clone();
+    assert_eq!(force, Av::Bool(true));
+    let (_, stop) = slack(&b, "stop dev", at("2026-11-30T15:20:30+09:00")).await;
+    assert!(stop.starts_with("[dev] Stop requested by alice"), "{stop}");
+    let x = exceptions(&b);
+    assert_eq!(
+        (x[0].date.to_string(), x[0].value.unwrap().to_string()),
+        ("2026-11-30".into(), "15:21:00".into())
+    );
+    let (_, help) = slack(&b, "help", now).await;
+    assert!(help.starts_with("Commands: status"));
+    let (_, unknown) = slack(&b, "dance", now).await;
+    assert_eq!(unknown, help);
+}
+
+#[tokio::test]
+async fn the_original_word_order_keeps_working() {
+    let b = bot(all_secrets());
+    let now = evening();
+    let (_, set) = slack(&b, "dev exception set 2026-12-02 stop 23:00", now).await;
+    assert_eq!(
+        set,
+        "[dev] stop on 2026-12-02 set to 23:00 by alice (Slack #dev-ops)"
+    );
+    let (_, info) = slack(&b, "dev info 2026-12-02", now).await;
+    assert!(info.contains("stop 23:00"), "{info}");
+    let (_, del) = slack(&b, "dev exception del 2026-12-02 stop", now).await;
+    assert!(del.contains("removed"), "{del}");
+    let (_, st) = slack(&b, "dev status", now).await;
+    assert!(st.starts_with("[dev] 1 running"), "{st}");
+    let (_, fs) = slack(&b, "dev force_start", now).await;
+    assert!(fs.contains("Start requested"), "{fs}");
+    let (_, stop) = slack(&b, "dev force_stop", now).await;
+    assert!(stop.contains("Stop requested"), "{stop}");
+}
+
+#[tokio::test]
+async fn bad_arguments_answer_200_with_the_reason_and_change_nothing() {
+    let b = bot(all_secrets());
+    let now = evening();
+    for (text, reason) in [
+        ("extend nope 23:00", "There is no schedule named nope."),
+        (
+            "extend dev 25:00",
+            "\"25:00\" is not a time HH:MM (00:00-23:59) or None",
+        ),
+        (
+            "extend dev 21:00",
+            "21:00 is already past in Asia/Seoul (21:50 now)",
+        ),
+        (
+            "skip dev 2026-02-30",
+            "\"2026-02-30\" is not a date YYYY-MM-DD",
+        ),
+        ("skip dev 2026-11-01", "2026-11-01 is in the past."),
+        ("extend dev", "a time HH:MM is missing"),
+        (
+            "cancel dev 2026-12-01 stop",
+            "[dev] There is no such exception on 2026-12-01.",
+        ),
+    ] {
+        let (status, answer) = slack(&b, text, now).await;
+        assert_eq!((status, answer.as_str()), (200, reason), "{text}");
+    }
+    assert!(exceptions(&b).is_empty());
+    assert!(b.notifier.sent.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn only_allowed_users_change_anything() {
+    let mut secrets = all_secrets();
+    secrets.allowed_users = Some(BTreeSet::from(["U999".to_string()]));
+    let b = bot(secrets);
+    let (status, text) = slack(&b, "extend dev 23:00", evening()).await;
+    assert_eq!(
+        (status, text.as_str()),
+        (
+            200,
+            "Sorry, you are not allowed to change schedules from chat."
+        )
+    );
+    assert!(exceptions(&b).is_empty());
+}
+
+#[tokio::test]
+async fn jandi_and_mattermost_tokens_are_checked() {
+    let b = bot(all_secrets());
+    let now = evening();
+    let body = |token: &str| {
+        json!({"token": token, "teamName": "acme", "roomName": "dev-ops", "writerName": "Kim", "writerEmail": "kim@example.com",
+               "text": "/sched extend dev 23:00", "keyword": "/sched", "createdAt": "2026-11-30T12:50:00.000Z"})
+        .to_string()
+        .into_bytes()
+    };
+    let req = |token: &str| HttpRequest {
+        method: "POST".into(),
+        path: "/jandi".into(),
+        headers: vec![],
+        body: body(token),
+    };
+    assert_eq!(b.handle(&req("wrong"), now).await.status, 401);
+    assert!(exceptions(&b).is_empty());
+    let r: HttpResponse = b.handle(&req(JANDI), now).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        serde_json::from_str::<Value>(&r.body).unwrap(),
+        json!({"body": "[dev] Stop moved to 2026-11-30 23:00 Asia/Seoul by Kim (JANDI dev-ops)", "connectColor": "#1DDB16", "connectInfo": []})
+    );
+    let mm = |token: &str| HttpRequest {
+        method: "POST".into(),
+        path: "/slack/commands".into(),
+        headers: vec![],
+        body: serde_urlencoded::to_string([
+            ("token", token),
+            ("user_id", "m1"),
+            ("user_name", "lee"),
+            ("channel_name", "ops"),
+            ("text", "status dev"),
+        ])
+        .unwrap()
+        .into_bytes(),
+    };
+    assert_eq!(b.handle(&mm("nope"), now).await.status, 401);
+    let ok = b.handle(&mm(MM), now).await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.body.contains("1 running"), "{}", ok.body);
+}
+
+#[tokio::test]
+async fn the_postpone_button_moves_that_days_stop_an_hour_later() {
+    let b = bot(all_secrets());
+    let payload = json!({
+        "type": "block_actions",
+        "user": {"id": "U123", "username": "alice"},
+        "channel": {"id": "C1", "name": "dev-ops"},
+        "actions": [{"action_id": "postpone_stop", "value": "dev|2026-11-30|23:00", "type": "button"}]
+    });
+    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    let r = b
+        .handle(
+            &signed("/slack/actions", body.clone(), evening()),
+            evening(),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(exceptions(&b)[0].value.unwrap().to_string(), "23:00:00");
+    // A second click moves it another hour.
+    b.handle(&signed("/slack/actions", body, evening()), evening())
+        .await;
+    assert_eq!(exceptions(&b)[0].value.unwrap().to_string(), "00:00:00");
+    assert_eq!(exceptions(&b).len(), 1);
+}
+
+#[tokio::test]
+async fn schedctl_bot_moves_the_stop_end_to_end() {
+    let w = common::World::new().await;
+    w.schedule("dev", "weekdays", "09:00", "22:00").await;
+    let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_schedctl"))
+        .args(["bot", "--listen", &format!("127.0.0.1:{port}")])
+        .envs(w.moto.env())
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        .env_remove("WEBHOOK_URL")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let run = |t: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_schedctl"))
+            .args(["run", "--at", t])
+            .envs(w.moto.env())
+            .env_remove("WEBHOOK_URL")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run("2026-11-30T09:00:00+09:00");
+    assert!(run("2026-11-30T21:50:00+09:00").contains("stop at 22:00"));
+    // The bot runs on the real clock: sign with it, and extend to a time
+    // that is still ahead today in Seoul (the exception is what matters).
+    let now = Utc::now();
+    let until = (now.with_timezone(&chrono_tz::Asia::Seoul) + chrono::Duration::minutes(2))
+        .format("%H:%M")
+        .to_string();
+    let body = slack_form(&format!("extend dev {until}"));
+    let client = reqwest::Client::new();
+    let mut answer = None;
+    for _ in 0..100 {
+        let r = client
+            .post(format!("http://127.0.0.1:{port}/slack/commands"))
+            .header("x-slack-request-timestamp", now.timestamp().to_string())
+            .header("x-slack-signature", sign(now.timestamp(), &body))
+            .body(body.clone())
+            .send()
+            .await;
+        if let Ok(r) = r {
+            answer = Some((r.status().as_u16(), r.text().await.unwrap()));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let (status, text) = answer.expect("schedctl bot answered");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("Stop moved to"), "{text}");
+    let xs = w
+        .ddb
+        .scan()
+        .table_name("ScheduleException")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xs.items().len(), 1);
+    assert_eq!(
+        xs.items()[0]["CreatedBy"].as_s().unwrap(),
+        "alice (Slack #dev-ops)"
+    );
+    // Rewrite the exception to the demo's day so the passes below see it:
+    // today's date in Seoul is not 2026-11-30.
+    let mut item = xs.items()[0].clone();
+    item.insert("ExceptionDate".into(), Av::S("2026-11-30".into()));
+    item.insert("ExceptionValue".into(), Av::S("23:00".into()));
+    w.ddb
+        .put_item()
+        .table_name("ScheduleException")
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+    run("2026-11-30T22:00:00+09:00");
+    assert_eq!(w.ec2_state(&ids[0]).await, "running");
+    run("2026-11-30T23:00:00+09:00");
+    assert_eq!(w.ec2_state(&ids[0]).await, "stopped");
+}
