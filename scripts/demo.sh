@@ -31,7 +31,22 @@ pass 2026-11-30T19:55:00+09:00 "Mon 19:55: stop-only schedule warns"
 pass 2026-11-30T20:00:00+09:00 "Mon 20:00: stop-only schedule stops the ad-hoc box"
 pass 2026-11-30T21:50:00+09:00 "Mon 21:50: 10-minute warning, once"
 pass 2026-11-30T21:55:00+09:00 "Mon 21:55: no second warning"
-pass 2026-11-30T22:00:00+09:00 "Mon 22:00: stop in reverse order"
+
+echo
+echo "== Mon 21:52: alice answers the warning in chat: a signed Slack '/sched extend dev 23:00' to schedctl bot"
+bot_port="$("$venv_bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+SLACK_SIGNING_SECRET=demo-signing-secret "$schedctl" bot --listen "127.0.0.1:$bot_port" --at 2026-11-30T21:52:00+09:00 &
+bot_pid=$!
+trap 'kill $bot_pid 2>/dev/null; kill $moto_pid 2>/dev/null; wait 2>/dev/null' EXIT
+for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$bot_port") 2>/dev/null && break; sleep 0.1; done
+ts="$(date -d 2026-11-30T21:52:00+09:00 +%s)"
+"$venv_bin/python" scripts/slack_request.py "http://127.0.0.1:$bot_port/slack/commands" demo-signing-secret "$ts" "extend dev 23:00"
+kill $bot_pid; wait $bot_pid 2>/dev/null || true
+"$schedctl" exception list dev
+
+pass 2026-11-30T22:00:00+09:00 "Mon 22:00: the stop moved, servers stay up"
+pass 2026-11-30T22:50:00+09:00 "Mon 22:50: the warning is re-armed for 23:00"
+pass 2026-11-30T23:00:00+09:00 "Mon 23:00: stop in reverse order"
 pass 2026-12-01T09:00:00+09:00 "Tue 09:00: holiday exception, no start"
 echo
 echo "== done; moto is stopped on exit"

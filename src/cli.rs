@@ -66,6 +66,10 @@ pub enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080.
         #[arg(long)]
         listen: String,
+        /// Fix the bot's clock, RFC 3339 (demos and tests, like `run --at`;
+        /// Slack timestamps are checked against it too). Default: the real clock.
+        #[arg(long)]
+        at: Option<String>,
     },
 }
 
@@ -123,8 +127,9 @@ fn parse_at(at: Option<&str>) -> Result<DateTime<Utc>, String> {
 }
 
 async fn dispatch(command: Command, deps: AwsDeps) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    if let Command::Bot { listen } = command {
-        crate::bot::serve::listen(&listen, deps).await?;
+    if let Command::Bot { listen, at } = command {
+        let clock = at.as_deref().map(|t| parse_at(Some(t))).transpose()?;
+        crate::bot::serve::listen(&listen, deps, clock).await?;
         return Ok(ExitCode::SUCCESS);
     }
     let deps = &deps;

@@ -403,7 +403,7 @@ async fn schedctl_bot_moves_the_stop_end_to_end() {
         .unwrap()
         .port();
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_schedctl"))
-        .args(["bot", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["bot", "--listen", &format!("127.0.0.1:{port}"), "--at", "2026-11-30T21:52:00+09:00"])
         .envs(w.moto.env())
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env_remove("WEBHOOK_URL")
@@ -422,13 +422,8 @@ async fn schedctl_bot_moves_the_stop_end_to_end() {
     };
     run("2026-11-30T09:00:00+09:00");
     assert!(run("2026-11-30T21:50:00+09:00").contains("stop at 22:00"));
-    // The bot runs on the real clock: sign with it, and extend to a time
-    // that is still ahead today in Seoul (the exception is what matters).
-    let now = Utc::now();
-    let until = (now.with_timezone(&chrono_tz::Asia::Seoul) + chrono::Duration::minutes(2))
-        .format("%H:%M")
-        .to_string();
-    let body = slack_form(&format!("extend dev {until}"));
+    let now = at("2026-11-30T21:52:00+09:00");
+    let body = slack_form("extend dev 23:00");
     let client = reqwest::Client::new();
     let mut answer = None;
     for _ in 0..100 {
@@ -449,7 +444,7 @@ async fn schedctl_bot_moves_the_stop_end_to_end() {
     let _ = server.wait();
     let (status, text) = answer.expect("schedctl bot answered");
     assert_eq!(status, 200, "{text}");
-    assert!(text.contains("Stop moved to"), "{text}");
+    assert!(text.contains("[dev] Stop moved to 2026-11-30 23:00 Asia/Seoul by alice (Slack #dev-ops)"), "{text}");
     let xs = w
         .ddb
         .scan()
@@ -462,18 +457,6 @@ async fn schedctl_bot_moves_the_stop_end_to_end() {
         xs.items()[0]["CreatedBy"].as_s().unwrap(),
         "alice (Slack #dev-ops)"
     );
-    // Rewrite the exception to the demo's day so the passes below see it:
-    // today's date in Seoul is not 2026-11-30.
-    let mut item = xs.items()[0].clone();
-    item.insert("ExceptionDate".into(), Av::S("2026-11-30".into()));
-    item.insert("ExceptionValue".into(), Av::S("23:00".into()));
-    w.ddb
-        .put_item()
-        .table_name("ScheduleException")
-        .set_item(Some(item))
-        .send()
-        .await
-        .unwrap();
     run("2026-11-30T22:00:00+09:00");
     assert_eq!(w.ec2_state(&ids[0]).await, "running");
     run("2026-11-30T23:00:00+09:00");

@@ -8,24 +8,26 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::Router;
+use chrono::{DateTime, Utc};
 
 use super::{Bot, BotSecrets, HttpRequest, MAX_BODY};
 use crate::env::AwsDeps;
 
-/// Serves until the process is stopped.
-pub async fn listen(addr: &str, deps: AwsDeps) -> std::io::Result<()> {
-    let bot = Arc::new(Bot {
+/// Serves until the process is stopped; `clock` fixes the bot's time.
+pub async fn listen(addr: &str, deps: AwsDeps, clock: Option<DateTime<Utc>>) -> std::io::Result<()> {
+    let bot = Bot {
         store: deps.config,
         fleet: deps.fleet,
         notifier: deps.notifier,
         secrets: BotSecrets::from_env(),
         defaults: deps.settings.defaults,
-    });
+    };
+    let state = Served { bot, clock };
     let app = Router::new()
         .fallback(handle)
         // One byte over the limit still reaches the handler, which answers 413.
         .layer(DefaultBodyLimit::max(MAX_BODY + 1))
-        .with_state(bot);
+        .with_state(Arc::new(state));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!(
         "schedctl bot listening on http://{}",
@@ -36,8 +38,13 @@ pub async fn listen(addr: &str, deps: AwsDeps) -> std::io::Result<()> {
 
 type AwsBot = Bot<crate::aws::dynamodb::Dynamo, crate::aws::AwsFleet, crate::env::ChatNotifier>;
 
+struct Served {
+    bot: AwsBot,
+    clock: Option<DateTime<Utc>>,
+}
+
 async fn handle(
-    State(bot): State<Arc<AwsBot>>,
+    State(served): State<Arc<Served>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -57,7 +64,8 @@ async fn handle(
             .collect(),
         body: body.to_vec(),
     };
-    let answer = bot.handle(&request, chrono::Utc::now()).await;
+    let now = served.clock.unwrap_or_else(Utc::now);
+    let answer = served.bot.handle(&request, now).await;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
