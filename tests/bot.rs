@@ -403,7 +403,13 @@ async fn schedctl_bot_moves_the_stop_end_to_end() {
         .unwrap()
         .port();
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_schedctl"))
-        .args(["bot", "--listen", &format!("127.0.0.1:{port}"), "--at", "2026-11-30T21:52:00+09:00"])
+        .args([
+            "bot",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--at",
+            "2026-11-30T21:52:00+09:00",
+        ])
         .envs(w.moto.env())
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env_remove("WEBHOOK_URL")
@@ -444,7 +450,10 @@ async fn schedctl_bot_moves_the_stop_end_to_end() {
     let _ = server.wait();
     let (status, text) = answer.expect("schedctl bot answered");
     assert_eq!(status, 200, "{text}");
-    assert!(text.contains("[dev] Stop moved to 2026-11-30 23:00 Asia/Seoul by alice (Slack #dev-ops)"), "{text}");
+    assert!(
+        text.contains("[dev] Stop moved to 2026-11-30 23:00 Asia/Seoul by alice (Slack #dev-ops)"),
+        "{text}"
+    );
     let xs = w
         .ddb
         .scan()

@@ -32,10 +32,16 @@ async fn dynamodb_throttling_is_retried_until_it_passes() {
         .await;
     Mock::given(method("POST"))
         .and(header("x-amz-target", "DynamoDB_20120810.Scan"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"Items":[],"Count":0,"ScannedCount":0}"#, "application/x-amz-json-1.0"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"Items":[],"Count":0,"ScannedCount":0}"#,
+            "application/x-amz-json-1.0",
+        ))
         .mount(&server)
         .await;
-    let store = Dynamo::new(aws_sdk_dynamodb::Client::new(&sdk(&server).await), Tables::default());
+    let store = Dynamo::new(
+        aws_sdk_dynamodb::Client::new(&sdk(&server).await),
+        Tables::default(),
+    );
     let raw = store.load().await.expect("retried past the throttling");
     assert!(raw.schedules.is_empty());
     // Three scans succeed; two throttled attempts came before them.

@@ -14,7 +14,11 @@ use super::{Bot, BotSecrets, HttpRequest, MAX_BODY};
 use crate::env::AwsDeps;
 
 /// Serves until the process is stopped; `clock` fixes the bot's time.
-pub async fn listen(addr: &str, deps: AwsDeps, clock: Option<DateTime<Utc>>) -> std::io::Result<()> {
+pub async fn listen(
+    addr: &str,
+    deps: AwsDeps,
+    clock: Option<DateTime<Utc>>,
+) -> std::io::Result<()> {
     let bot = Bot {
         store: deps.config,
         fleet: deps.fleet,
