@@ -152,18 +152,20 @@ where
         }
         plan.schedules = kept;
 
-        let acted = execute(deps, &plan, report).await;
+        // Say what is about to happen, then do it, so a failure reads after
+        // the start or stop it belongs to.
         for sp in &plan.schedules {
             for m in schedule_messages(sp) {
                 deps.notifier.send(&m).await;
                 report.messages.push(m);
             }
-            if sp.reset_force_start {
-                if let Err(e) = deps.config.reset_force_start(&sp.schedule).await {
-                    let m = messages::force_start_not_reset(&sp.schedule, &e);
-                    deps.notifier.send(&m).await;
-                    report.messages.push(m);
-                }
+        }
+        let acted = execute(deps, &plan, report).await;
+        for sp in plan.schedules.iter().filter(|sp| sp.reset_force_start) {
+            if let Err(e) = deps.config.reset_force_start(&sp.schedule).await {
+                let m = messages::force_start_not_reset(&sp.schedule, &e);
+                deps.notifier.send(&m).await;
+                report.messages.push(m);
             }
         }
 

@@ -2,7 +2,7 @@
 //! schema an existing table has), conditional writes of the state, and the
 //! few writes the CLI and the bot make (whole exception items, ForceStart).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
@@ -119,22 +119,6 @@ impl Dynamo {
             }
             Err(e) => Err(aws_error(&format!("dynamodb:CreateTable {name}"), e)),
         }
-    }
-
-    /// Writes a whole item (used to seed the demo and tests).
-    pub async fn put(
-        &self,
-        table: &str,
-        item: HashMap<String, AttributeValue>,
-    ) -> Result<(), AwsError> {
-        self.client
-            .put_item()
-            .table_name(table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| aws_error("dynamodb:PutItem", e))
     }
 }
 
