@@ -281,11 +281,10 @@ impl<'a> Layout<'a> {
                 g.dependency.iter().map(String::as_str).collect(),
             );
         }
+        let by_name: BTreeMap<&str, &crate::model::ServerGroup> =
+            cfg.groups.iter().map(|g| (g.name.as_str(), g)).collect();
         for i in manageable {
-            let group = i
-                .group_tag
-                .as_deref()
-                .and_then(|t| cfg.groups.iter().find(|g| g.name == t));
+            let group = i.group_tag.as_deref().and_then(|t| by_name.get(t).copied());
             match group {
                 Some(g) if g.kind == i.kind => layout.members.get_mut(g.name.as_str()).expect("group").push(i),
                 Some(g) => layout.problems.push(format!(
@@ -517,7 +516,7 @@ fn plan_schedule(
         }
     }
 
-    out.warning = warning(now, cfg, &layout, &mut state, settings);
+    out.warning = warning(now, out.next_stop, &layout, &mut state, settings);
     out.state = state;
     out
 }
@@ -585,13 +584,13 @@ fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) {
 /// Due once per stop instant, `settings.warning` ahead, while servers run.
 fn warning(
     now: DateTime<Utc>,
-    cfg: &ScheduleConfig,
+    next_stop: Option<Event>,
     layout: &Layout,
     state: &mut ScheduleState,
     settings: &Settings,
 ) -> Option<Warning> {
     state.warned.retain(|at| *at > now - Duration::days(2));
-    let stop = time::next_event(cfg, now, Direction::Stop)?;
+    let stop = next_stop?;
     let lead = stop.at - now;
     if lead > settings.warning || state.warned.contains(&stop.at) {
         return None;
