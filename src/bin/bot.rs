@@ -21,21 +21,8 @@ async fn main() -> Result<(), Error> {
     lambda_http::run(service_fn(|req: Request| {
         let bot = &bot;
         async move {
-            let request = HttpRequest {
-                method: req.method().to_string(),
-                path: req.uri().path().to_string(),
-                headers: req
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            k.as_str().to_string(),
-                            v.to_str().unwrap_or_default().to_string(),
-                        )
-                    })
-                    .collect(),
-                body: req.body().to_vec(),
-            };
+            let request =
+                HttpRequest::from_http(req.method(), req.uri(), req.headers(), req.body());
             let answer = bot.handle(&request, chrono::Utc::now()).await;
             Response::builder()
                 .status(answer.status)

@@ -76,6 +76,30 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
+    /// From the `http` types both front ends hold (axum and lambda_http
+    /// share the same `http` crate).
+    pub fn from_http(
+        method: &axum::http::Method,
+        uri: &axum::http::Uri,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> HttpRequest {
+        HttpRequest {
+            method: method.to_string(),
+            path: uri.path().to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        v.to_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+            body: body.to_vec(),
+        }
+    }
+
     fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

@@ -54,20 +54,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> impl IntoResponse {
-    let request = HttpRequest {
-        method: method.to_string(),
-        path: uri.path().to_string(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    v.to_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect(),
-        body: body.to_vec(),
-    };
+    let request = HttpRequest::from_http(&method, &uri, &headers, &body);
     let now = served.clock.unwrap_or_else(Utc::now);
     let answer = served.bot.handle(&request, now).await;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
