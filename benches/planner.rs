@@ -56,9 +56,9 @@ fn fleet(schedules: usize, waves: usize, width: usize) -> (Config, Vec<Instance>
                 for i in 0..10 {
                     let id = format!("i-{sc}-{group}-{i}");
                     instances.push(Instance {
-                        id: id.clone(),
+                        id: id.as_str().into(),
                         kind: InstanceKind::Ec2,
-                        name: id,
+                        name: id.into(),
                         state: "stopped".into(),
                         schedule_tag: Some(name.clone()),
                         group_tag: Some(group.clone()),

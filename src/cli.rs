@@ -374,7 +374,7 @@ pub fn render_plan(plan: &Plan) -> String {
             }
         }
         for a in &sp.actions {
-            let ids: Vec<&str> = a.instances.iter().map(|t| t.id.as_str()).collect();
+            let ids: Vec<&str> = a.instances.iter().map(|t| &*t.id).collect();
             let _ = writeln!(
                 out,
                 "  ACTION    {} {} (wave {}): {}",

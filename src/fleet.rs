@@ -1,6 +1,8 @@
 //! The servers as observed by one describe: what each is, which schedule
 //! and group its tags put it in, and whether it is up, down or moving.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::InstanceKind;
@@ -10,16 +12,17 @@ pub const SCHEDULE_TAG: &str = "ScheduleName";
 /// Tag that puts an instance in a server group (value: the GroupName).
 pub const GROUP_TAG: &str = "ScheduleGroupName";
 
-/// One EC2 instance, RDS DB instance or Aurora DB cluster.
+/// One EC2 instance, RDS DB instance or Aurora DB cluster. The texts a plan
+/// repeats are shared, so plans of large fleets copy no strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instance {
     /// Instance id, DB instance identifier or DB cluster identifier.
-    pub id: String,
+    pub id: Arc<str>,
     pub kind: InstanceKind,
     /// The Name tag, or the id.
-    pub name: String,
+    pub name: Arc<str>,
     /// The state as AWS names it (`running`, `available`, `backing-up`...).
-    pub state: String,
+    pub state: Arc<str>,
     pub schedule_tag: Option<String>,
     pub group_tag: Option<String>,
     /// Why the scheduler must not start or stop it one by one (Auto Scaling
@@ -43,7 +46,7 @@ pub enum Power {
 
 impl Instance {
     pub fn power(&self) -> Power {
-        let s = self.state.as_str();
+        let s = &*self.state;
         match self.kind {
             InstanceKind::Ec2 => match s {
                 "running" => Power::Up,

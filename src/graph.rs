@@ -1,47 +1,44 @@
 //! Dependency order of server groups: levels ("waves") by Kahn's algorithm,
 //! and the first cycle found, named so the operator can break it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-/// Groups in start order: wave 0 has no dependencies, wave n depends only on
-/// earlier waves. Stop order is the same list reversed. Dependencies on
-/// names not in `edges` are ignored (they are reported by validation).
+/// Groups in start order, as indexes into `deps`, where `deps[g]` lists the
+/// groups `g` depends on: wave 0 has no dependencies, wave n depends only on
+/// earlier waves, and each wave is sorted. Stop order is the same list
+/// reversed. Indexes out of range are ignored (validation reports them).
 /// Returns `None` when the graph has a cycle.
-pub fn waves<'a>(edges: &[(&'a str, Vec<&'a str>)]) -> Option<Vec<Vec<&'a str>>> {
-    let known: BTreeSet<&str> = edges.iter().map(|(n, _)| *n).collect();
-    let mut indegree: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (name, deps) in edges {
-        let deps: BTreeSet<&str> = deps.iter().copied().filter(|d| known.contains(d)).collect();
-        indegree.insert(name, deps.len());
-        for d in deps {
-            dependents.entry(d).or_default().push(name);
+pub fn waves(deps: &[Vec<usize>]) -> Option<Vec<Vec<usize>>> {
+    let n = deps.len();
+    let mut indegree = vec![0; n];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (group, ds) in deps.iter().enumerate() {
+        let mut ds: Vec<usize> = ds.iter().copied().filter(|d| *d < n).collect();
+        ds.sort_unstable();
+        ds.dedup();
+        indegree[group] = ds.len();
+        for d in ds {
+            dependents[d].push(group);
         }
     }
-    let mut current: Vec<&str> = indegree
-        .iter()
-        .filter(|(_, n)| **n == 0)
-        .map(|(k, _)| *k)
-        .collect();
+    let mut current: Vec<usize> = (0..n).filter(|g| indegree[*g] == 0).collect();
     let mut out = Vec::new();
     let mut placed = 0;
     while !current.is_empty() {
         placed += current.len();
         let mut next = Vec::new();
-        for name in &current {
-            for dep in dependents.get(name).into_iter().flatten() {
-                let n = indegree.get_mut(dep).expect("dependent is known");
-                *n -= 1;
-                if *n == 0 {
-                    next.push(*dep);
+        for &group in &current {
+            for &dependent in &dependents[group] {
+                indegree[dependent] -= 1;
+                if indegree[dependent] == 0 {
+                    next.push(dependent);
                 }
             }
         }
         next.sort_unstable();
-        out.push(std::mem::take(&mut current));
-        current = next;
+        out.push(std::mem::replace(&mut current, next));
     }
-    (placed == indegree.len()).then_some(out)
+    (placed == n).then_some(out)
 }
 
 /// A cycle as a path that ends where it starts (`a -> b -> a`), or `None`.
@@ -95,22 +92,18 @@ mod tests {
 
     #[test]
     fn chain_gives_one_group_per_wave() {
-        let e = vec![
-            ("api", vec!["mw"]),
-            ("db", vec![]),
-            ("mw", vec!["db"]),
-            ("batch", vec!["api"]),
-        ];
+        // 0 api -> 2 mw -> 1 db; 3 batch -> 0 api
+        let deps = vec![vec![2], vec![], vec![1], vec![0]];
         assert_eq!(
-            waves(&e).unwrap(),
-            vec![vec!["db"], vec!["mw"], vec!["api"], vec!["batch"]]
+            waves(&deps).unwrap(),
+            vec![vec![1], vec![2], vec![0], vec![3]]
         );
     }
 
     #[test]
     fn independent_groups_share_a_wave() {
-        let e = vec![("g3", vec!["g1", "g2"]), ("g1", vec![]), ("g2", vec![])];
-        assert_eq!(waves(&e).unwrap(), vec![vec!["g1", "g2"], vec!["g3"]]);
+        let deps = vec![vec![1, 2, 2], vec![], vec![]];
+        assert_eq!(waves(&deps).unwrap(), vec![vec![1, 2], vec![0]]);
     }
 
     #[test]
@@ -121,7 +114,8 @@ mod tests {
             ("c", vec!["b"]),
             ("d", vec![]),
         ];
-        assert!(waves(&e).is_none());
+        assert!(waves(&[vec![2], vec![0], vec![1], vec![]]).is_none());
+        assert!(waves(&[vec![0]]).is_none());
         assert_eq!(find_cycle(&e).unwrap(), vec!["a", "c", "b", "a"]);
         assert_eq!(find_cycle(&[("x", vec!["x"])]).unwrap(), vec!["x", "x"]);
         assert!(find_cycle(&[("x", vec!["y"]), ("y", vec![])]).is_none());

@@ -141,8 +141,8 @@ impl MemoryFleet {
     pub fn state_of(&self, id: &str) -> String {
         let all = self.instances.lock().unwrap();
         all.iter()
-            .find(|i| i.id == id)
-            .map(|i| i.state.clone())
+            .find(|i| &*i.id == id)
+            .map(|i| i.state.to_string())
             .unwrap_or_default()
     }
 }
@@ -175,7 +175,7 @@ impl Fleet for MemoryFleet {
                 });
                 continue;
             }
-            if let Some(i) = all.iter_mut().find(|i| &i.id == id) {
+            if let Some(i) = all.iter_mut().find(|i| *i.id == **id) {
                 i.state = match (direction, kind, slow.contains(id)) {
                     (Direction::Start, InstanceKind::Ec2, false) => "running",
                     (Direction::Start, InstanceKind::Ec2, true) => "pending",
@@ -184,7 +184,7 @@ impl Fleet for MemoryFleet {
                     (Direction::Stop, _, false) => "stopped",
                     (Direction::Stop, _, true) => "stopping",
                 }
-                .to_string();
+                .into();
             }
         }
         failures

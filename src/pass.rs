@@ -219,7 +219,7 @@ where
             batches
                 .entry((a.direction, t.kind))
                 .or_default()
-                .push((sp, a, t.id.clone()));
+                .push((sp, a, t.id.to_string()));
         }
     }
     let acted = !batches.is_empty();

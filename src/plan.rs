@@ -1,13 +1,14 @@
 //! The pure planner: (now, configuration, observed fleet, stored state) ->
 //! what this pass must do. It never calls AWS; the pass executes its output.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::fleet::{Instance, Power, GROUP_TAG, SCHEDULE_TAG};
-use crate::graph;
 use crate::model::{Config, InstanceKind, ScheduleConfig};
 use crate::state::{Cause, ScheduleState, Transition, GLOBAL_KEY};
 use crate::time::{self, Direction, Event};
@@ -83,17 +84,17 @@ pub struct Wave {
 pub struct GroupView {
     pub group: String,
     pub kind: Option<InstanceKind>,
-    pub depends_on: Vec<String>,
+    pub depends_on: Arc<[String]>,
     pub instances: Vec<Target>,
 }
 
 /// One server as the plan shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Target {
-    pub id: String,
-    pub name: String,
+    pub id: Arc<str>,
+    pub name: Arc<str>,
     pub kind: InstanceKind,
-    pub state: String,
+    pub state: Arc<str>,
 }
 
 /// Start or stop these instances of one group now.
@@ -151,10 +152,14 @@ pub fn plan(
             .filter(|(_, s)| !s.reported.is_empty())
             .map(|(k, _)| k.as_str()),
     );
-    let mut by_tag: BTreeMap<&str, Vec<&Instance>> = BTreeMap::new();
-    for i in fleet.iter().filter(|i| i.power() != Power::Gone) {
-        if let Some(tag) = &i.schedule_tag {
-            by_tag.entry(tag.as_str()).or_default().push(i);
+    let mut by_tag: HashMap<&str, Vec<Member>> = HashMap::new();
+    for instance in fleet {
+        let power = instance.power();
+        if let (Some(tag), false) = (&instance.schedule_tag, power == Power::Gone) {
+            by_tag
+                .entry(tag.as_str())
+                .or_default()
+                .push(Member { instance, power });
         }
     }
     let schedules = names
@@ -224,70 +229,81 @@ fn error_notices(state: &mut ScheduleState, lines: &[String]) -> Vec<Notice> {
     notices
 }
 
+/// An instance with its power class worked out once per plan.
+#[derive(Clone, Copy)]
+struct Member<'a> {
+    instance: &'a Instance,
+    power: Power,
+}
+
+/// One server group of a schedule with the instances its tags put in it.
+struct Slot<'a> {
+    name: &'a str,
+    kind: Option<InstanceKind>,
+    depends_on: Arc<[String]>,
+    members: Vec<Member<'a>>,
+}
+
+impl Slot<'_> {
+    fn settled(&self, dir: Direction) -> bool {
+        self.members.iter().all(|m| m.power == target_power(dir))
+    }
+}
+
 /// A schedule's groups with their instances, in start order.
 struct Layout<'a> {
-    waves: Vec<Vec<&'a str>>,
-    members: BTreeMap<&'a str, Vec<&'a Instance>>,
-    depends_on: BTreeMap<&'a str, Vec<&'a str>>,
-    kinds: BTreeMap<&'a str, InstanceKind>,
+    /// Indexes into `slots`, wave by wave.
+    waves: Cow<'a, [Vec<usize>]>,
+    slots: Vec<Slot<'a>>,
     problems: Vec<String>,
     notes: Vec<String>,
 }
 
 impl<'a> Layout<'a> {
-    fn new(cfg: &'a ScheduleConfig, tagged: &[&'a Instance]) -> Layout<'a> {
-        let mut layout = Layout {
-            waves: vec![],
-            members: BTreeMap::new(),
-            depends_on: BTreeMap::new(),
-            kinds: BTreeMap::new(),
-            problems: vec![],
-            notes: vec![],
-        };
+    fn new(cfg: &'a ScheduleConfig, tagged: &[Member<'a>]) -> Layout<'a> {
+        let mut problems = Vec::new();
         let tag = &cfg.schedule.tag_value;
         let mut manageable = Vec::with_capacity(tagged.len());
-        for i in tagged {
+        for m in tagged {
+            let i = m.instance;
             match &i.unmanageable {
-                Some(why) => layout.problems.push(format!(
+                Some(why) => problems.push(format!(
                     "{} {} ({}) tagged {SCHEDULE_TAG}={tag}: {why}",
                     i.kind.label(),
                     i.id,
                     i.name
                 )),
-                None => manageable.push(*i),
+                None => manageable.push(*m),
             }
         }
-        if cfg.groups.is_empty() {
-            layout.waves = vec![vec![ALL_GROUP]];
-            layout.members.insert(ALL_GROUP, manageable);
-            return layout;
+        if cfg.groups().is_empty() {
+            return Layout {
+                waves: Cow::Owned(vec![vec![0]]),
+                slots: vec![Slot {
+                    name: ALL_GROUP,
+                    kind: None,
+                    depends_on: Arc::new([]),
+                    members: manageable,
+                }],
+                problems,
+                notes: vec![],
+            };
         }
-        let edges: Vec<(&str, Vec<&str>)> = cfg
-            .groups
+        let mut slots: Vec<Slot> = cfg
+            .groups()
             .iter()
-            .map(|g| {
-                (
-                    g.name.as_str(),
-                    g.dependency.iter().map(String::as_str).collect(),
-                )
+            .map(|g| Slot {
+                name: &g.name,
+                kind: Some(g.kind),
+                depends_on: g.dependency.clone(),
+                members: vec![],
             })
             .collect();
-        layout.waves = graph::waves(&edges).unwrap_or_default();
-        for g in &cfg.groups {
-            layout.kinds.insert(g.name.as_str(), g.kind);
-            layout.members.insert(g.name.as_str(), vec![]);
-            layout.depends_on.insert(
-                g.name.as_str(),
-                g.dependency.iter().map(String::as_str).collect(),
-            );
-        }
-        let by_name: BTreeMap<&str, &crate::model::ServerGroup> =
-            cfg.groups.iter().map(|g| (g.name.as_str(), g)).collect();
-        for i in manageable {
-            let group = i.group_tag.as_deref().and_then(|t| by_name.get(t).copied());
-            match group {
-                Some(g) if g.kind == i.kind => layout.members.get_mut(g.name.as_str()).expect("group").push(i),
-                Some(g) => layout.problems.push(format!(
+        for m in manageable {
+            let i = m.instance;
+            match i.group_tag.as_deref().and_then(|t| cfg.group(t)) {
+                Some((index, g)) if g.kind == i.kind => slots[index].members.push(m),
+                Some((_, g)) => problems.push(format!(
                     "{} {} ({}) tagged {GROUP_TAG}={}: the group's InstanceType is {}",
                     i.kind.label(),
                     i.id,
@@ -295,7 +311,7 @@ impl<'a> Layout<'a> {
                     g.name,
                     g.kind.label()
                 )),
-                None => layout.problems.push(format!(
+                None => problems.push(format!(
                     "{} {} ({}) tagged {SCHEDULE_TAG}={tag}: {} names no group of schedule {}; it is left alone",
                     i.kind.label(),
                     i.id,
@@ -308,57 +324,26 @@ impl<'a> Layout<'a> {
                 )),
             }
         }
-        for (g, ms) in &layout.members {
-            if ms.is_empty() {
-                layout.notes.push(format!(
-                    "group {g} of schedule {} has no instances; it counts as up and as stopped",
-                    cfg.schedule.name
-                ));
-            }
-        }
-        layout
-    }
-
-    fn settled(&self, group: &str, dir: Direction) -> bool {
-        self.members
-            .get(group)
-            .is_none_or(|ms| ms.iter().all(|i| i.power() == target_power(dir)))
-    }
-
-    fn all(&self) -> impl Iterator<Item = &'a Instance> + '_ {
-        self.members.values().flatten().copied()
-    }
-
-    /// For each wave, whether all its groups are settled in `dir`.
-    fn waves_settled(&self, dir: Direction) -> Vec<bool> {
-        self.waves
+        let notes = slots
             .iter()
-            .map(|w| w.iter().all(|g| self.settled(g, dir)))
-            .collect()
+            .filter(|s| s.members.is_empty())
+            .map(|s| {
+                format!(
+                    "group {} of schedule {} has no instances; it counts as up and as stopped",
+                    s.name, cfg.schedule.name
+                )
+            })
+            .collect();
+        Layout {
+            waves: Cow::Borrowed(cfg.waves()),
+            slots,
+            problems,
+            notes,
+        }
     }
 
-    /// Whether it is the group's turn: a start waits for every group of the
-    /// earlier waves to be up, a stop for every group of the later waves to
-    /// be down, so stops run the start waves exactly in reverse.
-    fn ready(&self, wave: usize, dir: Direction, settled: &[bool]) -> Result<(), Vec<&'a str>> {
-        let range = match dir {
-            Direction::Start => 0..wave,
-            Direction::Stop => (wave + 1).min(self.waves.len())..self.waves.len(),
-        };
-        // Name the wave that is moving now: the first unsettled one in the
-        // direction of travel.
-        let moving = match dir {
-            Direction::Start => range.clone().find(|w| !settled[*w]),
-            Direction::Stop => range.clone().rev().find(|w| !settled[*w]),
-        };
-        match moving {
-            None => Ok(()),
-            Some(w) => Err(self.waves[w]
-                .iter()
-                .copied()
-                .filter(|g| !self.settled(g, dir))
-                .collect()),
-        }
+    fn members(&self) -> impl Iterator<Item = &Member<'a>> + '_ {
+        self.slots.iter().flat_map(|s| &s.members)
     }
 
     fn views(&self) -> Vec<Wave> {
@@ -369,23 +354,14 @@ impl<'a> Layout<'a> {
                 index,
                 groups: groups
                     .iter()
-                    .map(|g| GroupView {
-                        group: g.to_string(),
-                        kind: self.kinds.get(g).copied(),
-                        depends_on: self
-                            .depends_on
-                            .get(g)
-                            .into_iter()
-                            .flatten()
-                            .map(|s| s.to_string())
-                            .collect(),
-                        instances: self
-                            .members
-                            .get(g)
-                            .into_iter()
-                            .flatten()
-                            .map(|i| target(i))
-                            .collect(),
+                    .map(|&g| {
+                        let slot = &self.slots[g];
+                        GroupView {
+                            group: slot.name.to_string(),
+                            kind: slot.kind,
+                            depends_on: slot.depends_on.clone(),
+                            instances: slot.members.iter().map(|m| target(m.instance)).collect(),
+                        }
                     })
                     .collect(),
             })
@@ -419,7 +395,7 @@ fn target(i: &Instance) -> Target {
 fn plan_schedule(
     now: DateTime<Utc>,
     cfg: &ScheduleConfig,
-    tagged: &[&Instance],
+    tagged: &[Member],
     mut state: ScheduleState,
     mut lines: Vec<String>,
     settings: &Settings,
@@ -485,7 +461,7 @@ fn plan_schedule(
     }
     if s.enforced && state.transition.is_none() {
         if let Some(ev) = time::last_event(cfg, now) {
-            if layout.all().any(|i| i.power() == opposite(ev.kind)) {
+            if layout.members().any(|m| m.power == opposite(ev.kind)) {
                 state.transition = Some(Transition {
                     direction: ev.kind,
                     cause: Cause::Enforced,
@@ -497,11 +473,7 @@ fn plan_schedule(
     }
 
     if let Some(mut t) = state.transition.take() {
-        advance(&layout, &mut t, &mut out);
-        let complete = layout
-            .members
-            .keys()
-            .all(|g| layout.settled(g, t.direction));
+        let complete = advance(&layout, &mut t, &mut out);
         if complete || now - t.since > settings.transition_timeout {
             if !complete {
                 out.notices.push(Notice::Stalled {
@@ -523,62 +495,104 @@ fn plan_schedule(
 
 /// Commands every instance whose group's turn it is and that is in the
 /// opposite steady state and not already commanded; lists what it waits for.
-fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) {
+/// A start waits for every group of the earlier waves to be up, a stop for
+/// every group of the later waves to be down, so stops run the start waves
+/// exactly in reverse. Returns whether every group is already settled.
+fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) -> bool {
     let dir = t.direction;
-    let settled = layout.waves_settled(dir);
-    let mut order: Vec<(usize, &str)> = layout
-        .waves
-        .iter()
-        .enumerate()
-        .flat_map(|(i, w)| w.iter().map(move |g| (i, *g)))
-        .collect();
+    let settled: Vec<bool> = layout.slots.iter().map(|s| s.settled(dir)).collect();
+    let mut order: Vec<&Vec<usize>> = layout.waves.iter().collect();
     if dir == Direction::Stop {
         order.reverse();
     }
-    for (wave, group) in order {
-        let mut to_command = Vec::new();
-        for i in &layout.members[group] {
-            let p = i.power();
-            if p == target_power(dir) {
+    // The first unsettled wave in the direction of travel, named in the
+    // waits of every group behind it.
+    let mut blocker: Option<String> = None;
+    // Added to `t.commanded` at the end: until then that set holds only
+    // what earlier passes sent, which is what the waits must name.
+    let mut sent: Vec<String> = Vec::new();
+    for (step, groups) in order.into_iter().enumerate() {
+        let wave = match dir {
+            Direction::Start => step,
+            Direction::Stop => layout.waves.len() - 1 - step,
+        };
+        let mut groups: Vec<usize> = groups.clone();
+        if dir == Direction::Stop {
+            groups.reverse();
+        }
+        for &g in &groups {
+            let slot = &layout.slots[g];
+            let mut to_command = Vec::new();
+            for m in &slot.members {
+                let i = m.instance;
+                if m.power == target_power(dir) {
+                    continue;
+                }
+                if m.power != opposite(dir) {
+                    out.waits
+                        .push(format!("{}: {} is {}", slot.name, i.name, i.state));
+                } else if t.commanded.contains(&*i.id) {
+                    out.waits.push(format!(
+                        "{}: {} was sent {} and is still {}",
+                        slot.name,
+                        i.name,
+                        dir.as_str(),
+                        i.state
+                    ));
+                } else {
+                    to_command.push(i);
+                }
+            }
+            if to_command.is_empty() {
                 continue;
             }
-            if p != opposite(dir) {
-                out.waits
-                    .push(format!("{group}: {} is {}", i.name, i.state));
-            } else if t.commanded.contains(&i.id) {
-                out.waits.push(format!(
-                    "{group}: {} was sent {} and is still {}",
-                    i.name,
-                    dir.as_str(),
-                    i.state
-                ));
-            } else {
-                to_command.push(*i);
-            }
-        }
-        if to_command.is_empty() {
-            continue;
-        }
-        match layout.ready(wave, dir, &settled) {
-            Ok(()) => {
-                t.commanded.extend(to_command.iter().map(|i| i.id.clone()));
-                out.actions.push(Action {
-                    direction: dir,
-                    wave,
-                    group: group.to_string(),
-                    instances: to_command.into_iter().map(target).collect(),
-                });
-            }
-            Err(blockers) => out.waits.push(format!(
-                "{group} waits for {} to {}",
-                blockers.join(", "),
-                match dir {
-                    Direction::Start => "be up",
-                    Direction::Stop => "stop",
+            match &blocker {
+                None => {
+                    sent.extend(to_command.iter().map(|i| i.id.to_string()));
+                    out.actions.push(Action {
+                        direction: dir,
+                        wave,
+                        group: slot.name.to_string(),
+                        instances: to_command.into_iter().map(target).collect(),
+                    });
                 }
-            )),
+                Some(blockers) => out.waits.push(format!(
+                    "{} waits for {blockers} to {}",
+                    slot.name,
+                    match dir {
+                        Direction::Start => "be up",
+                        Direction::Stop => "stop",
+                    }
+                )),
+            }
+        }
+        if blocker.is_none() {
+            let unsettled: Vec<&str> = layout.waves[wave]
+                .iter()
+                .filter(|g| !settled[**g])
+                .map(|g| layout.slots[*g].name)
+                .collect();
+            if !unsettled.is_empty() {
+                blocker = Some(short_list(&unsettled));
+            }
         }
     }
+    t.commanded.extend(sent);
+    settled.iter().all(|s| *s)
+}
+
+/// Names up to five groups and counts the rest, so a wide wave keeps each
+/// wait line short.
+fn short_list(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    if names.len() <= SHOWN {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..SHOWN].join(", "),
+        names.len() - SHOWN
+    )
 }
 
 /// Due once per stop instant, `settings.warning` ahead, while servers run.
@@ -596,9 +610,9 @@ fn warning(
         return None;
     }
     let running: Vec<Target> = layout
-        .all()
-        .filter(|i| matches!(i.power(), Power::Up | Power::Starting))
-        .map(target)
+        .members()
+        .filter(|m| matches!(m.power, Power::Up | Power::Starting))
+        .map(|m| target(m.instance))
         .collect();
     if running.is_empty() {
         return None;

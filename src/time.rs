@@ -142,10 +142,26 @@ pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Ut
 }
 
 /// The first event of `kind` strictly after `after`, within [`SEARCH_DAYS`].
+/// Walks forward day by day and stops one day after the first hit: a stop
+/// that a window carries past midnight can come after the next day's own.
 pub fn next_event(cfg: &ScheduleConfig, after: DateTime<Utc>, kind: Direction) -> Option<Event> {
-    events_between(cfg, after, after + Duration::days(SEARCH_DAYS))
-        .into_iter()
-        .find(|e| e.kind == kind)
+    let until = after + Duration::days(SEARCH_DAYS);
+    let first = local_date(cfg.schedule.time_zone, after)
+        .pred_opt()
+        .unwrap_or(NaiveDate::MIN);
+    let last = local_date(cfg.schedule.time_zone, until);
+    let mut best: Option<Event> = None;
+    for day in first.iter_days().take_while(|d| *d <= last) {
+        if best.is_some_and(|b| day > b.day + Duration::days(1)) {
+            break;
+        }
+        for e in day_events(cfg, day) {
+            if e.kind == kind && e.at > after && e.at <= until && best.is_none_or(|b| e.at < b.at) {
+                best = Some(e);
+            }
+        }
+    }
+    best
 }
 
 /// The latest event at or before `at`, within [`SEARCH_DAYS`]: what an
@@ -156,6 +172,8 @@ pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::any;
+
     use super::*;
     use crate::model::{DaysActive, ExceptionDay, ExceptionKind, Schedule, ScheduleException};
 
@@ -167,8 +185,8 @@ mod tests {
         xs: &[(&str, ExceptionKind, Option<&str>)],
     ) -> ScheduleConfig {
         let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
-        ScheduleConfig {
-            schedule: Schedule {
+        ScheduleConfig::new(
+            Schedule {
                 name: "dev".into(),
                 tag_value: "dev".into(),
                 days: DaysActive::parse(days).unwrap(),
@@ -179,8 +197,8 @@ mod tests {
                 time_zone: tz,
                 enforced: false,
             },
-            groups: vec![],
-            exceptions: ExceptionDay::build(
+            vec![],
+            ExceptionDay::build(
                 xs.iter()
                     .enumerate()
                     .map(|(i, (d, k, v))| ScheduleException {
@@ -193,7 +211,7 @@ mod tests {
                     .collect(),
             )
             .unwrap(),
-        }
+        )
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
@@ -342,5 +360,71 @@ mod tests {
             next_event(&c, sat, Direction::Start).unwrap().at,
             utc("2026-12-07T00:00:00Z")
         );
+    }
+
+    #[test]
+    fn next_stop_looks_one_day_past_a_window_that_crosses_midnight() {
+        // Dec 1 runs 22:00-02:00 (Dec 2); Dec 2's exceptions make it
+        // 00:30-01:00, so Dec 2's own stop comes first.
+        let c = cfg(
+            chrono_tz::Asia::Seoul,
+            "all",
+            Some("22:00"),
+            Some("02:00"),
+            &[
+                ("2026-12-02", ExceptionKind::Start, Some("00:30")),
+                ("2026-12-02", ExceptionKind::Stop, Some("01:00")),
+            ],
+        );
+        let noon = utc("2026-12-01T03:00:00Z");
+        let stop = next_event(&c, noon, Direction::Stop).unwrap();
+        assert_eq!(stop.at, utc("2026-12-01T16:00:00Z"));
+        assert_eq!(stop.day, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
+    }
+
+    fn hm(minutes: u32) -> String {
+        format!("{:02}:{:02}", minutes / 60, minutes % 60)
+    }
+
+    proptest::proptest! {
+        /// The day-by-day search finds what a full scan of the window finds,
+        /// windows past midnight and DST days included.
+        #[test]
+        fn next_event_matches_a_full_scan(
+            zone in proptest::sample::select(vec![
+                chrono_tz::Asia::Seoul, chrono_tz::Europe::Berlin, chrono_tz::America::New_York,
+            ]),
+            days in proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
+            start in proptest::option::of(0u32..1440),
+            stop in proptest::option::of(0u32..1440),
+            xs in proptest::collection::vec((0i64..10, any::<bool>(), proptest::option::of(0u32..1440)), 0..4),
+            after in 0i64..(14 * 24 * 60),
+        ) {
+            // 2026-03-23 .. 2026-04-06 spans Berlin's spring-forward; the
+            // exceptions fall in the days after `after`.
+            let at = utc("2026-03-23T00:00:00Z") + Duration::minutes(after);
+            let first = at.date_naive();
+            let mut seen = std::collections::BTreeSet::new();
+            let xs: Vec<(String, ExceptionKind, Option<String>)> = xs
+                .into_iter()
+                .filter(|(d, k, _)| seen.insert((*d, *k)))
+                .map(|(d, k, v)| {
+                    let kind = if k { ExceptionKind::Start } else { ExceptionKind::Stop };
+                    ((first + Duration::days(d)).to_string(), kind, v.map(hm))
+                })
+                .collect();
+            let xs: Vec<(&str, ExceptionKind, Option<&str>)> = xs
+                .iter()
+                .map(|(d, k, v)| (d.as_str(), *k, v.as_deref()))
+                .collect();
+            let (start, stop) = (start.map(hm), stop.map(hm));
+            let c = cfg(zone, days, start.as_deref(), stop.as_deref(), &xs);
+            for kind in [Direction::Start, Direction::Stop] {
+                let scan = events_between(&c, at, at + Duration::days(SEARCH_DAYS))
+                    .into_iter()
+                    .find(|e| e.kind == kind);
+                proptest::prop_assert_eq!(next_event(&c, at, kind), scan);
+            }
+        }
     }
 }

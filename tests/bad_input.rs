@@ -293,9 +293,9 @@ fn fleet() -> Vec<Instance> {
     ["good", "bad"]
         .iter()
         .map(|s| Instance {
-            id: format!("i-{s}"),
+            id: format!("i-{s}").into(),
             kind: InstanceKind::Ec2,
-            name: s.to_string(),
+            name: (*s).into(),
             state: "stopped".into(),
             schedule_tag: Some(s.to_string()),
             group_tag: None,
@@ -396,19 +396,11 @@ fn sample_items_in_events_are_valid() {
     let config = Config::parse(&raw, &Defaults::default());
     assert!(config.errors.is_empty(), "{:?}", config.errors);
     let sample = &config.schedules["SampleSchedule"];
-    assert_eq!(sample.groups.len(), 3);
-    let waves = scheduler::graph::waves(
-        &sample
-            .groups
-            .iter()
-            .map(|g| {
-                (
-                    g.name.as_str(),
-                    g.dependency.iter().map(String::as_str).collect(),
-                )
-            })
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
+    let names = |w: &Vec<usize>| -> Vec<&str> {
+        w.iter()
+            .map(|g| sample.groups()[*g].name.as_str())
+            .collect()
+    };
+    let waves: Vec<Vec<&str>> = sample.waves().iter().map(names).collect();
     assert_eq!(waves, vec![vec!["GROUP1", "GROUP2"], vec!["GROUP3"]]);
 }

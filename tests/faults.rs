@@ -138,7 +138,7 @@ async fn instances_already_stopping_are_waited_for_then_started() {
         assert_eq!(d.fleet.state_of(id), "stopping");
     }
     for i in d.fleet.instances.lock().unwrap().iter_mut() {
-        if i.state == "stopping" {
+        if &*i.state == "stopping" {
             i.state = "stopped".into();
         }
     }

@@ -56,14 +56,13 @@ impl Ec2 {
                 let Some(id) = i.instance_id() else { continue };
                 let tags = i.tags();
                 out.push(Instance {
-                    id: id.to_string(),
+                    id: id.into(),
                     kind: InstanceKind::Ec2,
-                    name: tag(tags, "Name").unwrap_or(id).to_string(),
+                    name: tag(tags, "Name").unwrap_or(id).into(),
                     state: i
                         .state()
                         .and_then(|s| s.name())
-                        .map(|n| n.as_str().to_string())
-                        .unwrap_or_default(),
+                        .map_or("".into(), |n| n.as_str().into()),
                     schedule_tag: tag(tags, SCHEDULE_TAG).map(str::to_string),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: tag(tags, ASG_TAG).map(|g| {

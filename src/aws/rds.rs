@@ -68,10 +68,10 @@ impl Rds {
                     })
                 };
                 out.push(Instance {
-                    id: id.to_string(),
+                    id: id.into(),
                     kind: InstanceKind::Rds,
-                    name: tag(tags, "Name").unwrap_or(id).to_string(),
-                    state: db.db_instance_status().unwrap_or_default().to_string(),
+                    name: tag(tags, "Name").unwrap_or(id).into(),
+                    state: db.db_instance_status().unwrap_or_default().into(),
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable,
@@ -99,10 +99,10 @@ impl Rds {
                     continue;
                 };
                 out.push(Instance {
-                    id: id.to_string(),
+                    id: id.into(),
                     kind: InstanceKind::Aurora,
-                    name: tag(tags, "Name").unwrap_or(id).to_string(),
-                    state: c.status().unwrap_or_default().to_string(),
+                    name: tag(tags, "Name").unwrap_or(id).into(),
+                    state: c.status().unwrap_or_default().into(),
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: None,

@@ -1,4 +1,5 @@
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +44,8 @@ pub struct ServerGroup {
     pub schedule: String,
     pub name: String,
     pub kind: InstanceKind,
-    pub dependency: Vec<String>,
+    /// Shared with every plan that shows it.
+    pub dependency: Arc<[String]>,
 }
 
 impl ServerGroup {
@@ -73,7 +75,7 @@ impl ServerGroup {
             schedule,
             name,
             kind,
-            dependency,
+            dependency: dependency.into(),
         })
     }
 
@@ -107,7 +109,7 @@ pub(super) fn check_dependencies(groups: &BTreeMap<String, Vec<ServerGroup>>) ->
             }
         }
         for g in gs {
-            for dep in &g.dependency {
+            for dep in g.dependency.iter() {
                 if seen.contains(dep.as_str()) {
                     continue;
                 }

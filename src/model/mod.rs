@@ -16,7 +16,7 @@ pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
 pub use schedule::{parse_clock, DaysActive, Schedule};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The three configuration tables as scanned, before parsing.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +30,60 @@ pub struct RawConfig {
 #[derive(Debug, Clone)]
 pub struct ScheduleConfig {
     pub schedule: Schedule,
-    pub groups: Vec<ServerGroup>,
     pub exceptions: ExceptionDay,
+    groups: Vec<ServerGroup>,
+    index: HashMap<String, usize>,
+    waves: Vec<Vec<usize>>,
+}
+
+impl ScheduleConfig {
+    /// Sorts the groups by name and orders them into waves once, so that
+    /// every round of a pass plans with indexes instead of names.
+    pub fn new(
+        schedule: Schedule,
+        mut groups: Vec<ServerGroup>,
+        exceptions: ExceptionDay,
+    ) -> ScheduleConfig {
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        let index: HashMap<String, usize> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.name.clone(), i))
+            .collect();
+        let deps: Vec<Vec<usize>> = groups
+            .iter()
+            .map(|g| {
+                g.dependency
+                    .iter()
+                    .filter_map(|d| index.get(d).copied())
+                    .collect()
+            })
+            .collect();
+        ScheduleConfig {
+            schedule,
+            exceptions,
+            waves: crate::graph::waves(&deps).unwrap_or_default(),
+            groups,
+            index,
+        }
+    }
+
+    /// The server groups, sorted by name.
+    pub fn groups(&self) -> &[ServerGroup] {
+        &self.groups
+    }
+
+    /// The group of that name and its index in [`Self::groups`].
+    pub fn group(&self, name: &str) -> Option<(usize, &ServerGroup)> {
+        let i = *self.index.get(name)?;
+        Some((i, &self.groups[i]))
+    }
+
+    /// Start order as indexes into [`Self::groups`], sorted by name within
+    /// a wave; empty when the groups have a cycle (a configuration error).
+    pub fn waves(&self) -> &[Vec<usize>] {
+        &self.waves
+    }
 }
 
 /// The parsed configuration: good schedules, and the errors of bad items
@@ -117,14 +169,8 @@ impl Config {
             let xs = exceptions.remove(&name).unwrap_or_default();
             match ExceptionDay::build(xs) {
                 Ok(day) => {
-                    out.insert(
-                        name.clone(),
-                        ScheduleConfig {
-                            schedule,
-                            groups: groups.remove(&name).unwrap_or_default(),
-                            exceptions: day,
-                        },
-                    );
+                    let gs = groups.remove(&name).unwrap_or_default();
+                    out.insert(name.clone(), ScheduleConfig::new(schedule, gs, day));
                 }
                 Err(e) => errors.extend(e),
             }

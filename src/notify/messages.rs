@@ -10,7 +10,7 @@ use crate::time::Direction;
 
 fn describe(t: &Target) -> String {
     if t.name == t.id {
-        t.id.clone()
+        t.id.to_string()
     } else {
         format!("{} ({})", t.name, t.id)
     }
@@ -126,7 +126,7 @@ pub fn failure(schedule: &str, action: &Action, f: &CommandFailure) -> Message {
     let who = action
         .instances
         .iter()
-        .find(|t| t.id == f.id)
+        .find(|t| *t.id == *f.id)
         .map(describe)
         .unwrap_or_else(|| f.id.clone());
     Message::new(

@@ -129,7 +129,7 @@ fn settle(
                     (Direction::Stop, _) => "stopped",
                 }
                 .into();
-                round.push(t.id.clone());
+                round.push(t.id.to_string());
             }
         }
         for sp in p.schedules {
@@ -159,11 +159,59 @@ fn start_event_starts_the_first_wave_only() {
     assert_eq!(sp.events.len(), 1);
     assert_eq!(sp.actions.len(), 1);
     assert_eq!(sp.actions[0].group, "db");
-    assert_eq!(sp.actions[0].instances[0].id, "db-1");
+    assert_eq!(&*sp.actions[0].instances[0].id, "db-1");
     assert!(
         sp.waits.iter().any(|w| w == "mw waits for db to be up"),
         "{:?}",
         sp.waits
+    );
+}
+
+#[test]
+fn a_wide_blocking_wave_is_named_in_short() {
+    let names = ["a", "b", "c", "d", "e", "f", "g"];
+    let mut groups: Vec<Item> = names
+        .iter()
+        .map(|n| group_item("dev", n, "EC2", &[]))
+        .collect();
+    groups.push(group_item("dev", "top", "EC2", &names));
+    let cfg = Config::parse(
+        &RawConfig {
+            schedules: vec![schedule_item("dev", "all", "09:00", "22:00", &[])],
+            groups,
+            exceptions: vec![],
+        },
+        &Defaults::default(),
+    );
+    let mut fleet: Vec<Instance> = names
+        .iter()
+        .map(|n| {
+            inst(
+                &format!("i-{n}"),
+                InstanceKind::Ec2,
+                "stopped",
+                "dev",
+                Some(n),
+            )
+        })
+        .collect();
+    fleet.push(inst(
+        "i-top",
+        InstanceKind::Ec2,
+        "stopped",
+        "dev",
+        Some("top"),
+    ));
+    let p = plan(
+        utc("2026-11-30T00:00:00Z"),
+        &cfg,
+        &fleet,
+        &BTreeMap::new(),
+        &Settings::default(),
+    );
+    assert_eq!(
+        p.schedules[0].waits,
+        vec!["top waits for a, b, c, d, e and 2 more to be up"]
     );
 }
 
@@ -280,7 +328,7 @@ fn outside_events_manual_changes_are_left_alone_unless_enforced() {
     let ids: Vec<&str> = p.schedules[0].actions[0]
         .instances
         .iter()
-        .map(|t| t.id.as_str())
+        .map(|t| &*t.id)
         .collect();
     assert_eq!(ids, vec!["i-mw"]);
     assert_eq!(p.schedules[0].actions[0].direction, Direction::Stop);
@@ -702,12 +750,11 @@ fn arb_dag() -> impl Strategy<Value = (Config, Vec<Instance>)> {
 
 fn deps_of(cfg: &Config, group: &str) -> Vec<String> {
     cfg.schedules["dev"]
-        .groups
-        .iter()
-        .find(|g| g.name == group)
+        .group(group)
         .unwrap()
+        .1
         .dependency
-        .clone()
+        .to_vec()
 }
 
 fn group_power(fleet: &[Instance], group: &str, p: Power) -> bool {
@@ -727,7 +774,7 @@ proptest! {
                 Direction::Start => for d in deps_of(&cfg, &a.group) {
                     prop_assert!(group_power(&fleet, &d, Power::Up), "{} started before {d} was up", a.group);
                 },
-                Direction::Stop => for g in &cfg.schedules["dev"].groups {
+                Direction::Stop => for g in cfg.schedules["dev"].groups() {
                     if g.dependency.contains(&a.group) {
                         prop_assert!(group_power(&fleet, &g.name, Power::Down), "{} stopped before {} was down", a.group, g.name);
                     }
