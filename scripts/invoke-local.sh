@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the scheduler Lambda as Lambda runs it, on the local emulator:
+# moto with the demo's tables and instances, `cargo lambda watch` as the
+# Runtime API, and one `cargo lambda invoke` with events/scheduled.json.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/instance-scheduler/target}"
+source scripts/moto.sh
+export PATH="$(scripts/venv.sh):$PATH"
+cargo run -q --bin schedctl -- init-tables
+python scripts/demo_seed.py >/dev/null
+port="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+cargo lambda watch --invoke-port "$port" &
+watch_pid=$!
+trap 'kill $watch_pid 2>/dev/null; kill $moto_pid 2>/dev/null; wait 2>/dev/null' EXIT
+for _ in $(seq 1 900); do
+  (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 1
+done
+cargo lambda invoke scheduler-lambda --invoke-port "$port" --data-file events/scheduled.json
+echo
