@@ -2,10 +2,11 @@
 //! what this pass must do. It never calls AWS; the pass executes its output.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 use crate::fleet::{Instance, Power, GROUP_TAG, SCHEDULE_TAG};
@@ -299,10 +300,17 @@ impl<'a> Layout<'a> {
                 members: vec![],
             })
             .collect();
+        // Find each instance's group first, so every member list is
+        // allocated once at its final size.
+        let mut homed = Vec::with_capacity(manageable.len());
+        let mut sizes = vec![0; slots.len()];
         for m in manageable {
             let i = m.instance;
             match i.group_tag.as_deref().and_then(|t| cfg.group(t)) {
-                Some((index, g)) if g.kind == i.kind => slots[index].members.push(m),
+                Some((index, g)) if g.kind == i.kind => {
+                    sizes[index] += 1;
+                    homed.push((index, m));
+                }
                 Some((_, g)) => problems.push(format!(
                     "{} {} ({}) tagged {GROUP_TAG}={}: the group's InstanceType is {}",
                     i.kind.label(),
@@ -323,6 +331,12 @@ impl<'a> Layout<'a> {
                     cfg.schedule.name
                 )),
             }
+        }
+        for (slot, size) in slots.iter_mut().zip(sizes) {
+            slot.members.reserve_exact(size);
+        }
+        for (index, m) in homed {
+            slots[index].members.push(m);
         }
         let notes = slots
             .iter()
@@ -577,7 +591,12 @@ fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) -> bool 
             }
         }
     }
-    t.commanded.extend(sent);
+    if t.commanded.is_empty() {
+        // Bulk-built from a sorted list: much cheaper than one insert each.
+        t.commanded = sent.into_iter().collect();
+    } else {
+        t.commanded.extend(sent);
+    }
     settled.iter().all(|s| *s)
 }
 

@@ -16,7 +16,9 @@ pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
 pub use schedule::{parse_clock, DaysActive, Schedule};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 /// The three configuration tables as scanned, before parsing.
 #[derive(Debug, Clone, Default)]
