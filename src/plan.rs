@@ -416,6 +416,7 @@ fn plan_schedule(
 ) -> SchedulePlan {
     let s = &cfg.schedule;
     let layout = Layout::new(cfg, tagged);
+    let (next_start, next_stop) = time::next_events(cfg, now);
     let from = state
         .last_pass
         .unwrap_or(now - settings.catch_up)
@@ -426,8 +427,8 @@ fn plan_schedule(
         time_zone: Some(s.time_zone.name().to_string()),
         enabled: s.enabled,
         events: vec![],
-        next_start: time::next_event(cfg, now, Direction::Start),
-        next_stop: time::next_event(cfg, now, Direction::Stop),
+        next_start,
+        next_stop,
         transition: None,
         waves: layout.views(),
         actions: vec![],

@@ -142,26 +142,42 @@ pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Ut
 }
 
 /// The first event of `kind` strictly after `after`, within [`SEARCH_DAYS`].
-/// Walks forward day by day and stops one day after the first hit: a stop
-/// that a window carries past midnight can come after the next day's own.
 pub fn next_event(cfg: &ScheduleConfig, after: DateTime<Utc>, kind: Direction) -> Option<Event> {
+    let (start, stop) = next_events(cfg, after);
+    match kind {
+        Direction::Start => start,
+        Direction::Stop => stop,
+    }
+}
+
+/// The first start and the first stop strictly after `after`, within
+/// [`SEARCH_DAYS`], in one walk forward day by day. Each search ends one
+/// day after its first hit: a stop that a window carries past midnight can
+/// come after the next day's own.
+pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>, Option<Event>) {
     let until = after + Duration::days(SEARCH_DAYS);
     let first = local_date(cfg.schedule.time_zone, after)
         .pred_opt()
         .unwrap_or(NaiveDate::MIN);
     let last = local_date(cfg.schedule.time_zone, until);
-    let mut best: Option<Event> = None;
+    let (mut start, mut stop): (Option<Event>, Option<Event>) = (None, None);
+    let done =
+        |e: Option<Event>, day: NaiveDate| e.is_some_and(|e| day > e.day + Duration::days(1));
     for day in first.iter_days().take_while(|d| *d <= last) {
-        if best.is_some_and(|b| day > b.day + Duration::days(1)) {
+        if done(start, day) && done(stop, day) {
             break;
         }
         for e in day_events(cfg, day) {
-            if e.kind == kind && e.at > after && e.at <= until && best.is_none_or(|b| e.at < b.at) {
-                best = Some(e);
+            let best = match e.kind {
+                Direction::Start => &mut start,
+                Direction::Stop => &mut stop,
+            };
+            if e.at > after && e.at <= until && best.is_none_or(|b| e.at < b.at) {
+                *best = Some(e);
             }
         }
     }
-    best
+    (start, stop)
 }
 
 /// The latest event at or before `at`, within [`SEARCH_DAYS`]: what an
