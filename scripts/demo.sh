@@ -34,11 +34,11 @@ pass 2026-11-30T21:55:00+09:00 "Mon 21:55: no second warning"
 
 echo
 echo "== Mon 21:52: alice answers the warning in chat: a signed Slack '/sched extend dev 23:00' to schedctl bot"
-bot_port="$("$venv_bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+bot_port="$(free_port)"
 SLACK_SIGNING_SECRET=demo-signing-secret "$schedctl" bot --listen "127.0.0.1:$bot_port" --at 2026-11-30T21:52:00+09:00 &
 bot_pid=$!
 trap 'kill $bot_pid 2>/dev/null; kill $moto_pid 2>/dev/null; wait 2>/dev/null' EXIT
-for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$bot_port") 2>/dev/null && break; sleep 0.1; done
+wait_for_port "$bot_port" 100 0.1 || true
 ts="$(date -d 2026-11-30T21:52:00+09:00 +%s)"
 "$venv_bin/python" scripts/slack_request.py "http://127.0.0.1:$bot_port/slack/commands" demo-signing-secret "$ts" "extend dev 23:00"
 kill $bot_pid; wait $bot_pid 2>/dev/null || true

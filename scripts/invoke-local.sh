@@ -10,13 +10,10 @@ source scripts/moto.sh
 export PATH="$(scripts/venv.sh):$PATH"
 cargo run -q --bin schedctl -- init-tables
 python scripts/demo_seed.py >/dev/null
-port="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 cargo lambda watch --invoke-port "$port" &
 watch_pid=$!
 trap 'kill $watch_pid 2>/dev/null; kill $moto_pid 2>/dev/null; wait 2>/dev/null' EXIT
-for _ in $(seq 1 900); do
-  (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 1
-done
+wait_for_port "$port" 900 1 || true
 cargo lambda invoke scheduler-lambda --invoke-port "$port" --data-file events/scheduled.json
 echo

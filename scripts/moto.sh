@@ -1,16 +1,28 @@
-# Sourced by the demo and the benchmark: starts moto_server from .venv on a
-# free loopback port, exports the AWS variables that point the SDK at it,
-# and stops it when the calling script exits.
+# Sourced by the demo and the local invoke: starts moto_server from .venv on
+# a free loopback port, exports the AWS variables that point the SDK at it,
+# and stops it when the calling script exits. Also gives those scripts
+# free_port and wait_for_port for their own servers.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv_bin="$("$root/scripts/venv.sh")"
-port="$("$venv_bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+
+free_port() {
+  "$venv_bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_for_port PORT TRIES SECONDS: until something listens on PORT.
+wait_for_port() {
+  for _ in $(seq 1 "$2"); do
+    (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep "$3"
+  done
+  return 1
+}
+
+port="$(free_port)"
 "$venv_bin/moto_server" -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
 moto_pid=$!
 trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
-for _ in $(seq 1 200); do
-  (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
+wait_for_port "$port" 200 0.1 || true
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=ap-northeast-2 AWS_DEFAULT_REGION=ap-northeast-2
 export AWS_EC2_METADATA_DISABLED=true
