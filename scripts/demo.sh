@@ -37,7 +37,7 @@ echo "== Mon 21:52: alice answers the warning in chat: a signed Slack '/sched ex
 bot_port="$(free_port)"
 SLACK_SIGNING_SECRET=demo-signing-secret "$schedctl" bot --listen "127.0.0.1:$bot_port" --at 2026-11-30T21:52:00+09:00 &
 bot_pid=$!
-trap 'kill $bot_pid 2>/dev/null; kill $moto_pid 2>/dev/null; wait 2>/dev/null' EXIT
+stop_on_exit $bot_pid
 wait_for_port "$bot_port" 100 0.1 || true
 ts="$(date -d 2026-11-30T21:52:00+09:00 +%s)"
 "$venv_bin/python" scripts/slack_request.py "http://127.0.0.1:$bot_port/slack/commands" demo-signing-secret "$ts" "extend dev 23:00"

@@ -12,8 +12,7 @@ cargo run -q --bin schedctl -- init-tables
 python scripts/demo_seed.py >/dev/null
 port="$(free_port)"
 cargo lambda watch --invoke-port "$port" &
-watch_pid=$!
-trap 'kill $watch_pid 2>/dev/null; kill $moto_pid 2>/dev/null; wait 2>/dev/null' EXIT
+stop_on_exit $!
 wait_for_port "$port" 900 1 || true
 cargo lambda invoke scheduler-lambda --invoke-port "$port" --data-file events/scheduled.json
 echo
