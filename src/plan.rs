@@ -10,7 +10,7 @@ use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 use crate::fleet::{Instance, Power, GROUP_TAG, SCHEDULE_TAG};
-use crate::model::{Config, InstanceKind, ScheduleConfig};
+use crate::model::{Config, InstanceKind, ScheduleConfig, ServerGroup};
 use crate::state::{Cause, ScheduleState, Transition, GLOBAL_KEY};
 use crate::time::{self, Direction, Event};
 
@@ -237,15 +237,18 @@ struct Member<'a> {
     power: Power,
 }
 
-/// One server group of a schedule with the instances its tags put in it.
+/// One server group of a schedule (`None`: the implicit [`ALL_GROUP`] of a
+/// schedule without groups) with the instances its tags put in it.
 struct Slot<'a> {
-    name: &'a str,
-    kind: Option<InstanceKind>,
-    depends_on: Arc<[String]>,
+    group: Option<&'a ServerGroup>,
     members: Vec<Member<'a>>,
 }
 
-impl Slot<'_> {
+impl<'a> Slot<'a> {
+    fn name(&self) -> &'a str {
+        self.group.map_or(ALL_GROUP, |g| g.name.as_str())
+    }
+
     fn settled(&self, dir: Direction) -> bool {
         self.members.iter().all(|m| m.power == target_power(dir))
     }
@@ -281,9 +284,7 @@ impl<'a> Layout<'a> {
             return Layout {
                 waves: Cow::Owned(vec![vec![0]]),
                 slots: vec![Slot {
-                    name: ALL_GROUP,
-                    kind: None,
-                    depends_on: Arc::new([]),
+                    group: None,
                     members: manageable,
                 }],
                 problems,
@@ -294,9 +295,7 @@ impl<'a> Layout<'a> {
             .groups()
             .iter()
             .map(|g| Slot {
-                name: &g.name,
-                kind: Some(g.kind),
-                depends_on: g.dependency.clone(),
+                group: Some(g),
                 members: vec![],
             })
             .collect();
@@ -344,7 +343,8 @@ impl<'a> Layout<'a> {
             .map(|s| {
                 format!(
                     "group {} of schedule {} has no instances; it counts as up and as stopped",
-                    s.name, cfg.schedule.name
+                    s.name(),
+                    cfg.schedule.name
                 )
             })
             .collect();
@@ -371,9 +371,12 @@ impl<'a> Layout<'a> {
                     .map(|&g| {
                         let slot = &self.slots[g];
                         GroupView {
-                            group: slot.name.to_string(),
-                            kind: slot.kind,
-                            depends_on: slot.depends_on.clone(),
+                            group: slot.name().to_string(),
+                            kind: slot.group.map(|g| g.kind),
+                            depends_on: slot.group.map_or_else(
+                                || Arc::new([]) as Arc<[String]>,
+                                |g| g.dependency.clone(),
+                            ),
                             instances: slot.members.iter().map(|m| target(m.instance)).collect(),
                         }
                     })
@@ -545,11 +548,11 @@ fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) -> bool 
                 }
                 if m.power != opposite(dir) {
                     out.waits
-                        .push(format!("{}: {} is {}", slot.name, i.name, i.state));
+                        .push(format!("{}: {} is {}", slot.name(), i.name, i.state));
                 } else if t.commanded.contains(&*i.id) {
                     out.waits.push(format!(
                         "{}: {} was sent {} and is still {}",
-                        slot.name,
+                        slot.name(),
                         i.name,
                         dir.as_str(),
                         i.state
@@ -567,13 +570,13 @@ fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) -> bool 
                     out.actions.push(Action {
                         direction: dir,
                         wave,
-                        group: slot.name.to_string(),
+                        group: slot.name().to_string(),
                         instances: to_command.into_iter().map(target).collect(),
                     });
                 }
                 Some(blockers) => out.waits.push(format!(
                     "{} waits for {blockers} to {}",
-                    slot.name,
+                    slot.name(),
                     match dir {
                         Direction::Start => "be up",
                         Direction::Stop => "stop",
@@ -585,7 +588,7 @@ fn advance(layout: &Layout, t: &mut Transition, out: &mut SchedulePlan) -> bool 
             let unsettled: Vec<&str> = layout.waves[wave]
                 .iter()
                 .filter(|g| !settled[**g])
-                .map(|g| layout.slots[*g].name)
+                .map(|g| layout.slots[*g].name())
                 .collect();
             if !unsettled.is_empty() {
                 blocker = Some(short_list(&unsettled));
