@@ -108,6 +108,14 @@ fn chain_fleet(ec2: &str, rds: &str) -> Vec<Instance> {
     ]
 }
 
+/// The states a plan leaves for the next pass, as the state table holds them.
+fn stored_states(p: &Plan) -> BTreeMap<String, ScheduleState> {
+    p.schedules
+        .iter()
+        .map(|s| (s.schedule.clone(), s.state.clone()))
+        .collect()
+}
+
 /// Runs passes like the shell does: plan, apply the commands to the fake
 /// fleet (instantly), re-plan, until nothing is left to do.
 fn settle(
@@ -591,11 +599,7 @@ fn bad_schedule_is_reported_once_and_others_run() {
     assert!(
         matches!(&bad.notices[..], [Notice::Errors { lines }] if lines[0].contains("DaysActive") && lines[0].contains("funday"))
     );
-    let states: BTreeMap<_, _> = p
-        .schedules
-        .iter()
-        .map(|s| (s.schedule.clone(), s.state.clone()))
-        .collect();
+    let states = stored_states(&p);
     let p = plan(
         now + Duration::minutes(5),
         &cfg,
@@ -802,7 +806,7 @@ proptest! {
     fn planning_again_with_its_own_state_does_nothing((cfg, fleet) in arb_dag(), minute in 0i64..(24 * 60)) {
         let now = utc("2026-11-30T00:00:00Z") + Duration::minutes(minute);
         let p = plan(now, &cfg, &fleet, &BTreeMap::new(), &Settings::default());
-        let states: BTreeMap<_, _> = p.schedules.iter().map(|s| (s.schedule.clone(), s.state.clone())).collect();
+        let states = stored_states(&p);
         let again = plan(now, &cfg, &fleet, &states, &Settings::default());
         prop_assert_eq!(again.actions().count(), 0);
         prop_assert!(again.schedules.iter().all(|s| s.warning.is_none() && s.notices.is_empty()));
