@@ -57,7 +57,8 @@ pub fn extend_target(
         .filter(|e| e.day <= today)
         .map(|e| e.day)
         .unwrap_or(today);
-    let stop = stop_of(&with_stop_on(cfg, day, until), day).ok_or_else(|| "no stop".to_string())?;
+    let stop =
+        time::day_stop(&with_stop_on(cfg, day, until), day).ok_or_else(|| "no stop".to_string())?;
     if stop.at <= now {
         return Err(format!(
             "{} is already past in {} ({} now)",
@@ -92,12 +93,6 @@ fn with_stop_on(cfg: &ScheduleConfig, day: NaiveDate, time: NaiveTime) -> Schedu
     let mut moved = cfg.clone();
     moved.exceptions = crate::model::ExceptionDay::build(xs).unwrap_or_default();
     moved
-}
-
-fn stop_of(cfg: &ScheduleConfig, day: NaiveDate) -> Option<crate::time::Event> {
-    time::day_events(cfg, day)
-        .into_iter()
-        .find(|e| e.kind == Direction::Stop)
 }
 
 /// Writes one exception, first removing any of the same schedule, date and
@@ -169,8 +164,9 @@ pub fn stop_now_target(cfg: &ScheduleConfig, now: DateTime<Utc>) -> (NaiveDate, 
         .map(|d| d.naive_utc())
         .unwrap_or(local);
     let (date, time) = (up.date(), up.time());
-    let lands_on =
-        |day: NaiveDate| stop_of(&with_stop_on(cfg, day, time), day).is_some_and(|e| e.local == up);
+    let lands_on = |day: NaiveDate| {
+        time::day_stop(&with_stop_on(cfg, day, time), day).is_some_and(|e| e.local == up)
+    };
     match date.pred_opt() {
         Some(yesterday) if !lands_on(date) && lands_on(yesterday) => (yesterday, time),
         _ => (date, time),

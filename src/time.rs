@@ -123,6 +123,13 @@ pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
     out
 }
 
+/// The stop of one day's window, wherever past midnight it lands.
+pub fn day_stop(cfg: &ScheduleConfig, day: NaiveDate) -> Option<Event> {
+    day_events(cfg, day)
+        .into_iter()
+        .find(|e| e.kind == Direction::Stop)
+}
+
 /// Events with `from < at <= to`, oldest first.
 pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
     if from >= to {

@@ -516,9 +516,7 @@ where
         let day = crate::model::parse_date_text(date)?;
         let config = self.config().await?;
         let cfg = Self::schedule(&config, name)?;
-        let stop = time::day_events(cfg, day)
-            .into_iter()
-            .find(|e| e.kind == Direction::Stop)
+        let stop = time::day_stop(cfg, day)
             .ok_or_else(|| format!("[{name}] has no stop on {day} to postpone."))?;
         let until = (stop.local + Duration::hours(1)).time();
         let (target_day, at) = edit::extend_target(cfg, now, until)?;
