@@ -1,17 +1,16 @@
-//! Configuration from the environment, shared by the Lambda and `schedctl`,
-//! and the wiring of the AWS adapters it selects.
+//! Configuration from the environment, shared by the Lambda, the bot and
+//! `schedctl`: table names, the pass's tuning, the webhook and the bot's
+//! secrets. It only reads; `wiring` builds the adapters from it.
 
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
-use crate::aws::dynamodb::{Dynamo, Tables};
-use crate::aws::{sdk_config, AwsFleet};
-use crate::model::Defaults;
-use crate::notify::{Format, LogNotifier, Message, WebhookNotifier};
-use crate::pass::{Deps, PassSettings};
-use crate::plan::Settings;
-use crate::ports::Notifier;
+use crate::aws::dynamodb::Tables;
+use crate::bot::BotSecrets;
+use crate::notify::Format;
+use crate::pass::Tuning;
+use crate::plan::Timing;
 
 /// A variable that is set but unusable; the message names it.
 #[derive(Debug, thiserror::Error)]
@@ -21,111 +20,168 @@ pub struct EnvError {
     pub problem: String,
 }
 
-/// Everything the environment decides.
-#[derive(Debug, Clone)]
+/// Everything the environment decides. Debug hides the secrets.
+#[derive(Clone)]
 pub struct Env {
     pub tables: Tables,
-    pub pass: PassSettings,
-    /// `WEBHOOK_URL` (a secret: never printed) and `WEBHOOK_FORMAT`.
+    pub tuning: Tuning,
+    /// `WEBHOOK_URL`: a secret (the URL is the credential), never printed.
     pub webhook: Option<String>,
     pub format: Format,
+    pub bot: BotSecrets,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn number(name: &'static str, default: f64) -> Result<f64, EnvError> {
-    match var(name) {
-        None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite() && *n >= 0.0)
-            .ok_or(EnvError {
-                name,
-                problem: format!("{v:?} is not a non-negative number"),
-            }),
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("tables", &self.tables)
+            .field("tuning", &self.tuning)
+            .field("webhook", &self.webhook.as_ref().map(|_| "<secret>"))
+            .field("format", &self.format)
+            .field("bot", &self.bot)
+            .finish()
     }
 }
 
 impl Env {
+    /// From the process environment.
     pub fn from_env() -> Result<Env, EnvError> {
+        Env::read(|name| std::env::var(name).ok())
+    }
+
+    /// From any lookup of variables by name (tests give a map).
+    pub fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<Env, EnvError> {
+        let vars = Vars(&lookup);
         let defaults = Tables::default();
         let tables = Tables {
-            schedule: var("SCHEDULE_TABLE").unwrap_or(defaults.schedule),
-            group: var("SERVER_GROUP_TABLE").unwrap_or(defaults.group),
-            exception: var("EXCEPTION_TABLE").unwrap_or(defaults.exception),
-            state: var("STATE_TABLE").unwrap_or(defaults.state),
+            schedule: vars.get("SCHEDULE_TABLE").unwrap_or(defaults.schedule),
+            group: vars.get("SERVER_GROUP_TABLE").unwrap_or(defaults.group),
+            exception: vars.get("EXCEPTION_TABLE").unwrap_or(defaults.exception),
+            state: vars.get("STATE_TABLE").unwrap_or(defaults.state),
         };
-        let time_zone = match var("TIMEZONE") {
+        let zone = match vars.get("TIMEZONE") {
             None => chrono_tz::Asia::Seoul,
             Some(z) => z.trim().parse().map_err(|_| EnvError {
                 name: "TIMEZONE",
                 problem: format!("{z:?} is not an IANA time zone"),
             })?,
         };
-        let format_text = var("WEBHOOK_FORMAT").unwrap_or_default();
+        let format_text = vars.get("WEBHOOK_FORMAT").unwrap_or_default();
         let format = Format::parse(&format_text).ok_or(EnvError {
             name: "WEBHOOK_FORMAT",
             problem: format!("{format_text:?} is not jandi, slack or teams"),
         })?;
-        let warning_minutes = number("WARNING_MINUTES", 10.0)?;
-        let pass = PassSettings {
-            defaults: Defaults { time_zone },
-            plan: Settings {
+        let warning_minutes = vars.number("WARNING_MINUTES", 10.0)?;
+        let tuning = Tuning {
+            zone,
+            timing: Timing {
                 warning: Duration::seconds((warning_minutes * 60.0) as i64),
-                ..Settings::default()
+                ..Timing::default()
             },
-            budget: StdDuration::from_secs_f64(number("TIME_BUDGET_SECONDS", 120.0)?),
-            poll: StdDuration::from_secs_f64(number("POLL_SECONDS", 10.0)?),
+            budget: StdDuration::from_secs_f64(vars.number("TIME_BUDGET_SECONDS", 120.0)?),
+            poll: StdDuration::from_secs_f64(vars.number("POLL_SECONDS", 10.0)?),
+        };
+        let bot = BotSecrets {
+            slack_signing_secret: vars.get("SLACK_SIGNING_SECRET"),
+            jandi_token: vars.get("JANDI_OUTGOING_TOKEN"),
+            mattermost_token: vars.get("MATTERMOST_TOKEN"),
+            allowed_users: vars.get("BOT_ALLOWED_USERS").map(|v| {
+                v.split(',')
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty())
+                    .collect()
+            }),
         };
         Ok(Env {
             tables,
-            pass,
-            webhook: var("WEBHOOK_URL"),
+            tuning,
+            webhook: vars.get("WEBHOOK_URL"),
             format,
+            bot,
         })
     }
 }
 
-/// The webhook when `WEBHOOK_URL` is set, the logs otherwise.
-#[derive(Debug)]
-pub enum ChatNotifier {
-    Webhook(WebhookNotifier),
-    Log(LogNotifier),
-}
+/// The lookup, with blank values counted as unset.
+struct Vars<'a, L>(&'a L);
 
-impl Notifier for ChatNotifier {
-    async fn send(&self, message: &Message) {
-        match self {
-            ChatNotifier::Webhook(w) => w.send(message).await,
-            ChatNotifier::Log(l) => l.send(message).await,
+impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    fn number(&self, name: &'static str, default: f64) -> Result<f64, EnvError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .ok_or(EnvError {
+                    name,
+                    problem: format!("{v:?} is not a non-negative number"),
+                }),
         }
     }
 }
 
-/// The production wiring: DynamoDB, EC2 and RDS clients from one
-/// `aws-config` load, and the notifier the environment selects.
-pub type AwsDeps = Deps<Dynamo, Dynamo, AwsFleet, ChatNotifier>;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub async fn aws_deps(env: &Env) -> AwsDeps {
-    deps_from(env, &sdk_config().await)
-}
+    fn env(pairs: &[(&str, &str)]) -> Result<Env, EnvError> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Env::read(|name| map.get(name).cloned())
+    }
 
-/// The wiring over an already loaded AWS configuration.
-pub fn deps_from(env: &Env, sdk: &aws_config::SdkConfig) -> AwsDeps {
-    let dynamo = Dynamo::new(aws_sdk_dynamodb::Client::new(sdk), env.tables.clone());
-    let notifier = match &env.webhook {
-        Some(url) => ChatNotifier::Webhook(WebhookNotifier::new(url.clone(), env.format)),
-        None => ChatNotifier::Log(LogNotifier),
-    };
-    Deps {
-        config: dynamo.clone(),
-        state: dynamo,
-        fleet: AwsFleet::new(sdk),
-        notifier,
-        settings: env.pass.clone(),
+    #[test]
+    fn defaults_when_nothing_is_set() {
+        let e = env(&[]).unwrap();
+        assert_eq!(e.tables, Tables::default());
+        assert_eq!(e.tuning.zone, chrono_tz::Asia::Seoul);
+        assert_eq!(e.tuning.timing.warning, Duration::minutes(10));
+        assert_eq!(e.format, Format::Jandi);
+        assert!(e.webhook.is_none() && e.bot.allowed_users.is_none());
+    }
+
+    #[test]
+    fn unusable_values_are_refused_by_name() {
+        for (name, value) in [
+            ("TIMEZONE", "Mars/Olympus"),
+            ("WEBHOOK_FORMAT", "discord"),
+            ("WARNING_MINUTES", "-5"),
+            ("TIME_BUDGET_SECONDS", "soon"),
+            ("POLL_SECONDS", "NaN"),
+        ] {
+            let e = env(&[(name, value)]).unwrap_err();
+            assert_eq!(e.name, name);
+            assert!(e.to_string().contains(value), "{e}");
+        }
+    }
+
+    #[test]
+    fn blank_values_count_as_unset_and_lists_are_trimmed() {
+        let e = env(&[("WEBHOOK_URL", "  "), ("BOT_ALLOWED_USERS", " U1, ,a@b.c ")]).unwrap();
+        assert!(e.webhook.is_none());
+        let users: Vec<&String> = e.bot.allowed_users.as_ref().unwrap().iter().collect();
+        assert_eq!(users, ["U1", "a@b.c"]);
+    }
+
+    #[test]
+    fn debug_hides_the_webhook_url_and_secrets() {
+        let e = env(&[
+            ("WEBHOOK_URL", "https://hooks.example/secret-path"),
+            ("SLACK_SIGNING_SECRET", "s3cr3t"),
+        ])
+        .unwrap();
+        let shown = format!("{e:?}");
+        assert!(
+            !shown.contains("secret-path") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
     }
 }

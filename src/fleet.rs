@@ -45,6 +45,32 @@ pub enum Power {
 }
 
 impl Instance {
+    /// An untagged instance named after its id.
+    pub fn new(id: &str, kind: InstanceKind, state: &str) -> Instance {
+        Instance {
+            id: id.into(),
+            kind,
+            name: id.into(),
+            state: state.into(),
+            schedule_tag: None,
+            group_tag: None,
+            unmanageable: None,
+        }
+    }
+
+    /// The same instance with the schedule tag and, optionally, the group tag.
+    pub fn tagged(mut self, schedule: &str, group: Option<&str>) -> Instance {
+        self.schedule_tag = Some(schedule.to_string());
+        self.group_tag = group.map(str::to_string);
+        self
+    }
+
+    /// The same instance with a Name tag.
+    pub fn named(mut self, name: &str) -> Instance {
+        self.name = name.into();
+        self
+    }
+
     pub fn power(&self) -> Power {
         let s = &*self.state;
         match self.kind {
@@ -73,15 +99,7 @@ mod tests {
     use super::*;
 
     fn inst(kind: InstanceKind, state: &str) -> Instance {
-        Instance {
-            id: "i".into(),
-            kind,
-            name: "i".into(),
-            state: state.into(),
-            schedule_tag: None,
-            group_tag: None,
-            unmanageable: None,
-        }
+        Instance::new("i", kind, state)
     }
 
     #[test]

@@ -7,36 +7,44 @@
 //! 1. scan the Schedule, ScheduleServerGroup and ScheduleException tables
 //!    and parse them into a [`model::Config`] (bad items become errors that
 //!    disable only their own schedule);
-//! 2. describe the tagged fleet once ([`fleet::Instance`]);
+//! 2. describe the tagged fleet ([`fleet::Instance`]), one paginated call per
+//!    kind, again at each round of a pass;
 //! 3. read each schedule's [`state::ScheduleState`];
 //! 4. [`plan::plan`] decides, purely, which events fell since the last pass,
 //!    which wave of groups may start or stop now, and which warnings and
 //!    errors are due;
-//! 5. [`pass`] claims the new state with a conditional write, sends the
-//!    batched commands, and keeps polling and re-planning the waves until
-//!    they finish or the time budget runs out;
+//! 5. [`pass`] claims the new state with a conditional write, announces
+//!    and sends the batched commands, and keeps polling and re-planning the
+//!    waves until they finish or the time budget runs out;
 //! 6. [`notify`] posts the messages to the webhook.
 //!
-//! Module map: `model` (items -> types), `time` (local days, events, DST),
-//! `graph` (waves, cycles), `fleet` and `state` (what is observed and
-//! remembered), `plan` (the pure core), `ports` (traits the shell talks
-//! through), `aws` and `memory` (their adapters), `notify` (chat payloads),
-//! `pass` (the shell), `env` (configuration from the environment),
-//! `edit` (the items the CLI writes).
+//! Module map, from the items down to the front ends: `model` (items ->
+//! types, errors naming table, key and attribute), `time` (local days,
+//! events, DST), `graph` (waves, cycles), `fleet` and `state` (what is
+//! observed and remembered), `plan` (the pure core), `message` (what the
+//! chat is told), `ports` (the traits the shell talks through), `aws` and
+//! `memory` (their adapters), `notify` (chat payloads and the sender),
+//! `exceptions` (the items users and the bot write), `pass` (the shell),
+//! `env` (configuration from the environment), `wiring` (the production
+//! adapters), and the front ends `lambda`, `bot` and `cli`.
 
 pub mod aws;
 pub mod bot;
 pub mod cli;
-pub mod edit;
 pub mod env;
+pub mod exceptions;
 pub mod fleet;
 pub mod graph;
 pub mod lambda;
 pub mod memory;
+pub mod message;
 pub mod model;
 pub mod notify;
 pub mod pass;
 pub mod plan;
 pub mod ports;
 pub mod state;
+#[doc(hidden)]
+pub mod testing;
 pub mod time;
+pub mod wiring;

@@ -7,13 +7,41 @@ use std::sync::Mutex;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::fleet::Instance;
-use crate::model::{InstanceKind, Item, RawConfig};
-use crate::notify::Message;
+use crate::message::Message;
+use crate::model::{Direction, InstanceKind, Item, RawConfig};
+use crate::pass::{Deps, Tuning};
 use crate::ports::{
-    AwsError, CommandFailure, ConfigStore, Fleet, Notifier, Saved, ScheduleEditor, StateStore,
+    CallError, CommandFailure, ConfigStore, Fleet, Notifier, Saved, ScheduleEditor, StateStore,
 };
 use crate::state::{ScheduleState, Versioned};
-use crate::time::Direction;
+
+/// A whole pass's parts in memory.
+pub type MemoryDeps = Deps<MemoryConfig, MemoryState, MemoryFleet, RecordingNotifier>;
+
+/// The tables holding `raw` and a fleet of `instances`, with a pass that
+/// polls every 10 ms for at most 5 s, and a notifier that records.
+pub fn deps(raw: RawConfig, instances: Vec<Instance>) -> MemoryDeps {
+    deps_with(raw, instances, RecordingNotifier::default())
+}
+
+/// The same with another notifier (a real webhook, in the webhook tests).
+pub fn deps_with<N>(
+    raw: RawConfig,
+    instances: Vec<Instance>,
+    notifier: N,
+) -> Deps<MemoryConfig, MemoryState, MemoryFleet, N> {
+    Deps {
+        config: MemoryConfig::new(raw),
+        state: MemoryState::default(),
+        fleet: MemoryFleet::new(instances),
+        notifier,
+        tuning: Tuning {
+            poll: std::time::Duration::from_millis(10),
+            budget: std::time::Duration::from_secs(5),
+            ..Tuning::default()
+        },
+    }
+}
 
 // std Mutexes: no `.await` happens while one is held.
 
@@ -21,7 +49,7 @@ use crate::time::Direction;
 pub struct MemoryConfig {
     pub raw: Mutex<RawConfig>,
     /// When set, every load fails with this error (DynamoDB unreachable).
-    pub fail: Mutex<Option<AwsError>>,
+    pub fail: Mutex<Option<CallError>>,
 }
 
 impl MemoryConfig {
@@ -34,29 +62,29 @@ impl MemoryConfig {
 }
 
 impl ConfigStore for MemoryConfig {
-    async fn load(&self) -> Result<RawConfig, AwsError> {
+    async fn load(&self) -> Result<RawConfig, CallError> {
         if let Some(e) = self.fail.lock().unwrap().clone() {
             return Err(e);
         }
         Ok(self.raw.lock().unwrap().clone())
     }
 
-    async fn reset_force_start(&self, schedule: &str) -> Result<(), AwsError> {
+    async fn reset_force_start(&self, schedule: &str) -> Result<(), CallError> {
         self.set_force_start(schedule, false).await
     }
 }
 
 impl ScheduleEditor for MemoryConfig {
-    async fn exceptions(&self) -> Result<Vec<Item>, AwsError> {
+    async fn exceptions(&self) -> Result<Vec<Item>, CallError> {
         Ok(self.raw.lock().unwrap().exceptions.clone())
     }
 
-    async fn put_exception(&self, item: Item) -> Result<(), AwsError> {
+    async fn put_exception(&self, item: Item) -> Result<(), CallError> {
         self.raw.lock().unwrap().exceptions.push(item);
         Ok(())
     }
 
-    async fn delete_exception(&self, id: &str) -> Result<bool, AwsError> {
+    async fn delete_exception(&self, id: &str) -> Result<bool, CallError> {
         let mut raw = self.raw.lock().unwrap();
         let before = raw.exceptions.len();
         let key = AttributeValue::S(id.to_string());
@@ -65,7 +93,7 @@ impl ScheduleEditor for MemoryConfig {
         Ok(raw.exceptions.len() != before)
     }
 
-    async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), AwsError> {
+    async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), CallError> {
         let mut raw = self.raw.lock().unwrap();
         let key = AttributeValue::S(schedule.to_string());
         match raw
@@ -78,7 +106,7 @@ impl ScheduleEditor for MemoryConfig {
                     .insert("ForceStart".into(), AttributeValue::Bool(value));
                 Ok(())
             }
-            None => Err(AwsError::new(
+            None => Err(CallError::new(
                 "UpdateItem",
                 "ConditionalCheckFailedException",
                 "no such schedule",
@@ -93,7 +121,7 @@ pub struct MemoryState {
 }
 
 impl StateStore for MemoryState {
-    async fn load(&self) -> Result<BTreeMap<String, Versioned>, AwsError> {
+    async fn load(&self) -> Result<BTreeMap<String, Versioned>, CallError> {
         Ok(self.items.lock().unwrap().clone())
     }
 
@@ -102,7 +130,7 @@ impl StateStore for MemoryState {
         schedule: &str,
         state: &ScheduleState,
         expected: u64,
-    ) -> Result<Saved, AwsError> {
+    ) -> Result<Saved, CallError> {
         let mut items = self.items.lock().unwrap();
         let current = items.get(schedule).map(|v| v.version).unwrap_or(0);
         if current != expected {
@@ -148,7 +176,7 @@ impl MemoryFleet {
 }
 
 impl Fleet for MemoryFleet {
-    async fn describe(&self) -> Result<Vec<Instance>, AwsError> {
+    async fn describe(&self) -> Result<Vec<Instance>, CallError> {
         Ok(self.instances.lock().unwrap().clone())
     }
 
@@ -167,8 +195,8 @@ impl Fleet for MemoryFleet {
             if let Some(code) = failing.get(id) {
                 failures.push(CommandFailure {
                     id: id.clone(),
-                    error: AwsError::new(
-                        format!("{} {}", direction.as_str(), kind.label()),
+                    error: CallError::new(
+                        format!("{} {}", direction.as_str(), kind.as_str()),
                         code.clone(),
                         "injected",
                     ),

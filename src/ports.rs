@@ -5,21 +5,21 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use crate::fleet::Instance;
-use crate::model::{InstanceKind, Item, RawConfig};
-use crate::notify::Message;
+use crate::message::Message;
+use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::state::{ScheduleState, Versioned};
-use crate::time::Direction;
 
-/// A failed AWS call, with the service's error code when it gave one.
+/// A failed call through a port: which operation, the error code (AWS's
+/// own, or one an adapter gives, like `DispatchFailure`), and the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{operation} failed: {code}: {message}")]
-pub struct AwsError {
+pub struct CallError {
     pub operation: String,
     pub code: String,
     pub message: String,
 }
 
-impl AwsError {
+impl CallError {
     pub fn new(
         operation: impl Into<String>,
         code: impl Into<String>,
@@ -36,12 +36,12 @@ impl AwsError {
 /// The configuration tables.
 pub trait ConfigStore: Sync {
     /// Every item of the three tables (paginated scans).
-    fn load(&self) -> impl Future<Output = Result<RawConfig, AwsError>> + Send;
+    fn load(&self) -> impl Future<Output = Result<RawConfig, CallError>> + Send;
     /// Sets the schedule's ForceStart back to false, touching nothing else.
     fn reset_force_start(
         &self,
         schedule: &str,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    ) -> impl Future<Output = Result<(), CallError>> + Send;
 }
 
 /// Result of a conditional state write.
@@ -55,27 +55,27 @@ pub enum Saved {
 
 /// The scheduler's own memory.
 pub trait StateStore: Sync {
-    fn load(&self) -> impl Future<Output = Result<BTreeMap<String, Versioned>, AwsError>> + Send;
+    fn load(&self) -> impl Future<Output = Result<BTreeMap<String, Versioned>, CallError>> + Send;
     /// Writes `state` only if the stored version is still `expected`.
     fn save(
         &self,
         schedule: &str,
         state: &ScheduleState,
         expected: u64,
-    ) -> impl Future<Output = Result<Saved, AwsError>> + Send;
+    ) -> impl Future<Output = Result<Saved, CallError>> + Send;
 }
 
 /// One instance that a start or stop command failed for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandFailure {
     pub id: String,
-    pub error: AwsError,
+    pub error: CallError,
 }
 
 /// The servers.
 pub trait Fleet: Sync {
     /// Every instance, DB instance and DB cluster carrying the schedule tag.
-    fn describe(&self) -> impl Future<Output = Result<Vec<Instance>, AwsError>> + Send;
+    fn describe(&self) -> impl Future<Output = Result<Vec<Instance>, CallError>> + Send;
     /// Starts or stops `ids` (all of `kind`) in as few calls as the API
     /// allows; returns the instances that failed, each isolated from the
     /// others.
@@ -96,14 +96,14 @@ pub trait Notifier: Sync {
 /// The writes a user would otherwise make by hand: whole exception items
 /// and the ForceStart flag (the CLI and the chat bot).
 pub trait ScheduleEditor: Sync {
-    fn exceptions(&self) -> impl Future<Output = Result<Vec<Item>, AwsError>> + Send;
-    fn put_exception(&self, item: Item) -> impl Future<Output = Result<(), AwsError>> + Send;
+    fn exceptions(&self) -> impl Future<Output = Result<Vec<Item>, CallError>> + Send;
+    fn put_exception(&self, item: Item) -> impl Future<Output = Result<(), CallError>> + Send;
     /// `false` when there was no exception with that id.
-    fn delete_exception(&self, id: &str) -> impl Future<Output = Result<bool, AwsError>> + Send;
+    fn delete_exception(&self, id: &str) -> impl Future<Output = Result<bool, CallError>> + Send;
     /// Fails with code `ConditionalCheckFailedException` for an unknown schedule.
     fn set_force_start(
         &self,
         schedule: &str,
         value: bool,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    ) -> impl Future<Output = Result<(), CallError>> + Send;
 }

@@ -7,10 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::time::Direction;
-
-/// Key under which errors that belong to no schedule are remembered.
-pub const GLOBAL_KEY: &str = "*";
+use crate::model::Direction;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

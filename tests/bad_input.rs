@@ -1,22 +1,23 @@
 //! Bad items never panic and never stop other schedules: each kind gives an
 //! error naming table, key and attribute, and the good schedule still acts.
 
-mod common;
+mod support;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
-use common::{at, exception_item, group_item, s, schedule_item};
 use scheduler::fleet::Instance;
-use scheduler::model::{Config, Defaults, InstanceKind, Item, RawConfig, Table};
-use scheduler::plan::{plan, Settings};
+use scheduler::model::{Config, InstanceKind, Item, RawConfig, Table};
+use scheduler::plan::{plan, Timing};
+use support::{at, exception_item, group_item, instance, s, schedule_item};
 
-type Attrs = HashMap<String, Av>;
+type Attrs = Item;
 
+/// The item with `key` set to `value`, or removed.
 fn with(mut item: Attrs, key: &str, value: Option<Av>) -> Attrs {
     match value {
-        Some(v) => item.insert(key.to_string(), v),
-        None => item.remove(key),
+        Some(v) => item.0.insert(key.to_string(), v),
+        None => item.0.remove(key),
     };
     item
 }
@@ -292,15 +293,7 @@ fn cases() -> Vec<Case> {
 fn fleet() -> Vec<Instance> {
     ["good", "bad"]
         .iter()
-        .map(|s| Instance {
-            id: format!("i-{s}").into(),
-            kind: InstanceKind::Ec2,
-            name: (*s).into(),
-            state: "stopped".into(),
-            schedule_tag: Some(s.to_string()),
-            group_tag: None,
-            unmanageable: None,
-        })
+        .map(|s| instance(&format!("i-{s}"), InstanceKind::Ec2, "stopped", s, None))
         .collect()
 }
 
@@ -309,14 +302,14 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
     let cases = cases();
     assert!(cases.len() >= 20);
     for c in cases {
-        let mut schedules = vec![Item(schedule_item("good", "all", "09:00", "22:00"))];
-        schedules.extend(c.schedules.into_iter().map(Item));
+        let mut schedules = vec![schedule_item("good", "all", "09:00", "22:00")];
+        schedules.extend(c.schedules);
         let raw = RawConfig {
             schedules,
-            groups: c.groups.into_iter().map(Item).collect(),
-            exceptions: c.exceptions.into_iter().map(Item).collect(),
+            groups: c.groups,
+            exceptions: c.exceptions,
         };
-        let config = Config::parse(&raw, &Defaults::default());
+        let config = Config::parse(&raw, support::SEOUL);
         let e = config
             .errors
             .iter()
@@ -328,7 +321,11 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
                 )
             });
         assert!(e.problem.contains(c.problem), "{}: {e}", c.name);
-        assert!(e.to_string().starts_with(c.table.name()), "{}: {e}", c.name);
+        assert!(
+            e.to_string().starts_with(c.table.as_str()),
+            "{}: {e}",
+            c.name
+        );
         assert!(
             config.schedules.contains_key("good"),
             "{}: good schedule disabled",
@@ -344,7 +341,7 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
             &config,
             &fleet(),
             &BTreeMap::new(),
-            &Settings::default(),
+            &Timing::default(),
         );
         let good = p.schedules.iter().find(|s| s.schedule == "good").unwrap();
         assert_eq!(good.actions.len(), 1, "{}", c.name);
@@ -355,18 +352,18 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
 #[test]
 fn a_schedule_with_no_instances_is_not_an_error() {
     let raw = RawConfig {
-        schedules: vec![Item(schedule_item("empty", "all", "09:00", "22:00"))],
-        groups: vec![Item(group_item("empty", "db", "RDS", &[]))],
+        schedules: vec![schedule_item("empty", "all", "09:00", "22:00")],
+        groups: vec![group_item("empty", "db", "RDS", &[])],
         exceptions: vec![],
     };
-    let config = Config::parse(&raw, &Defaults::default());
+    let config = Config::parse(&raw, support::SEOUL);
     assert!(config.errors.is_empty());
     let p = plan(
         at("2026-11-30T09:00:00+09:00"),
         &config,
         &[],
         &BTreeMap::new(),
-        &Settings::default(),
+        &Timing::default(),
     );
     assert!(p.schedules[0].actions.is_empty() && p.schedules[0].errors.is_empty());
     assert_eq!(
@@ -393,7 +390,7 @@ fn sample_items_in_events_are_valid() {
         groups,
         exceptions: vec![to_item(read("exception.json"))],
     };
-    let config = Config::parse(&raw, &Defaults::default());
+    let config = Config::parse(&raw, support::SEOUL);
     assert!(config.errors.is_empty(), "{:?}", config.errors);
     let sample = &config.schedules["SampleSchedule"];
     let names = |w: &Vec<usize>| -> Vec<&str> {

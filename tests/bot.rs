@@ -1,21 +1,20 @@
 //! The chat-command handler: authentication, every command and every bad
 //! input over in-memory stores, and end to end with `schedctl bot` on moto.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
 use chrono::{DateTime, Utc};
-use common::{at, schedule_item};
 use hmac::{Hmac, Mac};
 use scheduler::bot::{Bot, BotSecrets, HttpRequest, HttpResponse};
-use scheduler::fleet::Instance;
 use scheduler::memory::{MemoryConfig, MemoryFleet, RecordingNotifier};
-use scheduler::model::{Defaults, InstanceKind, Item, RawConfig, ScheduleException};
+use scheduler::model::{InstanceKind, RawConfig, ScheduleException};
 use serde_json::{json, Value};
 use sha2::Sha256;
+use support::{at, instance, schedule_item};
 
 const SECRET: &str = "slack-signing-secret";
 const JANDI: &str = "jandi-token";
@@ -26,21 +25,20 @@ type MemBot = Bot<MemoryConfig, MemoryFleet, RecordingNotifier>;
 fn bot(secrets: BotSecrets) -> MemBot {
     Bot {
         store: MemoryConfig::new(RawConfig {
-            schedules: vec![Item(schedule_item("dev", "weekdays", "09:00", "22:00"))],
+            schedules: vec![schedule_item("dev", "weekdays", "09:00", "22:00")],
             ..RawConfig::default()
         }),
-        fleet: MemoryFleet::new(vec![Instance {
-            id: "i-1".into(),
-            kind: InstanceKind::Ec2,
-            name: "web-1".into(),
-            state: "running".into(),
-            schedule_tag: Some("dev".into()),
-            group_tag: None,
-            unmanageable: None,
-        }]),
+        fleet: MemoryFleet::new(vec![instance(
+            "i-1",
+            InstanceKind::Ec2,
+            "running",
+            "dev",
+            None,
+        )
+        .named("web-1")]),
         notifier: RecordingNotifier::default(),
         secrets,
-        defaults: Defaults::default(),
+        zone: support::SEOUL,
     }
 }
 
@@ -394,7 +392,7 @@ async fn the_postpone_button_moves_that_days_stop_an_hour_later() {
 
 #[tokio::test]
 async fn schedctl_bot_moves_the_stop_end_to_end() {
-    let w = common::World::new().await;
+    let w = support::World::new().await;
     w.schedule("dev", "weekdays", "09:00", "22:00").await;
     let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -2,7 +2,7 @@
 //! least-privilege policy, the binary it names, and that binary run under
 //! a local Lambda Runtime API with `events/scheduled.json`.
 
-mod common;
+mod support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// template.yaml as JSON, read by cfn-lint's decoder (which knows !Ref & co).
 fn template() -> Value {
-    let out = Command::new(common::venv_bin().join("python"))
+    let out = Command::new(support::venv_bin().join("python"))
         .args([
             "-c",
             "import json,sys; from cfnlint.decode import decode; t,m=decode(sys.argv[1]); assert not m, m; print(json.dumps(t))",
@@ -125,7 +125,7 @@ fn template_names_the_lambda_binary_that_cargo_builds() {
 
 #[tokio::test]
 async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
-    let w = common::World::new().await;
+    let w = support::World::new().await;
     w.schedule("dev", "all", "09:00", "22:00").await;
     let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
 

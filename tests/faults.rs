@@ -1,62 +1,49 @@
 //! Faults contained: whole passes over the in-memory fleet and stores, where
 //! a test can make an instance slow or failing, or a table unreachable.
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{at, group_item, schedule_item};
 use scheduler::fleet::Instance;
-use scheduler::memory::{MemoryConfig, MemoryFleet, MemoryState, RecordingNotifier};
-use scheduler::model::{InstanceKind, Item, RawConfig};
-use scheduler::notify::Level;
-use scheduler::pass::{self, Deps, PassSettings};
-use scheduler::ports::AwsError;
-
-type MemDeps = Deps<MemoryConfig, MemoryState, MemoryFleet, RecordingNotifier>;
+use scheduler::memory::{
+    self, MemoryConfig, MemoryDeps, MemoryFleet, MemoryState, RecordingNotifier,
+};
+use scheduler::message::Level;
+use scheduler::model::{InstanceKind, RawConfig};
+use scheduler::pass::{self, Deps};
+use scheduler::ports::CallError;
+use support::{at, group_item, instance, schedule_item};
 
 fn inst(id: &str, kind: InstanceKind, state: &str, group: &str) -> Instance {
-    Instance {
-        id: id.into(),
-        kind,
-        name: id.into(),
-        state: state.into(),
-        schedule_tag: Some("dev".into()),
-        group_tag: Some(group.into()),
-        unmanageable: None,
-    }
+    instance(id, kind, state, "dev", Some(group))
 }
 
 /// db (RDS) -> app (EC2, three instances), every day 09:00-22:00 Seoul.
-fn world(app_state: &str, budget: Duration) -> MemDeps {
+fn world(app_state: &str, budget: Duration) -> MemoryDeps {
     let raw = RawConfig {
-        schedules: vec![Item(schedule_item("dev", "all", "09:00", "22:00"))],
+        schedules: vec![schedule_item("dev", "all", "09:00", "22:00")],
         groups: vec![
-            Item(group_item("dev", "db", "RDS", &[])),
-            Item(group_item("dev", "app", "EC2", &["db"])),
+            group_item("dev", "db", "RDS", &[]),
+            group_item("dev", "app", "EC2", &["db"]),
         ],
         exceptions: vec![],
     };
-    Deps {
-        config: MemoryConfig::new(raw),
-        state: MemoryState::default(),
-        fleet: MemoryFleet::new(vec![
+    let mut d = memory::deps(
+        raw,
+        vec![
             inst("db-1", InstanceKind::Rds, "stopped", "db"),
             inst("i-1", InstanceKind::Ec2, app_state, "app"),
             inst("i-2", InstanceKind::Ec2, app_state, "app"),
             inst("i-3", InstanceKind::Ec2, app_state, "app"),
-        ]),
-        notifier: RecordingNotifier::default(),
-        settings: PassSettings {
-            poll: Duration::from_millis(10),
-            budget,
-            ..PassSettings::default()
-        },
-    }
+        ],
+    );
+    d.tuning.budget = budget;
+    d
 }
 
-fn sent(d: &MemDeps) -> Vec<(Level, String)> {
+fn sent(d: &MemoryDeps) -> Vec<(Level, String)> {
     d.notifier
         .sent
         .lock()
@@ -66,7 +53,7 @@ fn sent(d: &MemDeps) -> Vec<(Level, String)> {
         .collect()
 }
 
-fn calls(d: &MemDeps) -> Vec<Vec<String>> {
+fn calls(d: &MemoryDeps) -> Vec<Vec<String>> {
     d.fleet
         .calls
         .lock()
@@ -192,7 +179,7 @@ async fn a_pass_out_of_budget_leaves_consistent_state_and_the_next_continues() {
 #[tokio::test]
 async fn unreachable_dynamodb_means_no_actions_one_message_and_a_failed_pass() {
     let d = world("stopped", Duration::from_secs(1));
-    *d.config.fail.lock().unwrap() = Some(AwsError::new(
+    *d.config.fail.lock().unwrap() = Some(CallError::new(
         "dynamodb:Scan Schedule",
         "DispatchFailure",
         "connection refused",
@@ -226,7 +213,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
     // A store that claims to have read version 0 sees a conflict.
     struct Stale<'a>(&'a MemoryState);
     impl scheduler::ports::StateStore for Stale<'_> {
-        async fn load(&self) -> Result<BTreeMap<String, scheduler::state::Versioned>, AwsError> {
+        async fn load(&self) -> Result<BTreeMap<String, scheduler::state::Versioned>, CallError> {
             Ok(BTreeMap::new())
         }
         async fn save(
@@ -234,7 +221,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
             s: &str,
             st: &scheduler::state::ScheduleState,
             v: u64,
-        ) -> Result<scheduler::ports::Saved, AwsError> {
+        ) -> Result<scheduler::ports::Saved, CallError> {
             scheduler::ports::StateStore::save(self.0, s, st, v).await
         }
     }
@@ -243,7 +230,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         state: Stale(&d.state),
         fleet: MemoryFleet::new(d.fleet.instances.lock().unwrap().clone()),
         notifier: RecordingNotifier::default(),
-        settings: d.settings.clone(),
+        tuning: d.tuning.clone(),
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))
         .await

@@ -1,12 +1,12 @@
 //! Whole passes against moto: real SDK clients, real tables, real fleet.
 
-mod common;
+mod support;
 
-use common::{at, World};
 use scheduler::lambda::{handle, ScheduledEvent};
-use scheduler::notify::Level;
+use scheduler::message::Level;
+use scheduler::model::Direction;
 use scheduler::pass::{self, PassReport};
-use scheduler::time::Direction;
+use support::{at, World};
 
 fn groups_in_order(report: &PassReport) -> Vec<(Direction, String)> {
     report
@@ -234,7 +234,7 @@ async fn lambda_handler_runs_a_pass_from_the_scheduled_event() {
 #[tokio::test]
 async fn lambda_fails_when_the_tables_are_unreachable() {
     let w = World::new().await;
-    let mut env = common::test_env(None, scheduler::notify::Format::Jandi);
+    let mut env = support::test_env(None, scheduler::notify::Format::Jandi);
     env.tables.schedule = "NoSuchTable".into();
     let deps = w.deps_with(&env);
     let event: ScheduledEvent =

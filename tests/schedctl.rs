@@ -1,10 +1,10 @@
 //! `schedctl` as outside tools drive it: a child process with the spec's
 //! environment variables, flags and exit codes, against moto.
 
-mod common;
+mod support;
 
 use assert_cmd::Command;
-use common::World;
+use support::World;
 
 fn schedctl(w: &World) -> Command {
     let mut c = Command::cargo_bin("schedctl").unwrap();
@@ -35,7 +35,7 @@ async fn chain(w: &World) -> Vec<String> {
 
 #[tokio::test]
 async fn init_tables_creates_the_four_tables_once() {
-    let moto = common::Moto::start();
+    let moto = support::Moto::start();
     let mut c = Command::cargo_bin("schedctl").unwrap();
     for (k, v) in moto.env() {
         c.env(k, v);
@@ -52,7 +52,7 @@ async fn init_tables_creates_the_four_tables_once() {
 
 #[tokio::test]
 async fn run_without_tables_exits_2_with_a_clear_message() {
-    let moto = common::Moto::start();
+    let moto = support::Moto::start();
     let mut c = Command::cargo_bin("schedctl").unwrap();
     for (k, v) in moto.env() {
         c.env(k, v);
@@ -279,7 +279,7 @@ async fn force_start_starts_everything_and_is_reset() {
         .ddb
         .get_item()
         .table_name("Schedule")
-        .key("ScheduleName", common::s("dev"))
+        .key("ScheduleName", support::s("dev"))
         .send()
         .await
         .unwrap();

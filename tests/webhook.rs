@@ -1,57 +1,40 @@
 //! Chat messages as a real HTTP server receives them (wiremock), from whole
 //! passes over the in-memory fleet and stores.
 
-mod common;
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{at, exception_item, schedule_item};
 use scheduler::fleet::Instance;
-use scheduler::memory::{MemoryConfig, MemoryFleet, MemoryState};
+use scheduler::memory::{self, MemoryConfig, MemoryFleet, MemoryState};
 use scheduler::model::{InstanceKind, Item, RawConfig};
 use scheduler::notify::{Format, WebhookNotifier};
-use scheduler::pass::{self, Deps, PassSettings};
+use scheduler::pass::{self, Deps};
 use serde_json::{json, Value};
+use support::{at, exception_item, instance, schedule_item};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 type MemDeps = Deps<MemoryConfig, MemoryState, MemoryFleet, WebhookNotifier>;
 
 fn box_instance(id: &str, name: &str, state: &str) -> Instance {
-    Instance {
-        id: id.into(),
-        kind: InstanceKind::Ec2,
-        name: name.into(),
-        state: state.into(),
-        schedule_tag: Some("dev".into()),
-        group_tag: None,
-        unmanageable: None,
-    }
+    instance(id, InstanceKind::Ec2, state, "dev", None).named(name)
 }
 
 fn deps(url: String, format: Format, raw: RawConfig, fleet: Vec<Instance>) -> MemDeps {
-    Deps {
-        config: MemoryConfig::new(raw),
-        state: MemoryState::default(),
-        fleet: MemoryFleet::new(fleet),
-        notifier: WebhookNotifier::with_timing(
-            url,
-            format,
-            Duration::from_millis(300),
-            Duration::from_millis(10),
-        ),
-        settings: PassSettings {
-            poll: Duration::from_millis(10),
-            budget: Duration::from_secs(5),
-            ..PassSettings::default()
-        },
-    }
+    let notifier = WebhookNotifier::with_timing(
+        url,
+        format,
+        Duration::from_millis(300),
+        Duration::from_millis(10),
+    );
+    memory::deps_with(raw, fleet, notifier)
 }
 
 fn dev(exceptions: Vec<Item>) -> RawConfig {
     RawConfig {
-        schedules: vec![Item(schedule_item("dev", "all", "09:00", "22:00"))],
+        schedules: vec![schedule_item("dev", "all", "09:00", "22:00")],
         groups: vec![],
         exceptions,
     }
@@ -149,7 +132,7 @@ async fn slack_warning_carries_the_postpone_button() {
 async fn teams_error_is_an_adaptive_card() {
     let server = ok_server().await;
     let raw = RawConfig {
-        schedules: vec![Item(schedule_item("dev", "funday", "09:00", "22:00"))],
+        schedules: vec![schedule_item("dev", "funday", "09:00", "22:00")],
         ..RawConfig::default()
     };
     let d = deps(format!("{}/hook", server.uri()), Format::Teams, raw, vec![]);
@@ -221,18 +204,13 @@ async fn postponing_the_stop_rearms_the_warning() {
     pass::run(&d, at("2026-11-30T21:50:00+09:00"))
         .await
         .unwrap();
-    d.config
-        .raw
-        .lock()
-        .unwrap()
-        .exceptions
-        .push(Item(exception_item(
-            "x",
-            "dev",
-            "2026-11-30",
-            "stop",
-            "23:00",
-        )));
+    d.config.raw.lock().unwrap().exceptions.push(exception_item(
+        "x",
+        "dev",
+        "2026-11-30",
+        "stop",
+        "23:00",
+    ));
     for t in [
         "2026-11-30T21:55:00+09:00",
         "2026-11-30T22:00:00+09:00",
@@ -260,8 +238,8 @@ async fn a_failing_webhook_is_retried_a_bounded_number_of_times_and_the_pass_goe
         .await;
     let raw = RawConfig {
         schedules: vec![
-            Item(schedule_item("dev", "all", "09:00", "22:00")),
-            Item(schedule_item("bad", "funday", "09:00", "22:00")),
+            schedule_item("dev", "all", "09:00", "22:00"),
+            schedule_item("bad", "funday", "09:00", "22:00"),
         ],
         ..RawConfig::default()
     };

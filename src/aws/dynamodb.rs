@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::Client;
 
 use super::aws_error;
 use crate::model::{Item, RawConfig};
-use crate::ports::{AwsError, ConfigStore, Saved, ScheduleEditor, StateStore};
+use crate::ports::{CallError, ConfigStore, Saved, ScheduleEditor, StateStore};
 use crate::state::{ScheduleState, Versioned};
 
 /// Table names, from `SCHEDULE_TABLE`, `SERVER_GROUP_TABLE`,
@@ -47,7 +47,7 @@ impl Dynamo {
         Self { client, tables }
     }
 
-    async fn scan(&self, table: &str) -> Result<Vec<Item>, AwsError> {
+    async fn scan(&self, table: &str) -> Result<Vec<Item>, CallError> {
         let items: Result<Vec<_>, _> = self
             .client
             .scan()
@@ -64,7 +64,7 @@ impl Dynamo {
 
     /// Creates whichever of the four tables is missing, with the keys the
     /// SAM template gives them; returns the names it created.
-    pub async fn create_tables(&self) -> Result<Vec<String>, AwsError> {
+    pub async fn create_tables(&self) -> Result<Vec<String>, CallError> {
         let t = &self.tables;
         let specs: [(&str, &[&str]); 4] = [
             (&t.schedule, &["ScheduleName"]),
@@ -81,7 +81,7 @@ impl Dynamo {
         Ok(created)
     }
 
-    async fn create_table(&self, name: &str, keys: &[&str]) -> Result<bool, AwsError> {
+    async fn create_table(&self, name: &str, keys: &[&str]) -> Result<bool, CallError> {
         let mut req = self
             .client
             .create_table()
@@ -124,11 +124,11 @@ impl Dynamo {
 
 impl ScheduleEditor for Dynamo {
     /// Exception items of all schedules.
-    async fn exceptions(&self) -> Result<Vec<Item>, AwsError> {
+    async fn exceptions(&self) -> Result<Vec<Item>, CallError> {
         self.scan(&self.tables.exception).await
     }
 
-    async fn put_exception(&self, item: Item) -> Result<(), AwsError> {
+    async fn put_exception(&self, item: Item) -> Result<(), CallError> {
         self.client
             .put_item()
             .table_name(&self.tables.exception)
@@ -140,7 +140,7 @@ impl ScheduleEditor for Dynamo {
     }
 
     /// Removes one exception item; `false` when there was none with that id.
-    async fn delete_exception(&self, id: &str) -> Result<bool, AwsError> {
+    async fn delete_exception(&self, id: &str) -> Result<bool, CallError> {
         let out = self
             .client
             .delete_item()
@@ -154,7 +154,7 @@ impl ScheduleEditor for Dynamo {
     }
 
     /// Sets ForceStart on an existing schedule item, touching no other attribute.
-    async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), AwsError> {
+    async fn set_force_start(&self, schedule: &str, value: bool) -> Result<(), CallError> {
         self.client
             .update_item()
             .table_name(&self.tables.schedule)
@@ -170,7 +170,7 @@ impl ScheduleEditor for Dynamo {
 }
 
 impl ConfigStore for Dynamo {
-    async fn load(&self) -> Result<RawConfig, AwsError> {
+    async fn load(&self) -> Result<RawConfig, CallError> {
         let t = &self.tables;
         let (schedules, groups, exceptions) = tokio::try_join!(
             self.scan(&t.schedule),
@@ -184,7 +184,7 @@ impl ConfigStore for Dynamo {
         })
     }
 
-    async fn reset_force_start(&self, schedule: &str) -> Result<(), AwsError> {
+    async fn reset_force_start(&self, schedule: &str) -> Result<(), CallError> {
         self.set_force_start(schedule, false).await
     }
 }
@@ -195,7 +195,7 @@ const VERSION_ATTR: &str = "Version";
 impl StateStore for Dynamo {
     /// A missing state table is created: losing it costs one pass's memory,
     /// not the scheduler.
-    async fn load(&self) -> Result<BTreeMap<String, Versioned>, AwsError> {
+    async fn load(&self) -> Result<BTreeMap<String, Versioned>, CallError> {
         let items = match self.scan(&self.tables.state).await {
             Ok(items) => items,
             Err(e) if e.code == "ResourceNotFoundException" => {
@@ -232,7 +232,7 @@ impl StateStore for Dynamo {
         schedule: &str,
         state: &ScheduleState,
         expected: u64,
-    ) -> Result<Saved, AwsError> {
+    ) -> Result<Saved, CallError> {
         let json = serde_json::to_string(state).expect("state serialises");
         let next = expected + 1;
         let mut req = self

@@ -6,9 +6,9 @@ use aws_sdk_ec2::Client;
 
 use super::aws_error;
 use crate::fleet::{Instance, GROUP_TAG, SCHEDULE_TAG};
+use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{AwsError, CommandFailure};
-use crate::time::Direction;
+use crate::ports::{CallError, CommandFailure};
 
 /// Instances per Start/StopInstances call. The API documents no maximum,
 /// but the request grows with each id; 200 keeps a request small (~6 KB),
@@ -36,7 +36,7 @@ impl Ec2 {
         Self { client }
     }
 
-    pub async fn describe(&self) -> Result<Vec<Instance>, AwsError> {
+    pub async fn describe(&self) -> Result<Vec<Instance>, CallError> {
         let mut pages = self
             .client
             .describe_instances()

@@ -13,9 +13,9 @@ use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkErro
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
 use crate::fleet::Instance;
+use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{AwsError, CommandFailure, Fleet};
-use crate::time::Direction;
+use crate::ports::{CallError, CommandFailure, Fleet};
 
 /// Loads the standard AWS configuration (region, credentials,
 /// `AWS_ENDPOINT_URL`) once per process, with one rustls+ring HTTPS client
@@ -36,7 +36,7 @@ pub fn loader() -> ConfigLoader {
 }
 
 /// Turns an SDK error into the code and message a chat message shows.
-pub(crate) fn aws_error<E, R>(operation: &str, e: SdkError<E, R>) -> AwsError
+pub(crate) fn aws_error<E, R>(operation: &str, e: SdkError<E, R>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: Debug,
@@ -55,7 +55,7 @@ where
         .message()
         .map(str::to_string)
         .unwrap_or_else(|| DisplayErrorContext(&e).to_string());
-    AwsError::new(operation, code, message)
+    CallError::new(operation, code, message)
 }
 
 /// EC2 and RDS together, behind the one [`Fleet`] port.
@@ -75,7 +75,7 @@ impl AwsFleet {
 }
 
 impl Fleet for AwsFleet {
-    async fn describe(&self) -> Result<Vec<Instance>, AwsError> {
+    async fn describe(&self) -> Result<Vec<Instance>, CallError> {
         let (mut ec2, rds) = tokio::try_join!(self.ec2.describe(), self.rds.describe())?;
         ec2.extend(rds);
         Ok(ec2)

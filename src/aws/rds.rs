@@ -8,9 +8,9 @@ use futures::future::join_all;
 
 use super::aws_error;
 use crate::fleet::{Instance, GROUP_TAG, SCHEDULE_TAG};
+use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{AwsError, CommandFailure};
-use crate::time::Direction;
+use crate::ports::{CallError, CommandFailure};
 
 /// DescribeDBInstances' and DescribeDBClusters' largest page.
 const PAGE_SIZE: i32 = 100;
@@ -35,13 +35,13 @@ impl Rds {
         Self { client }
     }
 
-    pub async fn describe(&self) -> Result<Vec<Instance>, AwsError> {
+    pub async fn describe(&self) -> Result<Vec<Instance>, CallError> {
         let (instances, clusters) =
             tokio::try_join!(self.describe_instances(), self.describe_clusters())?;
         Ok(instances.into_iter().chain(clusters).collect())
     }
 
-    async fn describe_instances(&self) -> Result<Vec<Instance>, AwsError> {
+    async fn describe_instances(&self) -> Result<Vec<Instance>, CallError> {
         let mut pages = self
             .client
             .describe_db_instances()
@@ -81,7 +81,7 @@ impl Rds {
         Ok(out)
     }
 
-    async fn describe_clusters(&self) -> Result<Vec<Instance>, AwsError> {
+    async fn describe_clusters(&self) -> Result<Vec<Instance>, CallError> {
         let mut pages = self
             .client
             .describe_db_clusters()
@@ -139,7 +139,7 @@ impl Rds {
         direction: Direction,
         kind: InstanceKind,
         id: &str,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), CallError> {
         let c = &self.client;
         match (direction, kind) {
             (Direction::Start, InstanceKind::Aurora) => c

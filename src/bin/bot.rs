@@ -3,21 +3,15 @@
 //! is authenticated in `Bot::handle`.
 
 use lambda_http::{service_fn, Body, Error, Request, Response};
-use scheduler::bot::{Bot, BotSecrets, HttpRequest};
-use scheduler::env::{aws_deps, Env};
+use scheduler::bot::HttpRequest;
+use scheduler::env::Env;
+use scheduler::wiring;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let env = Env::from_env()?;
-    let deps = aws_deps(&env).await;
-    let bot = Bot {
-        store: deps.config,
-        fleet: deps.fleet,
-        notifier: deps.notifier,
-        secrets: BotSecrets::from_env(),
-        defaults: env.pass.defaults.clone(),
-    };
+    let bot = wiring::bot(&env, wiring::aws_deps(&env).await);
     lambda_http::run(service_fn(|req: Request| {
         let bot = &bot;
         async move {

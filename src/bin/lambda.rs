@@ -1,8 +1,9 @@
 //! The scheduler Lambda: wiring only (see `scheduler::lambda::handle`).
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
-use scheduler::env::{aws_deps, Env};
+use scheduler::env::Env;
 use scheduler::lambda::{handle, ScheduledEvent};
+use scheduler::wiring::aws_deps;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {

@@ -2,9 +2,34 @@
 //! `v0:{timestamp}:{body}`), and the shared tokens of JANDI and Mattermost
 //! outgoing webhooks, all compared in constant time.
 
+use std::collections::BTreeSet;
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
+
+/// Secrets and the allow-list, from `SLACK_SIGNING_SECRET`,
+/// `JANDI_OUTGOING_TOKEN`, `MATTERMOST_TOKEN` and `BOT_ALLOWED_USERS`.
+/// Never logged: Debug shows only which are set.
+#[derive(Clone, Default)]
+pub struct BotSecrets {
+    pub slack_signing_secret: Option<String>,
+    pub jandi_token: Option<String>,
+    pub mattermost_token: Option<String>,
+    /// Slack user ids, Mattermost user ids and JANDI e-mails; `None`: anyone.
+    pub allowed_users: Option<BTreeSet<String>>,
+}
+
+impl std::fmt::Debug for BotSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotSecrets")
+            .field("slack", &self.slack_signing_secret.is_some())
+            .field("jandi", &self.jandi_token.is_some())
+            .field("mattermost", &self.mattermost_token.is_some())
+            .field("allowed_users", &self.allowed_users)
+            .finish()
+    }
+}
 
 /// How far a Slack timestamp may be from now, either way (Slack's advice).
 pub const MAX_SKEW_SECONDS: i64 = 300;

@@ -10,22 +10,11 @@ use axum::response::IntoResponse;
 use axum::Router;
 use chrono::{DateTime, Utc};
 
-use super::{Bot, BotSecrets, HttpRequest, MAX_BODY};
-use crate::env::AwsDeps;
+use super::{HttpRequest, MAX_BODY};
+use crate::wiring::AwsBot;
 
 /// Serves until the process is stopped; `clock` fixes the bot's time.
-pub async fn listen(
-    addr: &str,
-    deps: AwsDeps,
-    clock: Option<DateTime<Utc>>,
-) -> std::io::Result<()> {
-    let bot = Bot {
-        store: deps.config,
-        fleet: deps.fleet,
-        notifier: deps.notifier,
-        secrets: BotSecrets::from_env(),
-        defaults: deps.settings.defaults,
-    };
+pub async fn listen(addr: &str, bot: AwsBot, clock: Option<DateTime<Utc>>) -> std::io::Result<()> {
     let state = Served { bot, clock };
     let app = Router::new()
         .fallback(handle)
@@ -39,8 +28,6 @@ pub async fn listen(
     );
     axum::serve(listener, app).await
 }
-
-type AwsBot = Bot<crate::aws::dynamodb::Dynamo, crate::aws::AwsFleet, crate::env::ChatNotifier>;
 
 struct Served {
     bot: AwsBot,

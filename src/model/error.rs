@@ -12,7 +12,7 @@ pub enum Table {
 }
 
 impl Table {
-    pub fn name(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Table::Schedule => "Schedule",
             Table::ServerGroup => "ScheduleServerGroup",
@@ -57,7 +57,7 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} item {}", self.table.name(), self.key)?;
+        write!(f, "{} item {}", self.table.as_str(), self.key)?;
         if let Some(a) = &self.attribute {
             write!(f, " attribute {a}")?;
         }

@@ -3,34 +3,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
 
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Utc};
+
 use super::item::{key_text, string_attr, ItemReader};
-use super::schedule::parse_clock;
-use super::{ConfigError, Item, Table};
-
-/// Which of the day's two events an exception changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ExceptionKind {
-    Start,
-    Stop,
-}
-
-impl ExceptionKind {
-    pub fn parse(text: &str) -> Option<ExceptionKind> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "start" => Some(ExceptionKind::Start),
-            "stop" => Some(ExceptionKind::Stop),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExceptionKind::Start => "start",
-            ExceptionKind::Stop => "stop",
-        }
-    }
-}
+use super::schedule::{clock_text, parse_clock};
+use super::{ConfigError, Direction, Item, Table};
 
 /// One row of the ScheduleException table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,7 +16,7 @@ pub struct ScheduleException {
     pub id: String,
     pub schedule: String,
     pub date: NaiveDate,
-    pub kind: ExceptionKind,
+    pub kind: Direction,
     /// `None`: no event of this kind that day.
     pub value: Option<NaiveTime>,
 }
@@ -52,7 +30,7 @@ impl ScheduleException {
         let date_text: String = r.required("ExceptionDate", "a string (S) YYYY-MM-DD")?;
         let date = parse_date(&date_text).map_err(|e| r.error("ExceptionDate", e))?;
         let kind_text: String = r.required("ExceptionType", "a string (S): start or stop")?;
-        let kind = ExceptionKind::parse(&kind_text).ok_or_else(|| {
+        let kind = Direction::parse(&kind_text).ok_or_else(|| {
             r.error(
                 "ExceptionType",
                 format!("{kind_text:?} is not start or stop"),
@@ -70,6 +48,27 @@ impl ScheduleException {
     }
 }
 
+impl ScheduleException {
+    /// The item as the original tool wrote it, plus who made it and when.
+    pub fn to_item(&self, created_by: &str, created_at: DateTime<Utc>) -> Item {
+        let s = |v: String| AttributeValue::S(v);
+        Item(
+            [
+                ("ExceptionUuid", s(self.id.clone())),
+                ("ScheduleName", s(self.schedule.clone())),
+                ("ExceptionDate", s(self.date.format("%Y-%m-%d").to_string())),
+                ("ExceptionType", s(self.kind.as_str().to_string())),
+                ("ExceptionValue", s(clock_text(self.value))),
+                ("CreatedBy", s(created_by.to_string())),
+                ("CreatedAt", s(created_at.to_rfc3339())),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        )
+    }
+}
+
 /// Parses `YYYY-MM-DD`, the only date form the tables use.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
@@ -83,7 +82,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 /// A schedule's exceptions, indexed by date and kind.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExceptionDay {
-    by_day: BTreeMap<(NaiveDate, ExceptionKind), Option<NaiveTime>>,
+    by_day: BTreeMap<(NaiveDate, Direction), Option<NaiveTime>>,
     dates: BTreeSet<NaiveDate>,
 }
 
@@ -92,7 +91,7 @@ impl ExceptionDay {
     /// unless they agree; the schedule cannot guess which one was meant.
     pub fn build(items: Vec<ScheduleException>) -> Result<ExceptionDay, Vec<ConfigError>> {
         let mut day = ExceptionDay::default();
-        let mut ids: BTreeMap<(NaiveDate, ExceptionKind), String> = BTreeMap::new();
+        let mut ids: BTreeMap<(NaiveDate, Direction), String> = BTreeMap::new();
         let mut errors = Vec::new();
         for x in items {
             let slot = (x.date, x.kind);
@@ -125,7 +124,7 @@ impl ExceptionDay {
     }
 
     /// `None`: no exception; `Some(None)`: the event is cancelled that day.
-    pub fn get(&self, date: NaiveDate, kind: ExceptionKind) -> Option<Option<NaiveTime>> {
+    pub fn get(&self, date: NaiveDate, kind: Direction) -> Option<Option<NaiveTime>> {
         self.by_day.get(&(date, kind)).copied()
     }
 }
@@ -153,7 +152,7 @@ mod tests {
     #[test]
     fn reads_the_original_tools_exception() {
         let x = ScheduleException::from_item(&item("21:00", "2017-07-10")).unwrap();
-        assert_eq!(x.kind, ExceptionKind::Stop);
+        assert_eq!(x.kind, Direction::Stop);
         assert_eq!(x.value, NaiveTime::from_hms_opt(21, 0, 0));
         assert_eq!(
             ScheduleException::from_item(&item("None", "2017-07-10"))

@@ -29,7 +29,7 @@ impl InstanceKind {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             InstanceKind::Ec2 => "EC2",
             InstanceKind::Rds => "RDS",

@@ -10,6 +10,14 @@ use super::{ConfigError, Table};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Item(pub HashMap<String, AttributeValue>);
 
+impl Item {
+    /// The same item with one attribute set.
+    pub fn with(mut self, name: &str, value: AttributeValue) -> Item {
+        self.0.insert(name.to_string(), value);
+        self
+    }
+}
+
 impl From<HashMap<String, AttributeValue>> for Item {
     fn from(map: HashMap<String, AttributeValue>) -> Self {
         Item(map)

@@ -2,23 +2,27 @@
 //! JANDI tool wrote them, and validated so that one bad item disables only
 //! the schedule it belongs to.
 
+mod direction;
 mod error;
 mod exception;
 mod group;
 mod item;
 mod schedule;
 
+pub use direction::Direction;
 pub use error::{ConfigError, Table};
-pub use exception::{
-    parse_date as parse_date_text, ExceptionDay, ExceptionKind, ScheduleException,
-};
+pub use exception::{parse_date, ExceptionDay, ScheduleException};
 pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
-pub use schedule::{parse_clock, DaysActive, Schedule};
+pub use schedule::{clock_text, parse_clock, DaysActive, Schedule};
 
 use std::collections::BTreeMap;
 
 use foldhash::HashMap;
+
+/// Key under which errors that belong to no schedule are grouped (and
+/// remembered in the state table).
+pub const GLOBAL_KEY: &str = "*";
 
 /// The three configuration tables as scanned, before parsing.
 #[derive(Debug, Clone, Default)]
@@ -97,28 +101,14 @@ pub struct Config {
     pub errors: Vec<ConfigError>,
 }
 
-/// Settings that come from the environment rather than from items.
-#[derive(Debug, Clone)]
-pub struct Defaults {
-    pub time_zone: chrono_tz::Tz,
-}
-
-impl Default for Defaults {
-    fn default() -> Self {
-        Self {
-            time_zone: chrono_tz::Asia::Seoul,
-        }
-    }
-}
-
 impl Config {
     /// Parses and cross-checks all items. Never fails as a whole: each bad
     /// item becomes a [`ConfigError`] and its schedule is left out.
-    pub fn parse(raw: &RawConfig, defaults: &Defaults) -> Config {
+    pub fn parse(raw: &RawConfig, default_zone: chrono_tz::Tz) -> Config {
         let mut errors = Vec::new();
         let mut schedules = BTreeMap::new();
         for item in &raw.schedules {
-            match Schedule::from_item(item, defaults) {
+            match Schedule::from_item(item, default_zone) {
                 Ok(s) => {
                     if schedules.contains_key(&s.name) {
                         errors.push(ConfigError::new(
@@ -184,12 +174,12 @@ impl Config {
         }
     }
 
-    /// Errors grouped by the schedule they disable; `"*"` for the ones that
-    /// belong to no known schedule.
+    /// Errors grouped by the schedule they disable; [`GLOBAL_KEY`] for the
+    /// ones that belong to no known schedule.
     pub fn errors_by_schedule(&self) -> BTreeMap<String, Vec<&ConfigError>> {
         let mut map: BTreeMap<String, Vec<&ConfigError>> = BTreeMap::new();
         for e in &self.errors {
-            let key = e.schedule.clone().unwrap_or_else(|| "*".to_string());
+            let key = e.schedule.clone().unwrap_or_else(|| GLOBAL_KEY.to_string());
             map.entry(key).or_default().push(e);
         }
         map

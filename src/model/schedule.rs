@@ -3,7 +3,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::item::{key_text, string_attr, ItemReader};
-use super::{ConfigError, Defaults, Item, Table};
+use super::{ConfigError, Item, Table};
 
 /// One row of the Schedule table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -103,8 +103,16 @@ pub fn parse_clock(text: &str) -> Result<Option<NaiveTime>, String> {
         .ok_or_else(bad)
 }
 
+/// `HH:MM`, or `None` for "no time", as the tables store times.
+pub fn clock_text(value: Option<NaiveTime>) -> String {
+    value
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_else(|| "None".into())
+}
+
 impl Schedule {
-    pub fn from_item(item: &Item, defaults: &Defaults) -> Result<Schedule, ConfigError> {
+    /// Reads a Schedule item; `default_zone` applies when it has no TimeZone.
+    pub fn from_item(item: &Item, default_zone: Tz) -> Result<Schedule, ConfigError> {
         let mut r = ItemReader::new(item, Table::Schedule, key_text(item, &["ScheduleName"]));
         r.schedule = string_attr(item, "ScheduleName");
         let name = r.required_text("ScheduleName")?;
@@ -122,8 +130,8 @@ impl Schedule {
             .optional("ForceStart", "a boolean (BOOL)")?
             .unwrap_or(false);
         let time_zone = match r.optional::<String>("TimeZone", "a string (S)")? {
-            None => defaults.time_zone,
-            Some(z) if z.trim().is_empty() => defaults.time_zone,
+            None => default_zone,
+            Some(z) if z.trim().is_empty() => default_zone,
             Some(z) => z
                 .trim()
                 .parse::<Tz>()
@@ -148,6 +156,8 @@ impl Schedule {
 mod tests {
     use super::*;
     use aws_sdk_dynamodb::types::AttributeValue as Av;
+
+    const SEOUL: Tz = chrono_tz::Asia::Seoul;
 
     pub(crate) fn item(pairs: &[(&str, Av)]) -> Item {
         Item(
@@ -176,7 +186,7 @@ mod tests {
 
     #[test]
     fn reads_the_original_tools_item_unchanged() {
-        let sch = Schedule::from_item(&original(), &Defaults::default()).unwrap();
+        let sch = Schedule::from_item(&original(), SEOUL).unwrap();
         assert_eq!(sch.name, "SampleSchedule");
         assert_eq!(sch.start, NaiveTime::from_hms_opt(9, 0, 0));
         assert_eq!(sch.time_zone, chrono_tz::Asia::Seoul);
@@ -222,20 +232,20 @@ mod tests {
     fn errors_name_table_key_and_attribute() {
         let mut it = original();
         it.0.insert("StartTime".into(), s("25:00"));
-        let e = Schedule::from_item(&it, &Defaults::default()).unwrap_err();
+        let e = Schedule::from_item(&it, SEOUL).unwrap_err();
         assert_eq!(
             e.to_string(),
             "Schedule item [ScheduleName=SampleSchedule] attribute StartTime: \"25:00\" is not a time HH:MM (00:00-23:59) or None (schedule SampleSchedule disabled)"
         );
         let mut it = original();
         it.0.insert("Enabled".into(), s("true"));
-        let e = Schedule::from_item(&it, &Defaults::default()).unwrap_err();
+        let e = Schedule::from_item(&it, SEOUL).unwrap_err();
         assert_eq!(e.attribute.as_deref(), Some("Enabled"));
         assert!(e.problem.contains("boolean"), "{e}");
         let mut it = original();
         it.0.insert("TimeZone".into(), s("Mars/Olympus"));
         assert_eq!(
-            Schedule::from_item(&it, &Defaults::default())
+            Schedule::from_item(&it, SEOUL)
                 .unwrap_err()
                 .attribute
                 .as_deref(),
@@ -243,7 +253,7 @@ mod tests {
         );
         let mut it = original();
         it.0.remove("TagValue");
-        assert!(Schedule::from_item(&it, &Defaults::default())
+        assert!(Schedule::from_item(&it, SEOUL)
             .unwrap_err()
             .problem
             .starts_with("missing"));

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::Message;
+use crate::message::Message;
 
 /// JANDI wants this Accept header on incoming webhooks.
 pub const ACCEPT: &str = "application/vnd.tosslab.jandi-v2+json";

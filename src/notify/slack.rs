@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::Message;
+use crate::message::Message;
 
 /// `action_id` of the warning's postpone button (see `/slack/actions`).
 pub const POSTPONE_ACTION: &str = "postpone_stop";

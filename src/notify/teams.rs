@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{Level, Message};
+use crate::message::{Level, Message};
 
 pub fn payload(m: &Message) -> Value {
     let color = match m.level {

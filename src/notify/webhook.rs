@@ -2,7 +2,8 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::{jandi, Format, Message};
+use super::{jandi, Format};
+use crate::message::Message;
 use crate::ports::Notifier;
 
 /// Posts messages to an incoming webhook. The URL is a secret (it is the

@@ -3,21 +3,8 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
-use crate::model::{parse_clock, parse_date_text, ExceptionKind};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    Help,
-    Status(Option<String>),
-    Extend(String, NaiveTime),
-    Skip(String, Option<NaiveDate>),
-    Start(String),
-    Stop(String),
-    Exceptions(String, Option<NaiveDate>),
-    Cancel(String, Option<NaiveDate>, Option<ExceptionKind>),
-    /// The original bot's `exception set DATE start|stop H:MM|None`.
-    SetException(String, NaiveDate, ExceptionKind, Option<NaiveTime>),
-}
+use super::Command;
+use crate::model::{parse_clock, parse_date, Direction};
 
 pub const USAGE: &str = "Commands: status [SCHEDULE] | extend SCHEDULE HH:MM (alias postpone) | skip SCHEDULE [YYYY-MM-DD] | start SCHEDULE | stop SCHEDULE | exceptions SCHEDULE [YYYY-MM-DD] | cancel SCHEDULE [YYYY-MM-DD] start|stop | help. The original order works too: SCHEDULE status, SCHEDULE info [DATE], SCHEDULE exception info|set|del ..., SCHEDULE force_start, SCHEDULE force_stop.";
 
@@ -33,12 +20,12 @@ fn time(word: Option<&&str>) -> Result<NaiveTime, Refusal> {
 }
 
 fn date(word: Option<&&str>) -> Result<Option<NaiveDate>, Refusal> {
-    word.map(|w| parse_date_text(w)).transpose()
+    word.map(|w| parse_date(w)).transpose()
 }
 
-fn kind(word: Option<&&str>) -> Result<ExceptionKind, Refusal> {
+fn kind(word: Option<&&str>) -> Result<Direction, Refusal> {
     let w = word.ok_or("start or stop is missing")?;
-    ExceptionKind::parse(w).ok_or_else(|| format!("{w:?} is not start or stop"))
+    Direction::parse(w).ok_or_else(|| format!("{w:?} is not start or stop"))
 }
 
 fn schedule(word: Option<&&str>) -> Result<String, Refusal> {
@@ -78,7 +65,7 @@ pub fn parse(text: &str) -> Result<Command, Refusal> {
             _ => {
                 // cancel SCHEDULE [DATE] start|stop
                 let name = schedule(w.first())?;
-                let (day, k) = match w.get(1).map(|x| ExceptionKind::parse(x)) {
+                let (day, k) = match w.get(1).map(|x| Direction::parse(x)) {
                     Some(Some(k)) => (None, Some(k)),
                     Some(None) => (
                         date(w.get(1))?,
@@ -154,7 +141,7 @@ mod tests {
             Command::SetException(
                 "dev".into(),
                 NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-                ExceptionKind::Stop,
+                Direction::Stop,
                 Some(t(23, 0))
             )
         );
@@ -163,12 +150,12 @@ mod tests {
             Command::Cancel(
                 "dev".into(),
                 NaiveDate::from_ymd_opt(2026, 11, 23),
-                Some(ExceptionKind::Stop)
+                Some(Direction::Stop)
             )
         );
         assert_eq!(
             parse("cancel dev start").unwrap(),
-            Command::Cancel("dev".into(), None, Some(ExceptionKind::Start))
+            Command::Cancel("dev".into(), None, Some(Direction::Start))
         );
         assert_eq!(parse("").unwrap(), Command::Help);
         assert_eq!(parse("dance").unwrap(), Command::Help);

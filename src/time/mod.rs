@@ -6,26 +6,13 @@ use chrono::{
     DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
 };
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::model::{ExceptionKind, ScheduleConfig};
+use crate::model::{Direction, ScheduleConfig};
 
-/// Which way a schedule moves its servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Start,
-    Stop,
-}
+mod moves;
 
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Start => "start",
-            Direction::Stop => "stop",
-        }
-    }
-}
+pub use moves::{extend_target, stop_now_target};
 
 /// A start or stop at one instant. `day` is the local date whose window the
 /// event belongs to: for a 22:00-02:00 window, the 02:00 stop belongs to the
@@ -74,8 +61,8 @@ pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
 pub fn day_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Option<NaiveTime>) {
     let s = &cfg.schedule;
     let active = s.days.contains(day.weekday());
-    let start_x = cfg.exceptions.get(day, ExceptionKind::Start);
-    let stop_x = cfg.exceptions.get(day, ExceptionKind::Stop);
+    let start_x = cfg.exceptions.get(day, Direction::Start);
+    let stop_x = cfg.exceptions.get(day, Direction::Stop);
     let start = match start_x {
         Some(v) => v,
         None if active => s.start,
@@ -198,48 +185,7 @@ mod tests {
     use proptest::prelude::any;
 
     use super::*;
-    use crate::model::{DaysActive, ExceptionDay, ExceptionKind, Schedule, ScheduleException};
-
-    fn cfg(
-        tz: Tz,
-        days: &str,
-        start: Option<&str>,
-        stop: Option<&str>,
-        xs: &[(&str, ExceptionKind, Option<&str>)],
-    ) -> ScheduleConfig {
-        let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
-        ScheduleConfig::new(
-            Schedule {
-                name: "dev".into(),
-                tag_value: "dev".into(),
-                days: DaysActive::parse(days).unwrap(),
-                enabled: true,
-                start: start.map(t),
-                stop: stop.map(t),
-                force_start: false,
-                time_zone: tz,
-                enforced: false,
-            },
-            vec![],
-            ExceptionDay::build(
-                xs.iter()
-                    .enumerate()
-                    .map(|(i, (d, k, v))| ScheduleException {
-                        id: i.to_string(),
-                        schedule: "dev".into(),
-                        date: NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
-                        kind: *k,
-                        value: v.map(t),
-                    })
-                    .collect(),
-            )
-            .unwrap(),
-        )
-    }
-
-    fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use crate::testing::{schedule_config as cfg, utc};
 
     fn kinds_at(evs: &[Event]) -> Vec<(Direction, String)> {
         evs.iter().map(|e| (e.kind, e.at.to_rfc3339())).collect()
@@ -337,7 +283,7 @@ mod tests {
             "weekdays",
             Some("09:00"),
             Some("18:00"),
-            &[("2026-12-05", ExceptionKind::Start, Some("10:00"))],
+            &[("2026-12-05", Direction::Start, Some("10:00"))],
         );
         let sat = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
         assert_eq!(
@@ -359,8 +305,8 @@ mod tests {
             Some("09:00"),
             Some("22:00"),
             &[
-                ("2026-12-01", ExceptionKind::Start, None),
-                ("2026-12-01", ExceptionKind::Stop, Some("23:30")),
+                ("2026-12-01", Direction::Start, None),
+                ("2026-12-01", Direction::Stop, Some("23:30")),
             ],
         );
         let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
@@ -395,8 +341,8 @@ mod tests {
             Some("22:00"),
             Some("02:00"),
             &[
-                ("2026-12-02", ExceptionKind::Start, Some("00:30")),
-                ("2026-12-02", ExceptionKind::Stop, Some("01:00")),
+                ("2026-12-02", Direction::Start, Some("00:30")),
+                ("2026-12-02", Direction::Stop, Some("01:00")),
             ],
         );
         let noon = utc("2026-12-01T03:00:00Z");
@@ -428,15 +374,15 @@ mod tests {
             let at = utc("2026-03-23T00:00:00Z") + Duration::minutes(after);
             let first = at.date_naive();
             let mut seen = std::collections::BTreeSet::new();
-            let xs: Vec<(String, ExceptionKind, Option<String>)> = xs
+            let xs: Vec<(String, Direction, Option<String>)> = xs
                 .into_iter()
                 .filter(|(d, k, _)| seen.insert((*d, *k)))
                 .map(|(d, k, v)| {
-                    let kind = if k { ExceptionKind::Start } else { ExceptionKind::Stop };
+                    let kind = if k { Direction::Start } else { Direction::Stop };
                     ((first + Duration::days(d)).to_string(), kind, v.map(hm))
                 })
                 .collect();
-            let xs: Vec<(&str, ExceptionKind, Option<&str>)> = xs
+            let xs: Vec<(&str, Direction, Option<&str>)> = xs
                 .iter()
                 .map(|(d, k, v)| (d.as_str(), *k, v.as_deref()))
                 .collect();

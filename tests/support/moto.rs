@@ -1,9 +1,7 @@
-//! Test harness: a real `moto_server` from the project's virtualenv on a
-//! free loopback port, real SDK clients pointed at it, and helpers that
-//! write items exactly as the original JANDI tool wrote them.
-#![allow(dead_code)]
+//! A real `moto_server` from the project's virtualenv on a free loopback
+//! port, real SDK clients pointed at it, and helpers that seed it with
+//! items and tagged instances.
 
-use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -11,12 +9,13 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::config::{Credentials, Region};
-use aws_sdk_dynamodb::types::AttributeValue as Av;
 use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
-use scheduler::aws::dynamodb::Tables;
-use scheduler::env::{deps_from, AwsDeps, Env};
+use scheduler::env::Env;
+use scheduler::model::Item;
 use scheduler::notify::Format;
-use scheduler::pass::PassSettings;
+use scheduler::wiring::{deps_from, AwsDeps};
+
+use super::items::{exception_item, group_item, schedule_item};
 
 pub const REGION: &str = "ap-northeast-2";
 
@@ -97,17 +96,15 @@ pub struct World {
     pub rds: aws_sdk_rds::Client,
 }
 
+/// The environment of a deployment with no variables set, a 20 s budget
+/// and 50 ms polls.
 pub fn test_env(webhook: Option<String>, format: Format) -> Env {
-    Env {
-        tables: Tables::default(),
-        pass: PassSettings {
-            budget: Duration::from_secs(20),
-            poll: Duration::from_millis(50),
-            ..PassSettings::default()
-        },
-        webhook,
-        format,
-    }
+    let mut env = Env::read(|_| None).expect("defaults");
+    env.tuning.budget = Duration::from_secs(20);
+    env.tuning.poll = Duration::from_millis(50);
+    env.webhook = webhook;
+    env.format = format;
+    env
 }
 
 impl World {
@@ -138,11 +135,11 @@ impl World {
         deps_from(env, &self.sdk)
     }
 
-    pub async fn put(&self, table: &str, item: HashMap<String, Av>) {
+    pub async fn put(&self, table: &str, item: Item) {
         self.ddb
             .put_item()
             .table_name(table)
-            .set_item(Some(item))
+            .set_item(Some(item.0))
             .send()
             .await
             .expect("put_item");
@@ -304,65 +301,10 @@ impl World {
     }
 }
 
-pub fn s(v: &str) -> Av {
-    Av::S(v.to_string())
-}
-
-pub fn item(pairs: &[(&str, Av)]) -> HashMap<String, Av> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect()
-}
-
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build()
 }
 
 fn rds_tag(k: &str, v: &str) -> aws_sdk_rds::types::Tag {
     aws_sdk_rds::types::Tag::builder().key(k).value(v).build()
-}
-
-pub fn at(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .unwrap()
-        .with_timezone(&chrono::Utc)
-}
-
-/// A Schedule item as the original tool wrote it.
-pub fn schedule_item(name: &str, days: &str, start: &str, stop: &str) -> HashMap<String, Av> {
-    item(&[
-        ("ScheduleName", s(name)),
-        ("TagValue", s(name)),
-        ("DaysActive", s(days)),
-        ("Enabled", Av::Bool(true)),
-        ("StartTime", s(start)),
-        ("StopTime", s(stop)),
-        ("ForceStart", Av::Bool(false)),
-    ])
-}
-
-pub fn group_item(schedule: &str, name: &str, kind: &str, deps: &[&str]) -> HashMap<String, Av> {
-    item(&[
-        ("ScheduleName", s(schedule)),
-        ("GroupName", s(name)),
-        ("InstanceType", s(kind)),
-        ("Dependency", Av::L(deps.iter().map(|d| s(d)).collect())),
-    ])
-}
-
-pub fn exception_item(
-    id: &str,
-    schedule: &str,
-    date: &str,
-    kind: &str,
-    value: &str,
-) -> HashMap<String, Av> {
-    item(&[
-        ("ExceptionUuid", s(id)),
-        ("ScheduleName", s(schedule)),
-        ("ExceptionDate", s(date)),
-        ("ExceptionType", s(kind)),
-        ("ExceptionValue", s(value)),
-    ])
 }

@@ -3,10 +3,10 @@
 
 use chrono::Duration;
 
-use super::{Level, Message, Postpone};
+use crate::message::{Level, Message, Postpone};
+use crate::model::Direction;
 use crate::plan::{Action, Notice, SchedulePlan, Target, Warning};
-use crate::ports::{AwsError, CommandFailure};
-use crate::time::Direction;
+use crate::ports::{CallError, CommandFailure};
 
 fn describe(t: &Target) -> String {
     if t.name == t.id {
@@ -51,7 +51,7 @@ pub fn actions(sp: &SchedulePlan, actions: &[&Action]) -> Option<Message> {
     );
     for a in actions {
         let lines: Vec<String> = a.instances.iter().map(describe).collect();
-        let kind = a.instances.first().map(|t| t.kind.label()).unwrap_or("");
+        let kind = a.instances.first().map(|t| t.kind.as_str()).unwrap_or("");
         m = m.field(
             format!("{} · {} {kind}", a.group, lines.len()),
             lines.join("\n"),
@@ -97,7 +97,7 @@ pub fn warning(sp: &SchedulePlan, w: &Warning) -> Message {
 }
 
 pub fn notice(sp: &SchedulePlan, n: &Notice) -> Message {
-    let who = if sp.schedule == crate::state::GLOBAL_KEY {
+    let who = if sp.schedule == crate::model::GLOBAL_KEY {
         "configuration".to_string()
     } else {
         sp.schedule.clone()
@@ -140,7 +140,7 @@ pub fn failure(schedule: &str, action: &Action, f: &CommandFailure) -> Message {
     .field(f.error.code.clone(), f.error.message.clone())
 }
 
-pub fn force_start_not_reset(schedule: &str, e: &AwsError) -> Message {
+pub fn force_start_not_reset(schedule: &str, e: &CallError) -> Message {
     Message::new(
         Level::Error,
         format!("[{schedule}] Could not reset ForceStart"),
@@ -149,10 +149,20 @@ pub fn force_start_not_reset(schedule: &str, e: &AwsError) -> Message {
 }
 
 /// The pass could not run at all (a table or an API unreachable).
-pub fn pass_failed(e: &AwsError) -> Message {
+pub fn pass_failed(e: &CallError) -> Message {
     Message::new(
         Level::Error,
         "Scheduler pass failed: no servers were started or stopped",
     )
     .field(format!("{} ({})", e.operation, e.code), e.message.clone())
+}
+
+/// Everything a schedule's plan owes the chat topic this round, in order:
+/// notices, the start or stop, the warning.
+pub fn schedule_messages(sp: &SchedulePlan) -> Vec<Message> {
+    let mut out: Vec<Message> = sp.notices.iter().map(|n| notice(sp, n)).collect();
+    let started: Vec<&Action> = sp.actions.iter().collect();
+    out.extend(actions(sp, &started));
+    out.extend(sp.warning.as_ref().map(|w| warning(sp, w)));
+    out
 }

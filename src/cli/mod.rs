@@ -1,0 +1,224 @@
+//! `schedctl`: the command-line front end over the library, one function
+//! per subcommand, generic over the ports so each runs on the in-memory
+//! fakes too. Same environment as the Lambda; honours `AWS_ENDPOINT_URL`
+//! like every SDK.
+
+mod exception;
+mod extend;
+mod force_start;
+mod init_tables;
+mod plan;
+mod run;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::env::Env;
+use crate::pass::Deps;
+use crate::ports::{CallError, ConfigStore, Fleet, Notifier, ScheduleEditor, StateStore};
+use crate::wiring;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schedctl",
+    version,
+    about = "Preview, run, validate and edit instance schedules"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the four tables (local use and tests; in AWS the template does it).
+    InitTables,
+    /// One pass exactly as the Lambda does it.
+    Run {
+        /// The clock, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Print the pass report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a pass would do, doing nothing.
+    Plan {
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every item and dependency graph; exit 1 on any problem.
+    Validate,
+    /// Per-date exceptions.
+    #[command(subcommand)]
+    Exception(ExceptionCommand),
+    /// Move the upcoming stop of SCHEDULE to HH:MM (a `stop` exception).
+    Extend {
+        schedule: String,
+        #[arg(long)]
+        until: String,
+        /// The clock, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Start every server of SCHEDULE at the next pass, in order.
+    ForceStart { schedule: String },
+    /// Serve the chat-command routes locally (the bot Lambda's handler).
+    Bot {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: String,
+        /// Fix the bot's clock, RFC 3339 (demos and tests, like `run --at`;
+        /// Slack timestamps are checked against it too). Default: the real clock.
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExceptionCommand {
+    /// Add exceptions for one date: --start and/or --stop, each HH:MM or none.
+    Add {
+        schedule: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        stop: Option<String>,
+    },
+    /// List exceptions, of one schedule or all.
+    List { schedule: Option<String> },
+    /// Remove the exception with this ExceptionUuid.
+    Rm { id: String },
+}
+
+/// Why a command ended early: refused (exit 1: a problem with what was
+/// asked) or failed (exit 2: the environment, the tables, AWS).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<CallError> for CliError {
+    fn from(e: CallError) -> Self {
+        CliError::Failed(e.to_string())
+    }
+}
+
+impl CliError {
+    fn code(&self) -> ExitCode {
+        match self {
+            CliError::Refused(_) => ExitCode::from(1),
+            CliError::Failed(_) => ExitCode::from(2),
+        }
+    }
+}
+
+/// Exit codes: 0 done, 1 validation found problems or a command was
+/// refused, 2 the command could not run (environment, AWS, usage).
+pub async fn main(cli: Cli) -> ExitCode {
+    let env = match Env::from_env() {
+        Ok(env) => env,
+        Err(e) => return fail(CliError::Failed(e.to_string())),
+    };
+    let deps = wiring::aws_deps(&env).await;
+    let mut out = String::new();
+    let result = match cli.command {
+        Command::InitTables => init_tables::apply(&deps.config, &mut out).await,
+        Command::Bot { listen, at } => serve_bot(&env, deps, &listen, at.as_deref()).await,
+        command => dispatch(command, &deps, &mut out).await,
+    };
+    print!("{out}");
+    match result {
+        Ok(code) => code,
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(e: CliError) -> ExitCode {
+    eprintln!("schedctl: {e}");
+    e.code()
+}
+
+async fn serve_bot(
+    env: &Env,
+    deps: wiring::AwsDeps,
+    listen: &str,
+    at: Option<&str>,
+) -> Result<ExitCode, CliError> {
+    let clock = at.map(|t| parse_at(Some(t))).transpose()?;
+    crate::bot::serve::listen(listen, wiring::bot(env, deps), clock)
+        .await
+        .map_err(|e| CliError::Failed(format!("bot --listen {listen}: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every subcommand but the two that need AWS itself (`init-tables`, `bot`).
+pub async fn dispatch<C, S, F, N>(
+    command: Command,
+    deps: &Deps<C, S, F, N>,
+    out: &mut String,
+) -> Result<ExitCode, CliError>
+where
+    C: ConfigStore + ScheduleEditor,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
+    match command {
+        Command::Run { at, json } => run::apply(deps, parse_at(at.as_deref())?, json, out).await,
+        Command::Plan { at, json } => plan::apply(deps, parse_at(at.as_deref())?, json, out).await,
+        Command::Validate => validate::apply(deps, out).await,
+        Command::Exception(ExceptionCommand::Add {
+            schedule,
+            date,
+            start,
+            stop,
+        }) => exception::add(deps, &schedule, &date, start, stop, out).await,
+        Command::Exception(ExceptionCommand::List { schedule }) => {
+            exception::list(&deps.config, schedule.as_deref(), out).await
+        }
+        Command::Exception(ExceptionCommand::Rm { id }) => {
+            exception::rm(&deps.config, &id, out).await
+        }
+        Command::Extend {
+            schedule,
+            until,
+            at,
+        } => extend::apply(deps, &schedule, &until, parse_at(at.as_deref())?, out).await,
+        Command::ForceStart { schedule } => force_start::apply(&deps.config, &schedule, out).await,
+        Command::InitTables | Command::Bot { .. } => Err(CliError::Failed(
+            "this command needs AWS itself; run it through schedctl".into(),
+        )),
+    }
+}
+
+fn parse_at(at: Option<&str>) -> Result<DateTime<Utc>, CliError> {
+    match at {
+        None => Ok(Utc::now()),
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|_| {
+                CliError::Failed(format!(
+                    "--at {t:?} is not an RFC 3339 time like 2026-11-30T09:00:00+09:00"
+                ))
+            }),
+    }
+}
+
+/// `CreatedBy` of the items `schedctl` writes.
+fn who() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    format!("{user} via schedctl")
+}

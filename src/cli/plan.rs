@@ -1,0 +1,102 @@
+//! `schedctl plan`: what a pass would do now, doing nothing; as text or
+//! as the `Plan` JSON.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+
+use super::CliError;
+use crate::pass::{preview, Deps};
+use crate::plan::Plan;
+use crate::ports::{ConfigStore, Fleet, StateStore};
+
+pub async fn apply<C: ConfigStore, S: StateStore, F: Fleet, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    json: bool,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let plan = preview(deps, now).await?;
+    if json {
+        let _ = writeln!(out, "{}", to_json(&plan));
+    } else {
+        out.push_str(&render(&plan));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Pretty JSON of a value whose serialisation cannot fail (plain data).
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("plans and reports serialise")
+}
+
+fn local(e: &crate::time::Event) -> String {
+    e.local.format("%a %Y-%m-%d %H:%M").to_string()
+}
+
+/// The human form of `schedctl plan`.
+pub fn render(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "plan at {}", plan.at.to_rfc3339());
+    for sp in &plan.schedules {
+        let zone = sp.time_zone.as_deref().unwrap_or("-");
+        let status = if sp.enabled { "enabled" } else { "disabled" };
+        let _ = writeln!(out, "\n{} ({zone}, {status})", sp.schedule);
+        for e in &sp.events {
+            let _ = writeln!(out, "  event     {} at {}", e.kind.as_str(), local(e));
+        }
+        if let Some(e) = &sp.next_start {
+            let _ = writeln!(out, "  next      start {}", local(e));
+        }
+        if let Some(e) = &sp.next_stop {
+            let _ = writeln!(out, "  next      stop  {}", local(e));
+        }
+        if let Some(d) = sp.transition {
+            let _ = writeln!(out, "  moving    {}", d.as_str());
+        }
+        for w in &sp.waves {
+            for g in &w.groups {
+                let kind = g.kind.map(|k| k.as_str()).unwrap_or("any");
+                let members: Vec<String> = g
+                    .instances
+                    .iter()
+                    .map(|t| format!("{} {}", t.id, t.state))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  wave {}    {} [{kind}] {}",
+                    w.index + 1,
+                    g.group,
+                    members.join(", ")
+                );
+            }
+        }
+        for a in &sp.actions {
+            let ids: Vec<&str> = a.instances.iter().map(|t| &*t.id).collect();
+            let _ = writeln!(
+                out,
+                "  ACTION    {} {} (wave {}): {}",
+                a.direction.as_str(),
+                a.group,
+                a.wave + 1,
+                ids.join(", ")
+            );
+        }
+        for w in &sp.waits {
+            let _ = writeln!(out, "  wait      {w}");
+        }
+        if let Some(w) = &sp.warning {
+            let _ = writeln!(
+                out,
+                "  WARNING   stop at {} in {} min",
+                local(&w.stop),
+                w.minutes
+            );
+        }
+        for e in &sp.errors {
+            let _ = writeln!(out, "  ERROR     {e}");
+        }
+    }
+    out
+}

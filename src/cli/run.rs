@@ -1,0 +1,73 @@
+//! `schedctl run`: one pass exactly as the Lambda does it, with the clock
+//! at `--at`; prints its commands and chat messages, or the report as JSON.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+
+use super::plan::to_json;
+use super::CliError;
+use crate::pass::{self, Deps, PassReport};
+use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+
+pub async fn apply<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    json: bool,
+    out: &mut String,
+) -> Result<ExitCode, CliError>
+where
+    C: ConfigStore,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
+    let report = pass::run(deps, now)
+        .await
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    if json {
+        let _ = writeln!(out, "{}", to_json(&report));
+    } else {
+        out.push_str(&render(now, &report));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The human form of `schedctl run`: per round, the commands and the chat
+/// messages.
+pub fn render(now: DateTime<Utc>, report: &PassReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "pass at {}", now.to_rfc3339());
+    for (i, round) in report.rounds.iter().enumerate() {
+        for (sp, a) in round.actions() {
+            let ids: Vec<String> = a
+                .instances
+                .iter()
+                .map(|t| format!("{} ({})", t.name, t.id))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  round {}: {} {} {}: {}",
+                i + 1,
+                sp.schedule,
+                a.direction.as_str(),
+                a.group,
+                ids.join(", ")
+            );
+        }
+    }
+    for f in &report.failures {
+        let _ = writeln!(out, "  FAILED {f}");
+    }
+    for c in &report.conflicts {
+        let _ = writeln!(out, "  skipped {c}: another pass claimed it");
+    }
+    for m in &report.messages {
+        let _ = writeln!(out, "  chat> {}", m.to_plain().replace('\n', "\n        "));
+    }
+    if report.rounds.iter().all(|r| r.actions().next().is_none()) && report.messages.is_empty() {
+        let _ = writeln!(out, "  nothing to do");
+    }
+    out
+}

@@ -1,0 +1,154 @@
+//! The imperative shell of one pass: load the configuration, then round
+//! after round describe the fleet, plan, claim, announce and act, while
+//! waves are moving and the time budget lasts. Every AWS call of a pass is
+//! made from here, through the ports.
+
+mod act;
+mod claim;
+mod load;
+
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::message::Message;
+use crate::notify::compose;
+use crate::plan::{self, Plan, Timing};
+use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
+use claim::Claims;
+
+pub use load::{load_config, preview};
+
+/// The parts a pass works with.
+pub struct Deps<C, S, F, N> {
+    pub config: C,
+    pub state: S,
+    pub fleet: F,
+    pub notifier: N,
+    pub tuning: Tuning,
+}
+
+/// What the environment sets for a pass: the default time zone, the
+/// rules' timing, and how long and how often a pass polls moving waves.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    /// Zone of schedules without a TimeZone (`TIMEZONE`).
+    pub zone: Tz,
+    pub timing: Timing,
+    /// How long a pass keeps advancing waves (`TIME_BUDGET_SECONDS`).
+    pub budget: StdDuration,
+    /// Pause between polls of a moving wave (`POLL_SECONDS`).
+    pub poll: StdDuration,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            zone: chrono_tz::Asia::Seoul,
+            timing: Timing::default(),
+            budget: StdDuration::from_secs(120),
+            poll: StdDuration::from_secs(10),
+        }
+    }
+}
+
+/// What a pass did, for the CLI and the logs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PassReport {
+    /// One plan per round of the wave loop.
+    pub rounds: Vec<Plan>,
+    pub failures: Vec<String>,
+    /// Schedules skipped because another pass had claimed them.
+    pub conflicts: Vec<String>,
+    pub messages: Vec<Message>,
+}
+
+impl PassReport {
+    /// Sends `m` to the chat topic and keeps it in the report.
+    async fn say<N: Notifier>(&mut self, notifier: &N, m: Message) {
+        notifier.send(&m).await;
+        self.messages.push(m);
+    }
+}
+
+/// The pass could not run: nothing was started or stopped.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PassError(#[from] pub CallError);
+
+/// One scheduler pass at `now` (the real clock in the Lambda, `--at` in
+/// `schedctl run`).
+pub async fn run<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+) -> Result<PassReport, PassError>
+where
+    C: ConfigStore,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
+    let mut report = PassReport::default();
+    match run_rounds(deps, now, &mut report).await {
+        Ok(()) => Ok(report),
+        Err(e) => {
+            tracing::error!(error = %e, "pass failed");
+            report.say(&deps.notifier, compose::pass_failed(&e)).await;
+            Err(PassError(e))
+        }
+    }
+}
+
+async fn run_rounds<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<(), CallError>
+where
+    C: ConfigStore,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
+    let started = Instant::now();
+    let config = load_config(&deps.config, deps.tuning.zone).await?;
+    let mut claims = Claims::new(deps.state.load().await?);
+    loop {
+        let fleet = deps.fleet.describe().await?;
+        let plan = plan::plan(now, &config, &fleet, &claims.states(), &deps.tuning.timing);
+        for note in plan.schedules.iter().flat_map(|s| &s.notes) {
+            tracing::warn!("{note}");
+        }
+        let plan = claims.claim(&deps.state, plan, report).await?;
+        announce(deps, &plan, report).await;
+        let acted = act::command(deps, &plan, report).await;
+        act::reset_force_start(deps, &plan, report).await;
+
+        let moving = plan.moving();
+        report.rounds.push(plan);
+        let left = deps.tuning.budget.saturating_sub(started.elapsed());
+        if !(acted || moving) || left < deps.tuning.poll {
+            if moving {
+                tracing::info!("time budget used; the next pass continues the waves");
+            }
+            return Ok(());
+        }
+        tokio::time::sleep(deps.tuning.poll).await;
+    }
+}
+
+/// Says what is about to happen before it is done, so that a failure
+/// reads after the start or stop it belongs to.
+async fn announce<C, S, F, N: Notifier>(
+    deps: &Deps<C, S, F, N>,
+    plan: &Plan,
+    report: &mut PassReport,
+) {
+    for sp in &plan.schedules {
+        for m in compose::schedule_messages(sp) {
+            report.say(&deps.notifier, m).await;
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The pure planner: (now, configuration, observed fleet, stored state) ->
+//! what this pass must do. It never calls AWS; the pass executes its output.
+//!
+//! One rule per room: [`roster`] puts the tagged instances in their groups,
+//! [`transition`] decides which way a schedule moves and why, [`waves`]
+//! steps that move through the groups in dependency order, [`warning`] and
+//! [`notices`] decide what the chat topic is owed.
+
+mod notices;
+mod roster;
+#[cfg(test)]
+mod testing;
+mod transition;
+mod warning;
+mod waves;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use foldhash::{HashMap, HashMapExt};
+use serde::Serialize;
+
+use crate::fleet::{Instance, Power};
+use crate::model::{Config, Direction, InstanceKind, ScheduleConfig, GLOBAL_KEY};
+use crate::state::{Cause, ScheduleState};
+use crate::time::{self, Event};
+use roster::{Member, Roster};
+
+pub use roster::ALL_GROUP;
+
+/// How the rules are timed (`WARNING_MINUTES` and two fixed spans).
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// How long before a stop the warning goes out (`WARNING_MINUTES`).
+    pub warning: Duration,
+    /// How far back a pass makes up missed events (spec: 60 minutes).
+    pub catch_up: Duration,
+    /// How long a start or stop may take before it is given up and reported.
+    pub transition_timeout: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            warning: Duration::minutes(10),
+            catch_up: Duration::minutes(60),
+            transition_timeout: Duration::minutes(60),
+        }
+    }
+}
+
+/// What one pass does, per schedule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub at: DateTime<Utc>,
+    pub schedules: Vec<SchedulePlan>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchedulePlan {
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    pub enabled: bool,
+    /// Events acted on by this pass (after the previous pass, up to now).
+    pub events: Vec<Event>,
+    pub next_start: Option<Event>,
+    pub next_stop: Option<Event>,
+    /// The start or stop in progress after this pass's decisions.
+    pub transition: Option<Direction>,
+    /// Groups in start order (stops run them in reverse).
+    pub waves: Vec<Wave>,
+    /// Start/stop commands to send now, in wave order.
+    pub actions: Vec<Action>,
+    /// What the transition is waiting for.
+    pub waits: Vec<String>,
+    pub warning: Option<Warning>,
+    /// Set ForceStart back to false (all servers are up, or it was overridden).
+    pub reset_force_start: bool,
+    /// Every current configuration error of this schedule.
+    pub errors: Vec<String>,
+    /// Messages this pass owes the chat topic besides actions and warnings.
+    pub notices: Vec<Notice>,
+    /// Lines only for the logs (e.g. an empty dependency group).
+    pub notes: Vec<String>,
+    /// The state to store for the next pass.
+    pub state: ScheduleState,
+    /// Whether this plan must be written before it is acted on: it changes
+    /// the stored state beyond the pass time, or owes commands or messages.
+    /// An idle plan writes nothing: without a write, the next pass's window
+    /// simply starts earlier, and it saw no event in between.
+    #[serde(skip)]
+    pub persist: bool,
+    /// A transition goes on and some of its instances are still moving, so
+    /// another round of the same pass may advance it.
+    #[serde(skip)]
+    pub moving: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Wave {
+    pub index: usize,
+    pub groups: Vec<GroupView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub group: String,
+    pub kind: Option<InstanceKind>,
+    pub depends_on: Arc<[String]>,
+    pub instances: Vec<Target>,
+}
+
+/// One server as the plan shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub id: Arc<str>,
+    pub name: Arc<str>,
+    pub kind: InstanceKind,
+    pub state: Arc<str>,
+}
+
+/// Start or stop these instances of one group now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub direction: Direction,
+    pub wave: usize,
+    pub group: String,
+    pub instances: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    pub stop: Event,
+    pub minutes: i64,
+    pub running: Vec<Target>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Notice {
+    /// Errors not sent before.
+    Errors { lines: Vec<String> },
+    /// All earlier errors are gone.
+    Fixed,
+    /// A start or stop did not finish within the timeout and was given up.
+    Stalled {
+        direction: Direction,
+        waiting: Vec<String>,
+    },
+}
+
+impl Plan {
+    pub fn actions(&self) -> impl Iterator<Item = (&SchedulePlan, &Action)> {
+        self.schedules
+            .iter()
+            .flat_map(|s| s.actions.iter().map(move |a| (s, a)))
+    }
+
+    /// Whether another round may advance some schedule's waves.
+    pub fn moving(&self) -> bool {
+        self.schedules.iter().any(|s| s.moving)
+    }
+}
+
+/// Plans one pass. Deterministic and total: bad input shows up as errors.
+pub fn plan(
+    now: DateTime<Utc>,
+    config: &Config,
+    fleet: &[Instance],
+    states: &BTreeMap<String, ScheduleState>,
+    timing: &Timing,
+) -> Plan {
+    let errors = config.errors_by_schedule();
+    let mut names: BTreeSet<&str> = config.schedules.keys().map(String::as_str).collect();
+    names.extend(errors.keys().map(String::as_str));
+    names.extend(
+        states
+            .iter()
+            .filter(|(_, s)| !s.reported.is_empty())
+            .map(|(k, _)| k.as_str()),
+    );
+    let by_tag = members_by_tag(fleet);
+    let schedules = names
+        .into_iter()
+        .map(|name| {
+            let stored = states.get(name).cloned().unwrap_or_default();
+            let lines: Vec<String> = errors
+                .get(name)
+                .map(|es| es.iter().map(|e| e.to_string()).collect())
+                .unwrap_or_default();
+            match config.schedules.get(name) {
+                Some(cfg) => {
+                    let tagged = by_tag
+                        .get(cfg.schedule.tag_value.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
+                    plan_schedule(now, cfg, tagged, stored, lines, timing)
+                }
+                None => plan_disabled(now, name, stored, lines),
+            }
+        })
+        .collect();
+    Plan { at: now, schedules }
+}
+
+/// The fleet by schedule tag, terminated instances left out.
+fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
+    let mut by_tag: HashMap<&str, Vec<Member>> = HashMap::new();
+    for instance in fleet {
+        let power = instance.power();
+        if let (Some(tag), false) = (&instance.schedule_tag, power == Power::Gone) {
+            by_tag
+                .entry(tag.as_str())
+                .or_default()
+                .push(Member { instance, power });
+        }
+    }
+    by_tag
+}
+
+/// A plan that shows a schedule and does nothing yet.
+fn empty(name: &str) -> SchedulePlan {
+    SchedulePlan {
+        schedule: name.to_string(),
+        time_zone: None,
+        enabled: false,
+        events: vec![],
+        next_start: None,
+        next_stop: None,
+        transition: None,
+        waves: vec![],
+        actions: vec![],
+        waits: vec![],
+        warning: None,
+        reset_force_start: false,
+        errors: vec![],
+        notices: vec![],
+        notes: vec![],
+        state: ScheduleState::default(),
+        persist: false,
+        moving: false,
+    }
+}
+
+/// A schedule that its errors switch off (or the `*` bucket of errors that
+/// belong to no schedule): it only reports.
+fn plan_disabled(
+    now: DateTime<Utc>,
+    name: &str,
+    stored: ScheduleState,
+    lines: Vec<String>,
+) -> SchedulePlan {
+    let mut out = empty(name);
+    let mut state = stored.clone();
+    out.notices = notices::errors(&mut state, &lines);
+    out.enabled = name != GLOBAL_KEY && lines.is_empty();
+    out.errors = lines;
+    state.transition = None;
+    finish(out, state, &stored, now)
+}
+
+fn plan_schedule(
+    now: DateTime<Utc>,
+    cfg: &ScheduleConfig,
+    tagged: &[Member],
+    stored: ScheduleState,
+    mut lines: Vec<String>,
+    timing: &Timing,
+) -> SchedulePlan {
+    let s = &cfg.schedule;
+    let roster = Roster::new(cfg, tagged);
+    let mut out = empty(&s.name);
+    (out.next_start, out.next_stop) = time::next_events(cfg, now);
+    out.time_zone = Some(s.time_zone.name().to_string());
+    out.enabled = s.enabled;
+    out.waves = roster.views();
+    out.notes = roster.notes.clone();
+    let mut state = stored.clone();
+    if !s.enabled {
+        state.transition = None;
+        out.notices = notices::errors(&mut state, &lines);
+        out.errors = lines;
+        return finish(out, state, &stored, now);
+    }
+    lines.extend(roster.problems.iter().cloned());
+    out.notices = notices::errors(&mut state, &lines);
+    out.errors = lines;
+
+    let from = stored
+        .last_pass
+        .unwrap_or(now - timing.catch_up)
+        .max(now - timing.catch_up);
+    out.events = time::events_between(cfg, from, now);
+    let decision = transition::decide(now, cfg, state.transition.take(), &out.events, &roster);
+    out.reset_force_start = decision.reset_force_start;
+    if let Some(mut t) = decision.transition {
+        let step = waves::advance(&roster, &mut t);
+        out.actions = step.actions;
+        out.waits = step.waits;
+        if step.complete || now - t.since > timing.transition_timeout {
+            if !step.complete {
+                out.notices.push(Notice::Stalled {
+                    direction: t.direction,
+                    waiting: out.waits.clone(),
+                });
+            }
+            out.reset_force_start |= t.cause == Cause::ForceStart;
+        } else {
+            out.transition = Some(t.direction);
+            out.moving = roster.members().any(|m| m.moving());
+            state.transition = Some(t);
+        }
+    }
+    out.warning = warning::due(now, out.next_stop, &roster, &mut state, timing);
+    finish(out, state, &stored, now)
+}
+
+/// Stores `state` in the plan and says whether it must be written.
+fn finish(
+    mut out: SchedulePlan,
+    mut state: ScheduleState,
+    stored: &ScheduleState,
+    now: DateTime<Utc>,
+) -> SchedulePlan {
+    state.last_pass = stored.last_pass.max(Some(now));
+    let changed = ScheduleState {
+        last_pass: stored.last_pass,
+        ..state.clone()
+    } != *stored;
+    out.persist = changed
+        || !out.actions.is_empty()
+        || out.warning.is_some()
+        || !out.notices.is_empty()
+        || out.reset_force_start;
+    out.state = state;
+    out
+}

@@ -1,0 +1,259 @@
+//! A schedule's server groups with the instances their tags put in them,
+//! in start order; and the tagged instances that cannot be scheduled.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::{GroupView, Target, Wave};
+use crate::fleet::{Instance, Power, GROUP_TAG, SCHEDULE_TAG};
+use crate::model::{Direction, ScheduleConfig, ServerGroup};
+
+/// Name of the one implicit group of a schedule that has no server groups.
+pub const ALL_GROUP: &str = "all";
+
+/// An instance with its power class worked out once per plan.
+#[derive(Clone, Copy)]
+pub(super) struct Member<'a> {
+    pub instance: &'a Instance,
+    pub power: Power,
+}
+
+impl Member<'_> {
+    /// Whether the instance is somewhere between up and down.
+    pub fn moving(&self) -> bool {
+        matches!(self.power, Power::Starting | Power::Stopping | Power::Busy)
+    }
+}
+
+/// One server group of a schedule (`None`: the implicit [`ALL_GROUP`] of a
+/// schedule without groups) with the instances its tags put in it.
+pub(super) struct Slot<'a> {
+    pub group: Option<&'a ServerGroup>,
+    pub members: Vec<Member<'a>>,
+}
+
+impl<'a> Slot<'a> {
+    pub fn name(&self) -> &'a str {
+        self.group.map_or(ALL_GROUP, |g| g.name.as_str())
+    }
+
+    /// Every member is where `dir` takes it (an empty group always is).
+    pub fn settled(&self, dir: Direction) -> bool {
+        self.members.iter().all(|m| m.power == target_power(dir))
+    }
+}
+
+/// The power an instance has once `dir` is done.
+pub(super) fn target_power(dir: Direction) -> Power {
+    match dir {
+        Direction::Start => Power::Up,
+        Direction::Stop => Power::Down,
+    }
+}
+
+/// The power an instance has before `dir` moves it.
+pub(super) fn source_power(dir: Direction) -> Power {
+    target_power(dir.opposite())
+}
+
+pub(super) fn target(i: &Instance) -> Target {
+    Target {
+        id: i.id.clone(),
+        name: i.name.clone(),
+        kind: i.kind,
+        state: i.state.clone(),
+    }
+}
+
+/// A schedule's groups with their instances, in start order.
+pub(super) struct Roster<'a> {
+    /// Indexes into `slots`, wave by wave.
+    pub waves: Cow<'a, [Vec<usize>]>,
+    pub slots: Vec<Slot<'a>>,
+    /// Configuration errors of tagged instances.
+    pub problems: Vec<String>,
+    /// Lines for the logs only.
+    pub notes: Vec<String>,
+}
+
+impl<'a> Roster<'a> {
+    pub fn new(cfg: &'a ScheduleConfig, tagged: &[Member<'a>]) -> Roster<'a> {
+        let mut problems = Vec::new();
+        let mut manageable = Vec::with_capacity(tagged.len());
+        for m in tagged {
+            match &m.instance.unmanageable {
+                Some(why) => problems.push(format!(
+                    "{} tagged {SCHEDULE_TAG}={}: {why}",
+                    describe(m.instance),
+                    cfg.schedule.tag_value
+                )),
+                None => manageable.push(*m),
+            }
+        }
+        if cfg.groups().is_empty() {
+            return Roster {
+                waves: Cow::Owned(vec![vec![0]]),
+                slots: vec![Slot {
+                    group: None,
+                    members: manageable,
+                }],
+                problems,
+                notes: vec![],
+            };
+        }
+        let slots = grouped(cfg, manageable, &mut problems);
+        let notes = slots
+            .iter()
+            .filter(|s| s.members.is_empty())
+            .map(|s| {
+                format!(
+                    "group {} of schedule {} has no instances; it counts as up and as stopped",
+                    s.name(),
+                    cfg.schedule.name
+                )
+            })
+            .collect();
+        Roster {
+            waves: Cow::Borrowed(cfg.waves()),
+            slots,
+            problems,
+            notes,
+        }
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = &Member<'a>> + '_ {
+        self.slots.iter().flat_map(|s| &s.members)
+    }
+
+    /// The groups wave by wave, as plans show them.
+    pub fn views(&self) -> Vec<Wave> {
+        self.waves
+            .iter()
+            .enumerate()
+            .map(|(index, groups)| Wave {
+                index,
+                groups: groups.iter().map(|&g| self.view(&self.slots[g])).collect(),
+            })
+            .collect()
+    }
+
+    fn view(&self, slot: &Slot) -> GroupView {
+        GroupView {
+            group: slot.name().to_string(),
+            kind: slot.group.map(|g| g.kind),
+            depends_on: slot
+                .group
+                .map_or_else(|| Arc::new([]) as Arc<[String]>, |g| g.dependency.clone()),
+            instances: slot.members.iter().map(|m| target(m.instance)).collect(),
+        }
+    }
+}
+
+/// `EC2 i-1 (web-1)`: an instance as a configuration error names it.
+fn describe(i: &Instance) -> String {
+    format!("{} {} ({})", i.kind.as_str(), i.id, i.name)
+}
+
+/// One slot per server group with the instances whose group tag names it;
+/// the others become problems.
+fn grouped<'a>(
+    cfg: &'a ScheduleConfig,
+    manageable: Vec<Member<'a>>,
+    problems: &mut Vec<String>,
+) -> Vec<Slot<'a>> {
+    let mut slots: Vec<Slot> = cfg
+        .groups()
+        .iter()
+        .map(|g| Slot {
+            group: Some(g),
+            members: vec![],
+        })
+        .collect();
+    // Find each instance's group first, so every member list is allocated
+    // once at its final size.
+    let mut homed = Vec::with_capacity(manageable.len());
+    let mut sizes = vec![0; slots.len()];
+    for m in manageable {
+        let i = m.instance;
+        match i.group_tag.as_deref().and_then(|t| cfg.group(t)) {
+            Some((index, g)) if g.kind == i.kind => {
+                sizes[index] += 1;
+                homed.push((index, m));
+            }
+            Some((_, g)) => problems.push(format!(
+                "{} tagged {GROUP_TAG}={}: the group's InstanceType is {}",
+                describe(i),
+                g.name,
+                g.kind.as_str()
+            )),
+            None => problems.push(format!(
+                "{} tagged {SCHEDULE_TAG}={}: {} names no group of schedule {}; it is left alone",
+                describe(i),
+                cfg.schedule.tag_value,
+                match &i.group_tag {
+                    Some(t) => format!("{GROUP_TAG}={t}"),
+                    None => format!("no {GROUP_TAG} tag"),
+                },
+                cfg.schedule.name
+            )),
+        }
+    }
+    for (slot, size) in slots.iter_mut().zip(sizes) {
+        slot.members.reserve_exact(size);
+    }
+    for (index, m) in homed {
+        slots[index].members.push(m);
+    }
+    slots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::model::InstanceKind;
+    use crate::testing::{config, instance, schedule_item};
+
+    #[test]
+    fn auto_scaling_members_are_reported_not_commanded() {
+        let cfg = config(
+            vec![schedule_item("dev", "all", "09:00", "22:00")],
+            vec![],
+            vec![],
+        );
+        let mut asg = instance("i-asg", InstanceKind::Ec2, "stopped", "dev", None);
+        asg.unmanageable = Some("belongs to Auto Scaling group web".into());
+        let fleet = vec![
+            asg,
+            instance("i-1", InstanceKind::Ec2, "stopped", "dev", None),
+        ];
+        let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        let commanded: Vec<&str> = p
+            .actions()
+            .flat_map(|(_, a)| a.instances.iter().map(|t| &*t.id))
+            .collect();
+        assert_eq!(commanded, ["i-1"]);
+        let sp = &p.schedules[0];
+        assert!(
+            sp.errors.len() == 1
+                && sp.errors[0].contains("EC2 i-asg")
+                && sp.errors[0].contains("Auto Scaling"),
+            "{:?}",
+            sp.errors
+        );
+    }
+
+    #[test]
+    fn an_empty_group_counts_as_up_and_is_noted() {
+        let cfg = chain();
+        let mut fleet = chain_fleet("stopped", "stopped");
+        fleet.retain(|i| &*i.id != "i-mw");
+        let mut states = States::new();
+        let rounds = settle(MONDAY_0900, &cfg, &mut fleet, &mut states);
+        assert_eq!(
+            rounds,
+            vec![vec!["db-1"], vec!["i-api1", "i-api2"], vec!["i-batch"]]
+        );
+        let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        assert!(p.schedules[0].notes[0].contains("group mw of schedule dev has no instances"));
+    }
+}

@@ -1,0 +1,255 @@
+//! Which way a schedule moves after this pass, and why: the precedence of
+//! the causes (events, ForceStart, a transition in progress, Enforced) in
+//! one place.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use super::roster::{source_power, Roster};
+use crate::model::{Direction, ScheduleConfig};
+use crate::state::{Cause, Transition};
+use crate::time::{self, Event};
+
+/// The outcome of [`decide`].
+pub(super) struct Decision {
+    pub transition: Option<Transition>,
+    /// ForceStart has been overridden (a stop event came after it).
+    pub reset_force_start: bool,
+}
+
+/// Causes, strongest first:
+/// 1. a stop event since the last pass stops, and overrides ForceStart;
+/// 2. ForceStart starts, whatever else was in progress;
+/// 3. a start event since the last pass starts;
+/// 4. a transition already in progress goes on;
+/// 5. an Enforced schedule brings back the last event's state when some
+///    instance is not in it.
+pub(super) fn decide(
+    now: DateTime<Utc>,
+    cfg: &ScheduleConfig,
+    current: Option<Transition>,
+    events: &[Event],
+    roster: &Roster,
+) -> Decision {
+    let s = &cfg.schedule;
+    let begin = |direction, cause| Transition {
+        direction,
+        cause,
+        since: now,
+        commanded: BTreeSet::new(),
+    };
+    let event = events
+        .last()
+        .map(|ev| begin(ev.kind, Cause::Event { at: ev.at }));
+    let reset_force_start = s.force_start
+        && event
+            .as_ref()
+            .is_some_and(|t| t.direction == Direction::Stop);
+    let transition = match (event, current) {
+        (Some(t), _) if reset_force_start => Some(t),
+        (event, current) if s.force_start => Some(match event.or(current) {
+            Some(mut t) if t.direction == Direction::Start => {
+                t.cause = Cause::ForceStart;
+                t
+            }
+            _ => begin(Direction::Start, Cause::ForceStart),
+        }),
+        (Some(t), _) => Some(t),
+        (None, Some(t)) => Some(t),
+        (None, None) if s.enforced => time::last_event(cfg, now)
+            .filter(|ev| roster.members().any(|m| m.power == source_power(ev.kind)))
+            .map(|ev| begin(ev.kind, Cause::Enforced)),
+        (None, None) => None,
+    };
+    Decision {
+        transition,
+        reset_force_start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::AttributeValue as Av;
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    use super::super::testing::*;
+    use super::super::Notice;
+    use crate::model::{Direction, InstanceKind};
+    use crate::state::ScheduleState;
+    use crate::testing::{config, exception_item, group_item, instance, schedule_item, utc};
+
+    #[test]
+    fn events_before_the_previous_pass_are_not_acted_on_again() {
+        let cfg = chain();
+        let fleet = chain_fleet("stopped", "stopped");
+        let first = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        assert_eq!(first.schedules[0].events.len(), 1);
+        assert_eq!(first.actions().count(), 1, "the first pass starts db");
+        // Same minute again, and five minutes later, with the RDS start not
+        // visible yet: the event is not seen again, nothing is resent.
+        for at in [MONDAY_0900, "2026-11-30T09:05:00+09:00"] {
+            let again = plan_at(at, &cfg, &fleet, &stored_states(&first));
+            assert!(again.schedules[0].events.is_empty(), "{at}");
+            assert!(again.schedules[0].actions.is_empty(), "{at}");
+        }
+    }
+
+    #[test]
+    fn catch_up_is_bounded_to_sixty_minutes() {
+        let cfg = chain();
+        let fleet = chain_fleet("stopped", "stopped");
+        let states: States = [(
+            "dev".to_string(),
+            ScheduleState {
+                last_pass: Some(utc("2026-11-30T05:00:00+09:00")),
+                ..Default::default()
+            },
+        )]
+        .into();
+        // 10:05: the 09:00 start is 65 minutes ago, beyond the catch-up.
+        let p = plan_at("2026-11-30T10:05:00+09:00", &cfg, &fleet, &states);
+        assert!(p.schedules[0].events.is_empty());
+        // 09:55: made up once.
+        let p = plan_at("2026-11-30T09:55:00+09:00", &cfg, &fleet, &states);
+        assert_eq!(p.schedules[0].events.len(), 1);
+    }
+
+    #[test]
+    fn outside_events_manual_changes_are_left_alone_unless_enforced() {
+        // 23:00 Monday: someone started a box after the stop.
+        let mut fleet = chain_fleet("stopped", "stopped");
+        fleet[1].state = "running".into();
+        let now = "2026-11-30T23:00:00+09:00";
+        let states: States = [(
+            "dev".to_string(),
+            ScheduleState {
+                last_pass: Some(utc(now) - Duration::minutes(5)),
+                ..Default::default()
+            },
+        )]
+        .into();
+        let p = plan_at(now, &chain(), &fleet, &states);
+        assert!(p.schedules[0].actions.is_empty());
+
+        let enforced = config(
+            vec![
+                schedule_item("dev", "weekdays", "09:00", "22:00").with("Enforced", Av::Bool(true))
+            ],
+            vec![],
+            vec![],
+        );
+        let p = plan_at(now, &enforced, &fleet, &states);
+        let ids: Vec<&str> = p.schedules[0].actions[0]
+            .instances
+            .iter()
+            .map(|t| &*t.id)
+            .collect();
+        assert_eq!(ids, vec!["i-mw"]);
+        assert_eq!(p.schedules[0].actions[0].direction, Direction::Stop);
+    }
+
+    #[test]
+    fn a_stalled_transition_is_given_up_and_reported() {
+        let cfg = chain();
+        let fleet = chain_fleet("stopped", "stopped");
+        let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        // db-1 never came up (start failed): 61 minutes later, give up once.
+        let p = plan_at(
+            "2026-11-30T10:01:00+09:00",
+            &cfg,
+            &fleet,
+            &stored_states(&p),
+        );
+        let sp = &p.schedules[0];
+        assert!(sp.actions.is_empty());
+        assert!(matches!(
+            sp.notices.as_slice(),
+            [Notice::Stalled {
+                direction: Direction::Start,
+                ..
+            }]
+        ));
+        assert!(sp.state.transition.is_none());
+    }
+
+    #[test]
+    fn force_start_starts_in_order_and_is_reset_when_all_are_up() {
+        let cfg = config(
+            vec![schedule_item("dev", "weekdays", "09:00", "22:00")
+                .with("ForceStart", Av::Bool(true))],
+            vec![
+                group_item("dev", "db", "RDS", &[]),
+                group_item("dev", "mw", "EC2", &["db"]),
+            ],
+            vec![],
+        );
+        let mut fleet = vec![
+            instance("db-1", InstanceKind::Rds, "stopped", "dev", Some("db")),
+            instance("i-mw", InstanceKind::Ec2, "stopped", "dev", Some("mw")),
+        ];
+        // Saturday night: no event, but ForceStart.
+        let now = "2026-12-05T22:00:00+09:00";
+        let p = plan_at(now, &cfg, &fleet, &States::new());
+        assert_eq!(p.schedules[0].actions[0].group, "db");
+        assert!(!p.schedules[0].reset_force_start);
+        fleet[0].state = "available".into();
+        fleet[1].state = "running".into();
+        let p = plan_at(now, &cfg, &fleet, &stored_states(&p));
+        assert!(p.schedules[0].actions.is_empty());
+        assert!(p.schedules[0].reset_force_start);
+    }
+
+    #[test]
+    fn disabled_schedule_does_nothing() {
+        let fleet = vec![instance("i-1", InstanceKind::Ec2, "running", "dev", None)];
+        let item = schedule_item("dev", "all", "09:00", "22:00");
+        let enabled = config(vec![item.clone()], vec![], vec![]);
+        let disabled = config(vec![item.with("Enabled", Av::Bool(false))], vec![], vec![]);
+        // The same schedule enabled warns at 21:55 and stops at 22:00.
+        for (at, enabled_acts) in [
+            ("2026-11-30T21:55:00+09:00", false),
+            ("2026-11-30T22:00:00+09:00", true),
+        ] {
+            let on = plan_at(at, &enabled, &fleet, &States::new());
+            assert!(
+                on.schedules[0].warning.is_some() || on.actions().count() > 0,
+                "{at}"
+            );
+            assert_eq!(on.actions().count() > 0, enabled_acts, "{at}");
+            let off = plan_at(at, &disabled, &fleet, &States::new());
+            assert!(off.schedules[0].actions.is_empty(), "{at}");
+            assert!(off.schedules[0].warning.is_none(), "{at}");
+            assert!(off.schedules[0].state.transition.is_none(), "{at}");
+        }
+    }
+
+    #[test]
+    fn saturday_start_exception_starts_and_regular_stop_applies() {
+        let cfg = config(
+            vec![schedule_item("dev", "weekdays", "09:00", "18:00")],
+            vec![],
+            vec![exception_item("x", "dev", "2026-12-05", "start", "10:00")],
+        );
+        let fleet = vec![instance("i-1", InstanceKind::Ec2, "stopped", "dev", None)];
+        let p = plan_at("2026-12-05T10:00:00+09:00", &cfg, &fleet, &States::new());
+        assert_eq!(p.schedules[0].actions[0].direction, Direction::Start);
+        assert_eq!(
+            p.schedules[0].next_stop.unwrap().at,
+            utc("2026-12-05T18:00:00+09:00")
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn planning_again_with_its_own_state_does_nothing((cfg, fleet) in arb_dag(), minute in 0i64..(24 * 60)) {
+            let now = minute_of_monday(minute);
+            let p = plan_at(&now, &cfg, &fleet, &States::new());
+            let again = plan_at(&now, &cfg, &fleet, &stored_states(&p));
+            prop_assert_eq!(again.actions().count(), 0);
+            prop_assert!(again.schedules.iter().all(|s| s.warning.is_none() && s.notices.is_empty()));
+            prop_assert!(again.schedules.iter().all(|s| !s.persist), "an idle plan writes nothing");
+        }
+    }
+}

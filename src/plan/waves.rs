@@ -1,0 +1,317 @@
+//! Stepping a start or stop through the waves: a start waits for every
+//! group of the earlier waves to be up, a stop for every group of the
+//! later waves to be down, so stops run the start waves exactly in reverse.
+
+use super::roster::{source_power, target, target_power, Roster, Slot};
+use super::Action;
+use crate::model::Direction;
+use crate::state::Transition;
+
+/// What one step of a transition does now.
+pub(super) struct Step {
+    /// Commands to send now, in wave order.
+    pub actions: Vec<Action>,
+    /// What the transition is waiting for.
+    pub waits: Vec<String>,
+    /// Every group is already where the transition takes it.
+    pub complete: bool,
+}
+
+/// Commands every instance whose group's turn it is and that is in the
+/// opposite steady state and not already commanded; lists what it waits
+/// for. Adds the commanded ids to `t`.
+pub(super) fn advance(roster: &Roster, t: &mut Transition) -> Step {
+    let dir = t.direction;
+    let settled: Vec<bool> = roster.slots.iter().map(|s| s.settled(dir)).collect();
+    let mut step = Step {
+        actions: vec![],
+        waits: vec![],
+        complete: settled.iter().all(|s| *s),
+    };
+    // The first unsettled wave in the direction of travel, named in the
+    // waits of every group behind it.
+    let mut blocker: Option<String> = None;
+    // Added to `t.commanded` at the end: until then that set holds only
+    // what earlier passes sent, which is what the waits must name.
+    let mut sent: Vec<String> = Vec::new();
+    for wave in wave_order(roster.waves.len(), dir) {
+        let mut groups = roster.waves[wave].clone();
+        if dir == Direction::Stop {
+            groups.reverse();
+        }
+        for g in groups {
+            let slot = &roster.slots[g];
+            let due = due(slot, t, &mut step.waits);
+            if due.is_empty() {
+                continue;
+            }
+            match &blocker {
+                None => {
+                    sent.extend(due.iter().map(|i| i.id.to_string()));
+                    step.actions.push(Action {
+                        direction: dir,
+                        wave,
+                        group: slot.name().to_string(),
+                        instances: due.into_iter().map(target).collect(),
+                    });
+                }
+                Some(blockers) => step.waits.push(format!(
+                    "{} waits for {blockers} to {}",
+                    slot.name(),
+                    match dir {
+                        Direction::Start => "be up",
+                        Direction::Stop => "stop",
+                    }
+                )),
+            }
+        }
+        if blocker.is_none() {
+            let unsettled: Vec<&str> = roster.waves[wave]
+                .iter()
+                .filter(|g| !settled[**g])
+                .map(|g| roster.slots[*g].name())
+                .collect();
+            if !unsettled.is_empty() {
+                blocker = Some(short_list(&unsettled));
+            }
+        }
+    }
+    if t.commanded.is_empty() {
+        // Bulk-built from a sorted list: much cheaper than one insert each.
+        t.commanded = sent.into_iter().collect();
+    } else {
+        t.commanded.extend(sent);
+    }
+    step
+}
+
+/// Wave indexes in the direction of travel.
+fn wave_order(count: usize, dir: Direction) -> Box<dyn Iterator<Item = usize>> {
+    match dir {
+        Direction::Start => Box::new(0..count),
+        Direction::Stop => Box::new((0..count).rev()),
+    }
+}
+
+/// The members of `slot` that `t` must command now; the others that are
+/// not there yet go into `waits`.
+fn due<'a>(
+    slot: &Slot<'a>,
+    t: &Transition,
+    waits: &mut Vec<String>,
+) -> Vec<&'a crate::fleet::Instance> {
+    let dir = t.direction;
+    let mut due = Vec::new();
+    for m in &slot.members {
+        let i = m.instance;
+        if m.power == target_power(dir) {
+            continue;
+        }
+        if m.power != source_power(dir) {
+            waits.push(format!("{}: {} is {}", slot.name(), i.name, i.state));
+        } else if t.commanded.contains(&*i.id) {
+            waits.push(format!(
+                "{}: {} was sent {} and is still {}",
+                slot.name(),
+                i.name,
+                dir.as_str(),
+                i.state
+            ));
+        } else {
+            due.push(i);
+        }
+    }
+    due
+}
+
+/// Names up to five groups and counts the rest, so a wide wave keeps each
+/// wait line short.
+fn short_list(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    if names.len() <= SHOWN {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..SHOWN].join(", "),
+        names.len() - SHOWN
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::testing::*;
+    use crate::fleet::{Instance, Power};
+    use crate::model::{Config, Direction, InstanceKind};
+    use crate::testing::{config, group_item, instance, schedule_item};
+
+    #[test]
+    fn start_event_starts_the_first_wave_only() {
+        let p = plan_at(
+            MONDAY_0900,
+            &chain(),
+            &chain_fleet("stopped", "stopped"),
+            &States::new(),
+        );
+        let sp = &p.schedules[0];
+        assert_eq!(sp.events.len(), 1);
+        assert_eq!(sp.actions.len(), 1);
+        assert_eq!(sp.actions[0].group, "db");
+        assert_eq!(&*sp.actions[0].instances[0].id, "db-1");
+        assert!(
+            sp.waits.iter().any(|w| w == "mw waits for db to be up"),
+            "{:?}",
+            sp.waits
+        );
+    }
+
+    #[test]
+    fn a_wide_blocking_wave_is_named_in_short() {
+        let names = ["a", "b", "c", "d", "e", "f", "g"];
+        let mut groups: Vec<_> = names
+            .iter()
+            .map(|n| group_item("dev", n, "EC2", &[]))
+            .collect();
+        groups.push(group_item("dev", "top", "EC2", &names));
+        let cfg = config(
+            vec![schedule_item("dev", "all", "09:00", "22:00")],
+            groups,
+            vec![],
+        );
+        let mut fleet: Vec<Instance> = names
+            .iter()
+            .map(|n| {
+                instance(
+                    &format!("i-{n}"),
+                    InstanceKind::Ec2,
+                    "stopped",
+                    "dev",
+                    Some(n),
+                )
+            })
+            .collect();
+        fleet.push(instance(
+            "i-top",
+            InstanceKind::Ec2,
+            "stopped",
+            "dev",
+            Some("top"),
+        ));
+        let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        assert_eq!(
+            p.schedules[0].waits,
+            vec!["top waits for a, b, c, d, e and 2 more to be up"]
+        );
+    }
+
+    #[test]
+    fn start_runs_waves_in_dependency_order_and_stop_in_reverse() {
+        let cfg = chain();
+        let mut fleet = chain_fleet("stopped", "stopped");
+        let mut states = States::new();
+        let rounds = settle(MONDAY_0900, &cfg, &mut fleet, &mut states);
+        assert_eq!(
+            rounds,
+            vec![
+                vec!["db-1"],
+                vec!["i-mw"],
+                vec!["i-api1", "i-api2"],
+                vec!["i-batch"]
+            ]
+        );
+        assert!(
+            states["dev"].transition.is_none(),
+            "complete transitions are cleared"
+        );
+        let rounds = settle(MONDAY_2200, &cfg, &mut fleet, &mut states);
+        assert_eq!(
+            rounds,
+            vec![
+                vec!["i-batch"],
+                vec!["i-api1", "i-api2"],
+                vec!["i-mw"],
+                vec!["db-1"]
+            ]
+        );
+    }
+
+    #[test]
+    fn transitional_instances_are_waited_for_never_recommanded() {
+        let cfg = chain();
+        let mut fleet = chain_fleet("stopped", "stopped");
+        fleet[0].state = "stopping".into();
+        let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        let sp = &p.schedules[0];
+        assert!(sp.actions.is_empty());
+        assert!(
+            sp.waits.contains(&"db: db-1 is stopping".to_string()),
+            "{:?}",
+            sp.waits
+        );
+        assert_eq!(sp.transition, Some(Direction::Start));
+        assert!(sp.moving, "a stopping instance keeps the pass polling");
+        // Once it is stopped, the next pass starts it.
+        fleet[0].state = "stopped".into();
+        let p = plan_at(
+            "2026-11-30T09:05:00+09:00",
+            &cfg,
+            &fleet,
+            &stored_states(&p),
+        );
+        assert_eq!(p.schedules[0].actions[0].group, "db");
+    }
+
+    // ---- invariants ----
+
+    fn deps_of(cfg: &Config, group: &str) -> Vec<String> {
+        cfg.schedules["dev"]
+            .group(group)
+            .unwrap()
+            .1
+            .dependency
+            .to_vec()
+    }
+
+    fn group_power(fleet: &[Instance], group: &str, p: Power) -> bool {
+        fleet
+            .iter()
+            .filter(|i| i.group_tag.as_deref() == Some(group))
+            .all(|i| i.power() == p)
+    }
+
+    proptest! {
+        #[test]
+        fn no_group_starts_before_its_dependencies_are_up((cfg, fleet) in arb_dag(), minute in 0i64..(24 * 60)) {
+            let p = plan_at(&minute_of_monday(minute), &cfg, &fleet, &States::new());
+            for (_, a) in p.actions() {
+                match a.direction {
+                    Direction::Start => for d in deps_of(&cfg, &a.group) {
+                        prop_assert!(group_power(&fleet, &d, Power::Up), "{} started before {d} was up", a.group);
+                    },
+                    Direction::Stop => for g in cfg.schedules["dev"].groups() {
+                        if g.dependency.contains(&a.group) {
+                            prop_assert!(group_power(&fleet, &g.name, Power::Down), "{} stopped before {} was down", a.group, g.name);
+                        }
+                    },
+                }
+            }
+        }
+
+        #[test]
+        fn stop_order_is_the_exact_reverse_of_start_order((cfg, fleet) in arb_dag()) {
+            let mut up: Vec<Instance> = fleet.iter().cloned().map(|mut i| { i.state = "stopped".into(); i }).collect();
+            let mut states = States::new();
+            let starts = settle(MONDAY_0900, &cfg, &mut up, &mut states);
+            let stops = settle(MONDAY_2200, &cfg, &mut up, &mut states);
+            let group_of = |id: &String| id.split('-').next().unwrap().to_string();
+            let waves = |rounds: &Vec<Vec<String>>| -> Vec<std::collections::BTreeSet<String>> {
+                rounds.iter().map(|r| r.iter().map(group_of).collect()).collect()
+            };
+            let mut reversed = waves(&starts);
+            reversed.reverse();
+            prop_assert_eq!(waves(&stops), reversed);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Builders shared by the unit tests, the integration tests and the
+//! benchmarks: items as the original tool wrote them, instances as a
+//! describe returns them, instants.
+
+use aws_sdk_dynamodb::types::AttributeValue as Av;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use crate::fleet::Instance;
+use crate::model::{
+    Config, DaysActive, Direction, ExceptionDay, InstanceKind, Item, RawConfig, Schedule,
+    ScheduleConfig, ScheduleException,
+};
+
+pub const SEOUL: Tz = chrono_tz::Asia::Seoul;
+
+pub fn s(v: &str) -> Av {
+    Av::S(v.into())
+}
+
+pub fn item(pairs: &[(&str, Av)]) -> Item {
+    Item(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
+}
+
+/// A Schedule item of the original tool's README (TagValue = name).
+pub fn schedule_item(name: &str, days: &str, start: &str, stop: &str) -> Item {
+    item(&[
+        ("ScheduleName", s(name)),
+        ("TagValue", s(name)),
+        ("DaysActive", s(days)),
+        ("Enabled", Av::Bool(true)),
+        ("StartTime", s(start)),
+        ("StopTime", s(stop)),
+        ("ForceStart", Av::Bool(false)),
+    ])
+}
+
+pub fn group_item(schedule: &str, name: &str, kind: &str, deps: &[&str]) -> Item {
+    item(&[
+        ("ScheduleName", s(schedule)),
+        ("GroupName", s(name)),
+        ("InstanceType", s(kind)),
+        ("Dependency", Av::L(deps.iter().map(|d| s(d)).collect())),
+    ])
+}
+
+pub fn exception_item(id: &str, schedule: &str, date: &str, kind: &str, value: &str) -> Item {
+    item(&[
+        ("ExceptionUuid", s(id)),
+        ("ScheduleName", s(schedule)),
+        ("ExceptionDate", s(date)),
+        ("ExceptionType", s(kind)),
+        ("ExceptionValue", s(value)),
+    ])
+}
+
+/// The three tables parsed, with Seoul as the default zone.
+pub fn config(schedules: Vec<Item>, groups: Vec<Item>, exceptions: Vec<Item>) -> Config {
+    Config::parse(
+        &RawConfig {
+            schedules,
+            groups,
+            exceptions,
+        },
+        SEOUL,
+    )
+}
+
+/// One schedule without groups, built directly (times `HH:MM`).
+pub fn schedule_config(
+    tz: Tz,
+    days: &str,
+    start: Option<&str>,
+    stop: Option<&str>,
+    xs: &[(&str, Direction, Option<&str>)],
+) -> ScheduleConfig {
+    let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+    ScheduleConfig::new(
+        Schedule {
+            name: "dev".into(),
+            tag_value: "dev".into(),
+            days: DaysActive::parse(days).unwrap(),
+            enabled: true,
+            start: start.map(t),
+            stop: stop.map(t),
+            force_start: false,
+            time_zone: tz,
+            enforced: false,
+        },
+        vec![],
+        ExceptionDay::build(
+            xs.iter()
+                .enumerate()
+                .map(|(i, (d, k, v))| ScheduleException {
+                    id: i.to_string(),
+                    schedule: "dev".into(),
+                    date: NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+                    kind: *k,
+                    value: v.map(t),
+                })
+                .collect(),
+        )
+        .unwrap(),
+    )
+}
+
+/// An instance tagged for `schedule` (and `group`), named after its id.
+pub fn instance(
+    id: &str,
+    kind: InstanceKind,
+    state: &str,
+    schedule: &str,
+    group: Option<&str>,
+) -> Instance {
+    Instance::new(id, kind, state).tagged(schedule, group)
+}
+
+pub fn utc(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
+}
