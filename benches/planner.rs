@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use scheduler::fleet::Instance;
 use scheduler::model::{Config, InstanceKind, RawConfig};
-use scheduler::plan::{plan, Timing};
+use scheduler::plan::{plan, Orders, Timing};
 use scheduler::testing::{group_item, instance, schedule_item, SEOUL};
 
 /// `schedules` schedules of `waves` x `width` groups, 10 stopped instances
@@ -42,7 +42,7 @@ fn fleet(schedules: usize, waves: usize, width: usize) -> (Config, Vec<Instance>
             }
         }
     }
-    (Config::parse(&raw, SEOUL), instances)
+    (Config::parse(&raw, SEOUL, Utc::now()), instances)
 }
 
 fn bench(c: &mut Criterion) {
@@ -62,7 +62,16 @@ fn bench(c: &mut Criterion) {
     ] {
         assert!(config.errors.is_empty());
         c.bench_function(label, |b| {
-            b.iter(|| plan(now, &config, &instances, &states, &Timing::default()))
+            b.iter(|| {
+                plan(
+                    now,
+                    &config,
+                    &instances,
+                    &states,
+                    &Timing::default(),
+                    &Orders::default(),
+                )
+            })
         });
     }
 }

@@ -11,7 +11,7 @@ cargo build --quiet --bin schedctl
 schedctl="$CARGO_TARGET_DIR/debug/schedctl"
 echo "== starting moto (scripts/venv.sh installs it into .venv on first use)"
 source scripts/moto.sh
-export TIMEZONE=Asia/Seoul POLL_SECONDS=0.2 TIME_BUDGET_SECONDS=30
+export TIMEZONE=Asia/Seoul POLL_SECONDS=0.2 TIME_BUDGET_SECONDS=30 BOT_KEYWORD=/sched
 unset WEBHOOK_URL
 "$schedctl" init-tables
 "$venv_bin/python" scripts/demo_seed.py

@@ -8,6 +8,8 @@ use chrono::Duration;
 
 use crate::aws::dynamodb::Tables;
 use crate::bot::BotSecrets;
+use crate::i18n::Language;
+use crate::notify::compose::Voice;
 use crate::notify::Format;
 use crate::pass::Tuning;
 use crate::plan::Timing;
@@ -29,6 +31,8 @@ pub struct Env {
     pub webhook: Option<String>,
     pub format: Format,
     pub bot: BotSecrets,
+    /// `SCHEDULER_FUNCTION`: the function the bot asks for a pass now.
+    pub scheduler_function: Option<String>,
 }
 
 impl std::fmt::Debug for Env {
@@ -39,6 +43,7 @@ impl std::fmt::Debug for Env {
             .field("webhook", &self.webhook.as_ref().map(|_| "<secret>"))
             .field("format", &self.format)
             .field("bot", &self.bot)
+            .field("scheduler_function", &self.scheduler_function)
             .finish()
     }
 }
@@ -71,7 +76,23 @@ impl Env {
             name: "WEBHOOK_FORMAT",
             problem: format!("{format_text:?} is not jandi, slack or teams"),
         })?;
-        let warning_minutes = vars.number("WARNING_MINUTES", 10.0)?;
+        let warning_minutes = match vars.get("WARNING_MINUTES") {
+            Some(_) => vars.number("WARNING_MINUTES", 10.0)?,
+            None => vars.number("STOP_ALERT_BEFORE_TIME_MINUTE", 10.0)?,
+        };
+        let language_text = vars.get("MESSAGE_LANGUAGE").unwrap_or_default();
+        let lang = Language::parse(&language_text).ok_or(EnvError {
+            name: "MESSAGE_LANGUAGE",
+            problem: format!("{language_text:?} is not en or ko"),
+        })?;
+        let keyword = vars.get("BOT_KEYWORD").map(|k| {
+            let k = k.trim();
+            if k.starts_with('/') {
+                k.to_string()
+            } else {
+                format!("/{k}")
+            }
+        });
         let tuning = Tuning {
             zone,
             timing: Timing {
@@ -80,10 +101,13 @@ impl Env {
             },
             budget: StdDuration::from_secs_f64(vars.number("TIME_BUDGET_SECONDS", 120.0)?),
             poll: StdDuration::from_secs_f64(vars.number("POLL_SECONDS", 10.0)?),
+            voice: Voice { lang, keyword },
         };
         let bot = BotSecrets {
             slack_signing_secret: vars.get("SLACK_SIGNING_SECRET"),
-            jandi_token: vars.get("JANDI_OUTGOING_TOKEN"),
+            jandi_token: vars
+                .get("JANDI_OUTGOING_TOKEN")
+                .or_else(|| vars.get("OUTGOING_WEBHOOK_TOKEN")),
             mattermost_token: vars.get("MATTERMOST_TOKEN"),
             allowed_users: vars.get("BOT_ALLOWED_USERS").map(|v| {
                 v.split(',')
@@ -98,6 +122,7 @@ impl Env {
             webhook: vars.get("WEBHOOK_URL"),
             format,
             bot,
+            scheduler_function: vars.get("SCHEDULER_FUNCTION"),
         })
     }
 }
@@ -156,11 +181,41 @@ mod tests {
             ("WARNING_MINUTES", "-5"),
             ("TIME_BUDGET_SECONDS", "soon"),
             ("POLL_SECONDS", "NaN"),
+            ("STOP_ALERT_BEFORE_TIME_MINUTE", "ten"),
+            ("MESSAGE_LANGUAGE", "klingon"),
         ] {
             let e = env(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name);
             assert!(e.to_string().contains(value), "{e}");
         }
+    }
+
+    #[test]
+    fn the_original_tools_names_keep_working() {
+        let e = env(&[
+            ("OUTGOING_WEBHOOK_TOKEN", "jandi-token"),
+            ("STOP_ALERT_BEFORE_TIME_MINUTE", "15"),
+        ])
+        .unwrap();
+        assert_eq!(e.bot.jandi_token.as_deref(), Some("jandi-token"));
+        assert_eq!(e.tuning.timing.warning, Duration::minutes(15));
+        let ours = env(&[
+            ("JANDI_OUTGOING_TOKEN", "new"),
+            ("OUTGOING_WEBHOOK_TOKEN", "old"),
+            ("WARNING_MINUTES", "5"),
+            ("STOP_ALERT_BEFORE_TIME_MINUTE", "15"),
+        ])
+        .unwrap();
+        assert_eq!(ours.bot.jandi_token.as_deref(), Some("new"));
+        assert_eq!(ours.tuning.timing.warning, Duration::minutes(5));
+    }
+
+    #[test]
+    fn language_and_keyword() {
+        let e = env(&[("MESSAGE_LANGUAGE", "ko"), ("BOT_KEYWORD", "서버")]).unwrap();
+        assert_eq!(e.tuning.voice.lang, Language::Ko);
+        assert_eq!(e.tuning.voice.keyword.as_deref(), Some("/서버"));
+        assert_eq!(env(&[]).unwrap().tuning.voice, Voice::default());
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Instance {
     pub name: Arc<str>,
     /// The state as AWS names it (`running`, `available`, `backing-up`...).
     pub state: Arc<str>,
+    /// What it is: the EC2 instance type, the DB engine and class.
+    pub spec: Option<Arc<str>>,
     pub schedule_tag: Option<String>,
     pub group_tag: Option<String>,
     /// Why the scheduler must not start or stop it one by one (Auto Scaling
@@ -52,6 +54,7 @@ impl Instance {
             kind,
             name: id.into(),
             state: state.into(),
+            spec: None,
             schedule_tag: None,
             group_tag: None,
             unmanageable: None,

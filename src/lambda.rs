@@ -1,21 +1,49 @@
 //! The Lambda entry point as an ordinary async function, so tests can call
-//! it with the same EventBridge event the rule sends.
+//! it with the same events Lambda delivers: the EventBridge rule's
+//! scheduled event, and the bot's request for a pass now.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::pass::{self, Deps, PassError};
+use crate::plan::Orders;
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
 
-/// The EventBridge "Scheduled Event" (see `events/scheduled.json`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct ScheduledEvent {
+/// What starts a pass: the EventBridge "Scheduled Event" (see
+/// `events/scheduled.json`), or the bot's asynchronous invoke
+/// (`events/stop-request.json`), which adds the schedules to stop now.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PassEvent {
     #[serde(rename = "detail-type", default)]
     pub detail_type: String,
     #[serde(default)]
     pub source: String,
-    /// When the rule fired.
+    /// When the rule fired, or when the bot was asked.
     pub time: Option<DateTime<Utc>>,
+    /// Schedules to stop now, in reverse order (the chat's `stop`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+}
+
+/// `source` of the bot's requests.
+pub const BOT_SOURCE: &str = "instance-scheduler.bot";
+
+impl PassEvent {
+    /// The bot's request for a pass at `now` carrying out `orders`.
+    pub fn requested(orders: &Orders, now: DateTime<Utc>) -> PassEvent {
+        PassEvent {
+            detail_type: "Pass Request".into(),
+            source: BOT_SOURCE.into(),
+            time: Some(now),
+            stop: orders.stop.iter().cloned().collect(),
+        }
+    }
+
+    fn orders(&self) -> Orders {
+        Orders {
+            stop: self.stop.iter().cloned().collect(),
+        }
+    }
 }
 
 /// What the invocation returns (visible in `cargo lambda invoke`).
@@ -35,7 +63,7 @@ pub struct PassSummary {
 /// unreadable) fails the invocation, so the function's error alarm fires.
 pub async fn handle<C, S, F, N>(
     deps: &Deps<C, S, F, N>,
-    event: ScheduledEvent,
+    event: PassEvent,
 ) -> Result<PassSummary, PassError>
 where
     C: ConfigStore,
@@ -49,7 +77,7 @@ where
         tracing::warn!(%now, %real, "the event's time is far from the clock; replaying that instant");
     }
     tracing::info!(source = %event.source, detail_type = %event.detail_type, %now, "pass");
-    let report = pass::run(deps, now).await?;
+    let report = pass::run_ordered(deps, now, &event.orders()).await?;
     let summary = PassSummary {
         at: now,
         rounds: report.rounds.len(),

@@ -35,6 +35,7 @@ pub mod env;
 pub mod exceptions;
 pub mod fleet;
 pub mod graph;
+pub mod i18n;
 pub mod lambda;
 pub mod memory;
 pub mod message;

@@ -4,14 +4,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
+
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::fleet::Instance;
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::pass::{Deps, Tuning};
+use crate::plan::Orders;
 use crate::ports::{
-    CallError, CommandFailure, ConfigStore, Fleet, Notifier, Saved, ScheduleEditor, StateStore,
+    CallError, CommandFailure, ConfigStore, Fleet, Notifier, PassTrigger, Put, Saved,
+    ScheduleEditor, StateStore,
 };
 use crate::state::{ScheduleState, Versioned};
 
@@ -79,9 +83,20 @@ impl ScheduleEditor for MemoryConfig {
         Ok(self.raw.lock().unwrap().exceptions.clone())
     }
 
-    async fn put_exception(&self, item: Item) -> Result<(), CallError> {
-        self.raw.lock().unwrap().exceptions.push(item);
-        Ok(())
+    async fn put_exception(&self, item: Item) -> Result<Put, CallError> {
+        let mut raw = self.raw.lock().unwrap();
+        let id = item.0.get("ExceptionUuid").cloned();
+        let same_id = |x: &Item| x.0.get("ExceptionUuid") == id.as_ref();
+        if raw
+            .exceptions
+            .iter()
+            .any(|x| same_id(x) && x.0.get("ExceptionValue") == item.0.get("ExceptionValue"))
+        {
+            return Ok(Put::Unchanged);
+        }
+        raw.exceptions.retain(|x| !same_id(x));
+        raw.exceptions.push(item);
+        Ok(Put::Written)
     }
 
     async fn delete_exception(&self, id: &str) -> Result<bool, CallError> {
@@ -228,5 +243,23 @@ pub struct RecordingNotifier {
 impl Notifier for RecordingNotifier {
     async fn send(&self, message: &Message) {
         self.sent.lock().unwrap().push(message.clone());
+    }
+}
+
+/// Keeps every pass the bot asks for, in order.
+#[derive(Debug, Default)]
+pub struct RecordingTrigger {
+    pub asked: Mutex<Vec<(Orders, DateTime<Utc>)>>,
+    /// When set, asking fails with this error (the scheduler unreachable).
+    pub fail: Mutex<Option<CallError>>,
+}
+
+impl PassTrigger for RecordingTrigger {
+    async fn trigger(&self, orders: &Orders, now: DateTime<Utc>) -> Result<(), CallError> {
+        if let Some(e) = self.fail.lock().unwrap().clone() {
+            return Err(e);
+        }
+        self.asked.lock().unwrap().push((orders.clone(), now));
+        Ok(())
     }
 }

@@ -39,6 +39,8 @@ pub struct Postpone {
     pub date: String,
     /// The new stop time, `HH:MM`.
     pub until: String,
+    /// The button's text, in the scheduler's language.
+    pub label: String,
 }
 
 /// One message to the chat topic, independent of the chat product.

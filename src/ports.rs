@@ -4,9 +4,12 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
+use chrono::{DateTime, Utc};
+
 use crate::fleet::Instance;
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
+use crate::plan::Orders;
 use crate::state::{ScheduleState, Versioned};
 
 /// A failed call through a port: which operation, the error code (AWS's
@@ -93,11 +96,22 @@ pub trait Notifier: Sync {
     fn send(&self, message: &Message) -> impl Future<Output = ()> + Send;
 }
 
+/// Result of writing an exception item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    Written,
+    /// An item with that id already held that ExceptionValue: nothing
+    /// changed (a retried request, a button pressed twice).
+    Unchanged,
+}
+
 /// The writes a user would otherwise make by hand: whole exception items
 /// and the ForceStart flag (the CLI and the chat bot).
 pub trait ScheduleEditor: Sync {
     fn exceptions(&self) -> impl Future<Output = Result<Vec<Item>, CallError>> + Send;
-    fn put_exception(&self, item: Item) -> impl Future<Output = Result<(), CallError>> + Send;
+    /// One conditional write: the item, unless an item with its
+    /// ExceptionUuid already has its ExceptionValue.
+    fn put_exception(&self, item: Item) -> impl Future<Output = Result<Put, CallError>> + Send;
     /// `false` when there was no exception with that id.
     fn delete_exception(&self, id: &str) -> impl Future<Output = Result<bool, CallError>> + Send;
     /// Fails with code `ConditionalCheckFailedException` for an unknown schedule.
@@ -105,5 +119,17 @@ pub trait ScheduleEditor: Sync {
         &self,
         schedule: &str,
         value: bool,
+    ) -> impl Future<Output = Result<(), CallError>> + Send;
+}
+
+/// Asks the scheduler for a pass now (the bot's `start` and `stop`): only
+/// the scheduler starts and stops servers.
+pub trait PassTrigger: Sync {
+    /// A pass at `now` that carries out `orders`; returns once it is asked
+    /// for, not once it is done.
+    fn trigger(
+        &self,
+        orders: &Orders,
+        now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), CallError>> + Send;
 }

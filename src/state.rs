@@ -18,6 +18,18 @@ pub struct ScheduleState {
     pub warned: BTreeSet<DateTime<Utc>>,
     /// Error lines already sent, so an unchanged error is not repeated.
     pub reported: BTreeSet<String>,
+    /// Notice lines (not errors) already sent, likewise.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub noticed: BTreeSet<String>,
+    /// ForceStart was acted on and its reset asked for: the flag is ignored
+    /// until it reads false again, so a reset that failed cannot start the
+    /// servers again after a stop.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub force_start_done: bool,
+    /// When a stop was ordered (chat `stop`, `schedctl stop`): an Enforced
+    /// schedule keeps its servers stopped until the next start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_by_order: Option<DateTime<Utc>>,
 }
 
 /// A start or stop moving through the waves, possibly over several passes.
@@ -35,9 +47,13 @@ pub struct Transition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "type")]
 pub enum Cause {
-    Event { at: DateTime<Utc> },
+    Event {
+        at: DateTime<Utc>,
+    },
     ForceStart,
     Enforced,
+    /// Someone asked for it now (chat `stop`, `schedctl stop`).
+    Ordered,
 }
 
 /// A schedule's state with the version it was read at, for conditional writes.

@@ -59,7 +59,8 @@ pub fn exception_item(id: &str, schedule: &str, date: &str, kind: &str, value: &
     ])
 }
 
-/// The three tables parsed, with Seoul as the default zone.
+/// The three tables parsed, with Seoul as the default zone, on
+/// 2026-11-01 (before every date the tests use).
 pub fn config(schedules: Vec<Item>, groups: Vec<Item>, exceptions: Vec<Item>) -> Config {
     Config::parse(
         &RawConfig {
@@ -68,6 +69,7 @@ pub fn config(schedules: Vec<Item>, groups: Vec<Item>, exceptions: Vec<Item>) ->
             exceptions,
         },
         SEOUL,
+        utc("2026-11-01T00:00:00Z"),
     )
 }
 
@@ -85,6 +87,7 @@ pub fn schedule_config(
             name: "dev".into(),
             tag_value: "dev".into(),
             days: DaysActive::parse(days).unwrap(),
+            days_text: days.into(),
             enabled: true,
             start: start.map(t),
             stop: stop.map(t),
@@ -102,10 +105,12 @@ pub fn schedule_config(
                     date: NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
                     kind: *k,
                     value: v.map(t),
+                    created_by: None,
                 })
                 .collect(),
+            Default::default(),
         )
-        .unwrap(),
+        .0,
     )
 }
 

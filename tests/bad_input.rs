@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
 use scheduler::fleet::Instance;
-use scheduler::model::{Config, InstanceKind, Item, RawConfig, Table};
-use scheduler::plan::{plan, Timing};
+use scheduler::model::{Config, Effect, InstanceKind, Item, RawConfig, Table};
+use scheduler::plan::{plan, Orders, Timing};
 use support::{at, exception_item, group_item, instance, s, schedule_item};
 
 type Attrs = Item;
@@ -309,7 +309,7 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
             groups: c.groups,
             exceptions: c.exceptions,
         };
-        let config = Config::parse(&raw, support::SEOUL);
+        let config = Config::parse(&raw, support::SEOUL, at("2026-11-01T00:00:00Z"));
         let e = config
             .errors
             .iter()
@@ -331,9 +331,22 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
             "{}: good schedule disabled",
             c.name
         );
-        assert!(
-            !config.schedules.contains_key("bad"),
-            "{}: bad schedule still runs",
+        // A bad Schedule or ServerGroup item disables its schedule; a bad
+        // exception item only its date (or nothing, when the date is
+        // unreadable), as the original tool read only today's exceptions.
+        let bad_acts = match (c.table, e.effect) {
+            (Table::Exception, Effect::Ignored) => true,
+            (Table::Exception, Effect::DisablesDate(d)) => {
+                assert_eq!(d.to_string(), "2026-11-30", "{}", c.name);
+                false
+            }
+            (Table::Exception, Effect::DisablesSchedule) => panic!("{}: {e}", c.name),
+            _ => false,
+        };
+        assert_eq!(
+            config.schedules.contains_key("bad"),
+            c.table == Table::Exception,
+            "{}: bad schedule usable",
             c.name
         );
         let p = plan(
@@ -342,10 +355,16 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
             &fleet(),
             &BTreeMap::new(),
             &Timing::default(),
+            &Orders::default(),
         );
         let good = p.schedules.iter().find(|s| s.schedule == "good").unwrap();
         assert_eq!(good.actions.len(), 1, "{}", c.name);
-        assert!(p.actions().all(|(s, _)| s.schedule == "good"), "{}", c.name);
+        assert_eq!(
+            p.actions().any(|(s, _)| s.schedule == "bad"),
+            bad_acts,
+            "{}",
+            c.name
+        );
     }
 }
 
@@ -356,7 +375,7 @@ fn a_schedule_with_no_instances_is_not_an_error() {
         groups: vec![group_item("empty", "db", "RDS", &[])],
         exceptions: vec![],
     };
-    let config = Config::parse(&raw, support::SEOUL);
+    let config = Config::parse(&raw, support::SEOUL, at("2026-11-01T00:00:00Z"));
     assert!(config.errors.is_empty());
     let p = plan(
         at("2026-11-30T09:00:00+09:00"),
@@ -364,6 +383,7 @@ fn a_schedule_with_no_instances_is_not_an_error() {
         &[],
         &BTreeMap::new(),
         &Timing::default(),
+        &Orders::default(),
     );
     assert!(p.schedules[0].actions.is_empty() && p.schedules[0].errors.is_empty());
     assert_eq!(
@@ -390,7 +410,7 @@ fn sample_items_in_events_are_valid() {
         groups,
         exceptions: vec![to_item(read("exception.json"))],
     };
-    let config = Config::parse(&raw, support::SEOUL);
+    let config = Config::parse(&raw, support::SEOUL, at("2026-11-01T00:00:00Z"));
     assert!(config.errors.is_empty(), "{:?}", config.errors);
     let sample = &config.schedules["SampleSchedule"];
     let names = |w: &Vec<usize>| -> Vec<&str> {
@@ -400,4 +420,23 @@ fn sample_items_in_events_are_valid() {
     };
     let waves: Vec<Vec<&str>> = sample.waves().iter().map(names).collect();
     assert_eq!(waves, vec![vec!["GROUP1", "GROUP2"], vec!["GROUP3"]]);
+}
+
+#[test]
+fn a_bad_exception_item_dated_before_today_is_ignored_without_a_word() {
+    let raw = RawConfig {
+        schedules: vec![schedule_item("dev", "all", "09:00", "22:00")],
+        groups: vec![],
+        exceptions: vec![
+            exception_item("old-1", "dev", "2019-03-04", "pause", "23:00"),
+            exception_item("old-2", "dev", "2019-03-04", "stop", "25:00"),
+        ],
+    };
+    let config = Config::parse(&raw, support::SEOUL, at("2026-11-30T09:00:00+09:00"));
+    assert!(config.errors.is_empty(), "{:?}", config.errors);
+    assert!(config.schedules.contains_key("dev"));
+    // The same items dated today or later take out only that date, once.
+    let config = Config::parse(&raw, support::SEOUL, at("2019-03-01T09:00:00+09:00"));
+    assert_eq!(config.errors.len(), 2, "{:?}", config.errors);
+    assert!(config.schedules.contains_key("dev"));
 }

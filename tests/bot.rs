@@ -10,7 +10,8 @@ use aws_sdk_dynamodb::types::AttributeValue as Av;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use scheduler::bot::{Bot, BotSecrets, HttpRequest, HttpResponse};
-use scheduler::memory::{MemoryConfig, MemoryFleet, RecordingNotifier};
+use scheduler::i18n::Language;
+use scheduler::memory::{MemoryConfig, MemoryFleet, RecordingNotifier, RecordingTrigger};
 use scheduler::model::{InstanceKind, RawConfig, ScheduleException};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -20,7 +21,7 @@ const SECRET: &str = "slack-signing-secret";
 const JANDI: &str = "jandi-token";
 const MM: &str = "mattermost-token";
 
-type MemBot = Bot<MemoryConfig, MemoryFleet, RecordingNotifier>;
+type MemBot = Bot<MemoryConfig, MemoryFleet, RecordingNotifier, RecordingTrigger>;
 
 fn bot(secrets: BotSecrets) -> MemBot {
     Bot {
@@ -37,8 +38,10 @@ fn bot(secrets: BotSecrets) -> MemBot {
         )
         .named("web-1")]),
         notifier: RecordingNotifier::default(),
+        trigger: RecordingTrigger::default(),
         secrets,
         zone: support::SEOUL,
+        lang: Language::En,
     }
 }
 
@@ -90,13 +93,24 @@ fn evening() -> DateTime<Utc> {
     at("2026-11-30T21:50:00+09:00")
 }
 
+/// A signed slash command: the HTTP status and the answer's text; a
+/// refusal is shown to the asker only (`ephemeral`), the rest in channel.
 async fn slack(b: &MemBot, text: &str, now: DateTime<Utc>) -> (u16, String) {
+    let (status, kind, answer) = slack_answer(b, text, now).await;
+    assert!(kind == "in_channel" || kind == "ephemeral", "{kind}");
+    (status, answer)
+}
+
+async fn slack_answer(b: &MemBot, text: &str, now: DateTime<Utc>) -> (u16, String, String) {
     let r = b
         .handle(&signed("/slack/commands", slack_form(text), now), now)
         .await;
     let v: Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["response_type"], "in_channel", "{}", r.body);
-    (r.status, v["text"].as_str().unwrap().to_string())
+    (
+        r.status,
+        v["response_type"].as_str().unwrap().to_string(),
+        v["text"].as_str().unwrap().to_string(),
+    )
 }
 
 fn exceptions(b: &MemBot) -> Vec<ScheduleException> {
@@ -233,19 +247,24 @@ async fn every_command_answers() {
     );
     assert!(exceptions(&b).is_empty());
     let (_, start) = slack(&b, "start dev", now).await;
-    assert!(
-        start.starts_with("[dev] Start requested by alice"),
-        "{start}"
+    assert_eq!(
+        start,
+        "[dev] Start requested by alice (Slack #dev-ops): its servers start now, in order"
     );
     let force = b.store.raw.lock().unwrap().schedules[0].0["ForceStart"].clone();
     assert_eq!(force, Av::Bool(true));
-    let (_, stop) = slack(&b, "stop dev", at("2026-11-30T15:20:30+09:00")).await;
-    assert!(stop.starts_with("[dev] Stop requested by alice"), "{stop}");
-    let x = exceptions(&b);
+    let stop_at = at("2026-11-30T15:20:30+09:00");
+    let (_, stop) = slack(&b, "stop dev", stop_at).await;
     assert_eq!(
-        (x[0].date.to_string(), x[0].value.unwrap().to_string()),
-        ("2026-11-30".into(), "15:21:00".into())
+        stop,
+        "[dev] Stop requested by alice (Slack #dev-ops): its servers stop now, in reverse order"
     );
+    assert!(exceptions(&b).is_empty(), "stop writes no exception");
+    let asked = b.trigger.asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 2, "start and stop both ask for a pass now");
+    assert!(asked[0].0.stop.is_empty());
+    assert_eq!(asked[1].0.stop, BTreeSet::from(["dev".to_string()]));
+    assert_eq!(asked[1].1, stop_at);
     let (_, help) = slack(&b, "help", now).await;
     assert!(help.starts_with("Commands: status"));
     let (_, unknown) = slack(&b, "dance", now).await;
@@ -261,16 +280,56 @@ async fn the_original_word_order_keeps_working() {
         set,
         "[dev] stop on 2026-12-02 set to 23:00 by alice (Slack #dev-ops)"
     );
+    let (_, short) = slack(&b, "dev e s 2026-12-03 start 9:5", now).await;
+    assert!(
+        short.contains("start on 2026-12-03 set to 09:05"),
+        "{short}"
+    );
     let (_, info) = slack(&b, "dev info 2026-12-02", now).await;
-    assert!(info.contains("stop 23:00"), "{info}");
-    let (_, del) = slack(&b, "dev exception del 2026-12-02 stop", now).await;
+    assert_eq!(
+        info,
+        "[dev] Schedule for 2026-12-02\nEnabled: true\nDaysActive: weekdays\nStart Time: 09:00\nStop Time: 23:00\nExceptions: stop 23:00"
+    );
+    let (_, today) = slack(&b, "dev i", now).await;
+    assert!(
+        today.contains("Schedule for 2026-11-30") && today.contains("No exceptions."),
+        "{today}"
+    );
+    let (_, del) = slack(&b, "dev e d 2026-12-02 stop", now).await;
     assert!(del.contains("removed"), "{del}");
-    let (_, st) = slack(&b, "dev status", now).await;
-    assert!(st.starts_with("[dev] 1 running"), "{st}");
+    let (_, st) = slack(&b, "dev s", now).await;
+    assert_eq!(
+        st,
+        "[dev] 1 server: 1 running, 0 stopped\nWave 1: all\n  web-1 (i-1): running"
+    );
     let (_, fs) = slack(&b, "dev force_start", now).await;
     assert!(fs.contains("Start requested"), "{fs}");
     let (_, stop) = slack(&b, "dev force_stop", now).await;
     assert!(stop.contains("Stop requested"), "{stop}");
+}
+
+#[tokio::test]
+async fn refusals_are_shown_to_the_asker_only() {
+    let b = bot(all_secrets());
+    let (_, kind, _) = slack_answer(&b, "extend nope 23:00", evening()).await;
+    assert_eq!(kind, "ephemeral");
+    let (_, kind, _) = slack_answer(&b, "status", evening()).await;
+    assert_eq!(kind, "in_channel");
+}
+
+#[tokio::test]
+async fn answers_and_help_speak_korean() {
+    let mut b = bot(all_secrets());
+    b.lang = Language::Ko;
+    let (_, help) = slack(&b, "help", evening()).await;
+    assert!(help.starts_with("명령어:"), "{help}");
+    let (_, moved) = slack(&b, "extend dev 23:00", evening()).await;
+    assert_eq!(
+        moved,
+        "[dev] alice (Slack #dev-ops)님이 중지 시간을 2026-11-30 23:00 Asia/Seoul(으)로 옮겼습니다"
+    );
+    let (_, nope) = slack(&b, "extend nope 23:00", evening()).await;
+    assert_eq!(nope, "nope 이라는 스케쥴이 없습니다.");
 }
 
 #[tokio::test]
@@ -321,13 +380,79 @@ async fn only_allowed_users_change_anything() {
     assert!(exceptions(&b).is_empty());
 }
 
+/// A JANDI outgoing webhook as JANDI sends it: `keyword` without the
+/// slash, `text` with it.
+fn jandi(keyword: &str, text: &str) -> HttpRequest {
+    HttpRequest {
+        method: "POST".into(),
+        path: "/jandi".into(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body:
+            json!({"token": JANDI, "teamName": "acme", "roomName": "개발", "writerName": "김개발",
+                     "writerEmail": "kim@example.com", "text": text, "keyword": keyword,
+                     "createdAt": "2026-11-30T12:50:00.000Z"})
+            .to_string()
+            .into_bytes(),
+    }
+}
+
+async fn jandi_body(b: &MemBot, keyword: &str, text: &str) -> String {
+    let r = b.handle(&jandi(keyword, text), evening()).await;
+    assert_eq!(r.status, 200, "{text}: {}", r.body);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    v["body"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn real_jandi_payloads_work_in_both_word_orders() {
+    let b = bot(all_secrets());
+    for keyword in ["서버", "sched"] {
+        let status = jandi_body(&b, keyword, &format!("/{keyword} dev status")).await;
+        assert!(status.starts_with("[dev] 1 server: 1 running"), "{status}");
+        let info = jandi_body(&b, keyword, &format!("/{keyword} dev i")).await;
+        assert!(info.contains("DaysActive: weekdays"), "{info}");
+        let summary = jandi_body(&b, keyword, &format!("/{keyword} status dev")).await;
+        assert!(
+            summary.starts_with("[dev] 1 running, 0 stopped"),
+            "{summary}"
+        );
+    }
+    let set = jandi_body(&b, "서버", "/서버 dev exception set 2026-12-01 stop 9:5").await;
+    assert_eq!(
+        set,
+        "[dev] stop on 2026-12-01 set to 09:05 by 김개발 (JANDI 개발)"
+    );
+    let help = jandi_body(&b, "서버", "/서버 help").await;
+    assert!(help.starts_with("Commands:"), "{help}");
+}
+
+#[tokio::test]
+async fn no_unicode_in_a_jandi_payload_can_panic() {
+    let b = bot(all_secrets());
+    for text in [
+        "İ",
+        "/İ",
+        "/K dev status",
+        "/서버 İ status",
+        "/sched\u{0} dev",
+        "/\u{212A}\u{130} dev i",
+        "/서버 dev e s 2026-12-01 stop İ:İ",
+        "/sched 🙂 🙂 🙂",
+        "",
+        "/",
+    ] {
+        let r = b.handle(&jandi("İ", text), evening()).await;
+        assert_eq!(r.status, 200, "{text:?}");
+    }
+}
+
 #[tokio::test]
 async fn jandi_and_mattermost_tokens_are_checked() {
     let b = bot(all_secrets());
     let now = evening();
     let body = |token: &str| {
         json!({"token": token, "teamName": "acme", "roomName": "dev-ops", "writerName": "Kim", "writerEmail": "kim@example.com",
-               "text": "/sched extend dev 23:00", "keyword": "/sched", "createdAt": "2026-11-30T12:50:00.000Z"})
+               "text": "/sched extend dev 23:00", "keyword": "sched", "createdAt": "2026-11-30T12:50:00.000Z"})
         .to_string()
         .into_bytes()
     };
@@ -365,16 +490,20 @@ async fn jandi_and_mattermost_tokens_are_checked() {
     assert!(ok.body.contains("1 running"), "{}", ok.body);
 }
 
-#[tokio::test]
-async fn the_postpone_button_moves_that_days_stop_an_hour_later() {
-    let b = bot(all_secrets());
+fn button(value: &str) -> String {
     let payload = json!({
         "type": "block_actions",
         "user": {"id": "U123", "username": "alice"},
         "channel": {"id": "C1", "name": "dev-ops"},
-        "actions": [{"action_id": "postpone_stop", "value": "dev|2026-11-30|23:00", "type": "button"}]
+        "actions": [{"action_id": "postpone_stop", "value": value, "type": "button"}]
     });
-    let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+}
+
+#[tokio::test]
+async fn the_postpone_button_applies_its_stop_once() {
+    let b = bot(all_secrets());
+    let body = button("dev|2026-11-30|23:00");
     let r = b
         .handle(
             &signed("/slack/actions", body.clone(), evening()),
@@ -383,11 +512,38 @@ async fn the_postpone_button_moves_that_days_stop_an_hour_later() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(exceptions(&b)[0].value.unwrap().to_string(), "23:00:00");
-    // A second click moves it another hour.
-    b.handle(&signed("/slack/actions", body, evening()), evening())
+    assert_eq!(b.notifier.sent.lock().unwrap().len(), 1);
+    // Pressed again (or retried by Slack): nothing moves, the clicker is told.
+    let again = b
+        .handle(&signed("/slack/actions", body, evening()), evening())
         .await;
-    assert_eq!(exceptions(&b)[0].value.unwrap().to_string(), "00:00:00");
+    let v: Value = serde_json::from_str(&again.body).unwrap();
+    assert_eq!(v["response_type"], "ephemeral");
+    assert_eq!(
+        v["text"],
+        "[dev] The stop is already at 2026-11-30 23:00 Asia/Seoul."
+    );
+    assert_eq!(exceptions(&b)[0].value.unwrap().to_string(), "23:00:00");
     assert_eq!(exceptions(&b).len(), 1);
+    assert_eq!(b.notifier.sent.lock().unwrap().len(), 1, "announced once");
+}
+
+#[tokio::test]
+async fn a_button_for_another_days_stop_is_refused_to_the_clicker() {
+    let b = bot(all_secrets());
+    let r = b
+        .handle(
+            &signed("/slack/actions", button("dev|2026-11-27|23:00"), evening()),
+            evening(),
+        )
+        .await;
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["response_type"], "ephemeral");
+    assert_eq!(
+        v["text"],
+        "This button was for the stop of 2026-11-27; it is too late to postpone that one."
+    );
+    assert!(exceptions(&b).is_empty());
 }
 
 #[tokio::test]

@@ -100,11 +100,27 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
         "SlackSigningSecret",
         "MattermostToken",
         "JandiOutgoingToken",
+        "OutgoingWebhookToken",
     ] {
         assert_eq!(t["Parameters"][secret]["NoEcho"], true);
     }
     let f = &t["Resources"]["SchedulerFunction"];
-    assert_eq!(f["Properties"]["ReservedConcurrentExecutions"], 1);
+    // No reservation unless asked for: new accounts cannot reserve any.
+    assert_eq!(t["Parameters"]["ReservedConcurrency"]["Default"], 0);
+    assert_eq!(
+        f["Properties"]["ReservedConcurrentExecutions"]["Fn::If"][0],
+        "HasReservedConcurrency"
+    );
+    let invoke: Vec<Value> = statements(&t, "BotFunction")
+        .into_iter()
+        .filter(|s| actions(s).iter().any(|a| a.starts_with("lambda:")))
+        .collect();
+    assert_eq!(invoke.len(), 1, "{invoke:?}");
+    assert_eq!(actions(&invoke[0]), ["lambda:InvokeFunction"]);
+    assert_eq!(
+        invoke[0]["Resource"]["Fn::GetAtt"][0], "SchedulerFunction",
+        "the bot may invoke the scheduler function only"
+    );
     assert_eq!(f["Properties"]["Architectures"][0], "arm64");
     assert_eq!(t["Parameters"]["WebhookUrl"]["NoEcho"], true);
     for table in ["ScheduleTable", "ServerGroupTable", "ExceptionTable"] {
@@ -123,17 +139,13 @@ fn template_names_the_lambda_binary_that_cargo_builds() {
     assert!(std::path::Path::new(env!("CARGO_BIN_EXE_scheduler-lambda")).exists());
 }
 
-#[tokio::test]
-async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
-    let w = support::World::new().await;
-    w.schedule("dev", "all", "09:00", "22:00").await;
-    let ids = w.ec2_instances(2, "dev", None, "dev-box").await;
+fn event(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/events/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
 
-    let event = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/events/scheduled.json"
-    ))
-    .unwrap();
+/// Runs the scheduler binary against `w` under a local Lambda Runtime API
+/// that hands it `event` once; returns what the invocation answered.
+async fn invoke_binary(w: &support::World, event: String) -> Value {
     let runtime = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/2018-06-01/runtime/invocation/next"))
@@ -201,11 +213,80 @@ async fn lambda_binary_answers_the_scheduled_event_under_a_runtime_api() {
     };
     let _ = child.kill();
     let _ = child.wait();
+    body
+}
+
+#[tokio::test]
+async fn lambda_binary_answers_the_scheduled_event_and_a_stop_request() {
+    let w = support::World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.group("dev", "db", "EC2", &[]).await;
+    w.group("dev", "app", "EC2", &["db"]).await;
+    let db = w.ec2_instances(1, "dev", Some("db"), "dev-db").await;
+    let app = w.ec2_instances(1, "dev", Some("app"), "dev-app").await;
+
     // The event fired at 2026-11-30T00:00Z = 09:00 KST: the start event.
+    let body = invoke_binary(&w, event("scheduled.json")).await;
     assert_eq!(body["at"], "2026-11-30T00:00:00Z");
     assert_eq!(body["commanded"], 2, "{body}");
     assert!(body["failures"].as_array().unwrap().is_empty(), "{body}");
-    for id in &ids {
+    for id in db.iter().chain(&app) {
         assert_eq!(w.ec2_state(id).await, "running");
     }
+    // The bot's stop request at 15:00 KST: both stop now, app first.
+    let body = invoke_binary(&w, event("stop-request.json")).await;
+    assert_eq!(body["at"], "2026-11-30T06:00:00Z");
+    assert_eq!(body["commanded"], 2, "{body}");
+    for id in db.iter().chain(&app) {
+        assert_eq!(w.ec2_state(id).await, "stopped");
+    }
+}
+
+#[tokio::test]
+async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
+    use scheduler::plan::Orders;
+    use scheduler::ports::PassTrigger;
+    use wiremock::matchers::header;
+
+    let lambda = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2015-03-31/functions/scheduler-fn/invocations"))
+        .and(header("x-amz-invocation-type", "Event"))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(1)
+        .mount(&lambda)
+        .await;
+    let sdk = scheduler::aws::loader()
+        .endpoint_url(lambda.uri())
+        .region(aws_sdk_dynamodb::config::Region::new(support::REGION))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .load()
+        .await;
+    let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into());
+    let orders = Orders {
+        stop: ["dev".to_string()].into(),
+    };
+    trigger
+        .trigger(&orders, support::at("2026-11-30T15:00:00+09:00"))
+        .await
+        .unwrap();
+    let req = &lambda.received_requests().await.unwrap()[0];
+    let auth = req.headers.get("authorization").unwrap().to_str().unwrap();
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+            && auth.contains("/ap-northeast-2/lambda/aws4_request"),
+        "{auth}"
+    );
+    let body: Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"detail-type": "Pass Request", "source": "instance-scheduler.bot",
+                           "time": "2026-11-30T06:00:00Z", "stop": ["dev"]})
+    );
 }

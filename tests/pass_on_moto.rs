@@ -2,7 +2,7 @@
 
 mod support;
 
-use scheduler::lambda::{handle, ScheduledEvent};
+use scheduler::lambda::{handle, PassEvent};
 use scheduler::message::Level;
 use scheduler::model::Direction;
 use scheduler::pass::{self, PassReport};
@@ -224,7 +224,7 @@ async fn lambda_handler_runs_a_pass_from_the_scheduled_event() {
         "/events/scheduled.json"
     ))
     .unwrap();
-    let event: ScheduledEvent = serde_json::from_str(&text).unwrap();
+    let event: PassEvent = serde_json::from_str(&text).unwrap();
     let summary = handle(&deps, event).await.unwrap();
     assert_eq!(summary.commanded, 5);
     assert!(summary.failures.is_empty());
@@ -237,7 +237,7 @@ async fn lambda_fails_when_the_tables_are_unreachable() {
     let mut env = support::test_env(None, scheduler::notify::Format::Jandi);
     env.tables.schedule = "NoSuchTable".into();
     let deps = w.deps_with(&env);
-    let event: ScheduledEvent =
+    let event: PassEvent =
         serde_json::from_str(r#"{"source":"aws.events","detail-type":"Scheduled Event"}"#).unwrap();
     let err = handle(&deps, event).await.unwrap_err();
     assert!(

@@ -101,7 +101,8 @@ async fn slack_warning_carries_the_postpone_button() {
     pass::run(&d, at("2026-11-30T21:50:00+09:00"))
         .await
         .unwrap();
-    let item = "{\"ExceptionUuid\": \"<new uuid>\", \"ScheduleName\": \"dev\", \"ExceptionDate\": \"2026-11-30\", \"ExceptionType\": \"stop\", \"ExceptionValue\": \"23:00\"}";
+    // Slack shows &lt; and &gt; as < and >: its own escaping rule.
+    let item = "{\"ExceptionUuid\": \"&lt;new uuid&gt;\", \"ScheduleName\": \"dev\", \"ExceptionDate\": \"2026-11-30\", \"ExceptionType\": \"stop\", \"ExceptionValue\": \"23:00\"}";
     assert_eq!(
         bodies(&server).await,
         vec![json!({
@@ -111,7 +112,7 @@ async fn slack_warning_carries_the_postpone_button() {
                 "fallback": "[dev] 1 server stop at 22:00 Asia/Seoul (in 10 min)",
                 "fields": [
                     {"title": "Running", "value": "web-1 (i-1)", "short": false},
-                    {"title": "Postpone", "value": "schedctl extend dev --until 23:00", "short": false},
+                    {"title": "Postpone with schedctl", "value": "schedctl extend dev --until 23:00", "short": false},
                     {"title": "Or add to the ScheduleException table", "value": item, "short": false}
                 ],
                 "blocks": [{

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::Client;
 
 use super::aws_error;
 use crate::model::{Item, RawConfig};
-use crate::ports::{CallError, ConfigStore, Saved, ScheduleEditor, StateStore};
+use crate::ports::{CallError, ConfigStore, Put, Saved, ScheduleEditor, StateStore};
 use crate::state::{ScheduleState, Versioned};
 
 /// Table names, from `SCHEDULE_TABLE`, `SERVER_GROUP_TABLE`,
@@ -128,15 +128,31 @@ impl ScheduleEditor for Dynamo {
         self.scan(&self.tables.exception).await
     }
 
-    async fn put_exception(&self, item: Item) -> Result<(), CallError> {
-        self.client
+    async fn put_exception(&self, item: Item) -> Result<Put, CallError> {
+        let value = item
+            .0
+            .get("ExceptionValue")
+            .cloned()
+            .unwrap_or(AttributeValue::Null(true));
+        let out = self
+            .client
             .put_item()
             .table_name(&self.tables.exception)
             .set_item(Some(item.0))
+            .condition_expression("attribute_not_exists(ExceptionUuid) OR ExceptionValue <> :v")
+            .expression_attribute_values(":v", value)
             .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| aws_error("dynamodb:PutItem", e))
+            .await;
+        match out {
+            Ok(_) => Ok(Put::Written),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(Put::Unchanged)
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem", e)),
+        }
     }
 
     /// Removes one exception item; `false` when there was none with that id.

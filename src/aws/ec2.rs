@@ -63,6 +63,7 @@ impl Ec2 {
                         .state()
                         .and_then(|s| s.name())
                         .map_or("".into(), |n| n.as_str().into()),
+                    spec: i.instance_type().map(|t| t.as_str().into()),
                     schedule_tag: tag(tags, SCHEDULE_TAG).map(str::to_string),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: tag(tags, ASG_TAG).map(|g| {

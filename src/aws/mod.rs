@@ -4,6 +4,8 @@
 pub mod dynamodb;
 pub mod ec2;
 pub mod rds;
+pub mod signed;
+pub mod trigger;
 
 use std::fmt::Debug;
 

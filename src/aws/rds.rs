@@ -72,6 +72,14 @@ impl Rds {
                     kind: InstanceKind::Rds,
                     name: tag(tags, "Name").unwrap_or(id).into(),
                     state: db.db_instance_status().unwrap_or_default().into(),
+                    spec: Some(
+                        [db.engine(), db.db_instance_class()]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .into(),
+                    ),
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable,
@@ -103,6 +111,7 @@ impl Rds {
                     kind: InstanceKind::Aurora,
                     name: tag(tags, "Name").unwrap_or(id).into(),
                     state: c.status().unwrap_or_default().into(),
+                    spec: c.engine().map(Into::into),
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: None,

@@ -3,6 +3,7 @@
 //! is authenticated in `Bot::handle`.
 
 use lambda_http::{service_fn, Body, Error, Request, Response};
+use scheduler::aws::sdk_config;
 use scheduler::bot::HttpRequest;
 use scheduler::env::Env;
 use scheduler::wiring;
@@ -11,7 +12,7 @@ use scheduler::wiring;
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let env = Env::from_env()?;
-    let bot = wiring::bot(&env, wiring::aws_deps(&env).await);
+    let bot = wiring::lambda_bot(&env, &sdk_config().await);
     lambda_http::run(service_fn(|req: Request| {
         let bot = &bot;
         async move {

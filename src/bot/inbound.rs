@@ -164,11 +164,11 @@ struct JandiBody {
     writer_email: String,
     #[serde(default)]
     text: String,
-    #[serde(default)]
-    keyword: String,
 }
 
-/// A JANDI outgoing webhook: JSON with its token.
+/// A JANDI outgoing webhook: JSON with its token. As the original bot
+/// did, the first word of `text` is the trigger (JANDI sends `keyword`
+/// without the slash and `text` with it) and the rest is the command.
 fn jandi(req: &HttpRequest, s: &BotSecrets) -> Result<Invocation, HttpResponse> {
     let body: JandiBody = serde_json::from_slice(&req.body)
         .map_err(|_| HttpResponse::status(400, "body is not JANDI JSON"))?;
@@ -176,22 +176,13 @@ fn jandi(req: &HttpRequest, s: &BotSecrets) -> Result<Invocation, HttpResponse> 
     if !auth::token_ok(token, body.token.as_deref()) {
         return Err(HttpResponse::status(401, "bad token"));
     }
-    let text = body.text.trim();
-    let text = if !body.keyword.is_empty()
-        && text
-            .to_lowercase()
-            .starts_with(&body.keyword.to_lowercase())
-    {
-        text[body.keyword.len()..].trim().to_string()
-    } else {
-        text.to_string()
-    };
+    let text: Vec<&str> = body.text.split_whitespace().skip(1).collect();
     Ok(Invocation {
         chat: Chat::Jandi,
         user: body.writer_email,
         name: body.writer_name,
         place: body.room_name,
-        text,
+        text: text.join(" "),
         postpone: None,
     })
 }

@@ -2,111 +2,133 @@
 //! commands and buttons, Mattermost slash commands and JANDI outgoing
 //! webhooks, behind two thin front ends (`schedctl bot --listen` and the
 //! bot Lambda behind a Function URL). It writes the same items as
-//! `schedctl`, and changes no scheduling rule.
+//! `schedctl`, asks the scheduler for a pass when a start or stop cannot
+//! wait, and changes no scheduling rule.
 //!
 //! A request goes: [`http::Route`] (once) -> [`inbound`] (read and
 //! authenticate) -> [`cmd`] (parse the words, apply one command) -> the
-//! answer in the chat's own format, and the announcement of a change.
+//! answer in the chat's own format ([`reply`]); the announcement of a
+//! change follows the answer.
 
 pub mod auth;
 mod cmd;
 mod http;
 mod inbound;
+mod reply;
 pub mod serve;
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use serde_json::json;
 
+use crate::i18n::Language;
 use crate::message::{Level, Message};
-use crate::ports::{ConfigStore, Fleet, Notifier, ScheduleEditor};
+use crate::ports::{ConfigStore, Fleet, Notifier, PassTrigger, ScheduleEditor};
+use crate::tr;
 pub use auth::BotSecrets;
 use http::Route;
 pub use http::{HttpRequest, HttpResponse};
-use inbound::Chat;
 
 /// Largest body the bot reads (spec: 64 KiB; larger gets 413).
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// How long an announcement may hold a Lambda's answer: Slack wants the
+/// answer within 3 s, and the bot's own timeout is 10 s.
+pub const ANNOUNCE_BUDGET: Duration = Duration::from_millis(1500);
+
 /// What the bot works with.
-pub struct Bot<E, F, N> {
+pub struct Bot<E, F, N, T> {
     /// The configuration tables, read and edited.
     pub store: E,
     pub fleet: F,
     /// The incoming webhook that announces changes.
     pub notifier: N,
+    /// Asks the scheduler for a pass now.
+    pub trigger: T,
     pub secrets: BotSecrets,
     /// Zone of schedules without a TimeZone.
     pub zone: Tz,
+    pub lang: Language,
 }
 
-impl<E, F, N> Bot<E, F, N>
+/// An answer, and the announcement of the change it made (if any), which
+/// goes to the topic after the answer.
+pub struct Handled {
+    pub response: HttpResponse,
+    pub announcement: Option<Message>,
+}
+
+impl<E, F, N, T> Bot<E, F, N, T>
 where
     E: ConfigStore + ScheduleEditor,
     F: Fleet,
     N: Notifier,
+    T: PassTrigger,
 {
-    /// Answers one request. Never panics; every path has an answer.
+    /// Answers one request and announces its change within
+    /// [`ANNOUNCE_BUDGET`] (the Lambda front end: nothing runs after the
+    /// answer is returned).
     pub async fn handle(&self, req: &HttpRequest, now: DateTime<Utc>) -> HttpResponse {
+        let handled = self.answer(req, now).await;
+        if let Some(m) = &handled.announcement {
+            self.announce(m).await;
+        }
+        handled.response
+    }
+
+    /// Sends an announcement, giving up after [`ANNOUNCE_BUDGET`].
+    pub async fn announce(&self, m: &Message) {
+        if tokio::time::timeout(ANNOUNCE_BUDGET, self.notifier.send(m))
+            .await
+            .is_err()
+        {
+            tracing::warn!("announcement not sent within the budget");
+        }
+    }
+
+    /// The answer to one request, and what to announce. Never panics;
+    /// every path has an answer.
+    pub async fn answer(&self, req: &HttpRequest, now: DateTime<Utc>) -> Handled {
+        let only = |response| Handled {
+            response,
+            announcement: None,
+        };
         let Some(route) = Route::parse(&req.path) else {
-            return HttpResponse::status(404, "no such route");
+            return only(HttpResponse::status(404, "no such route"));
         };
         if !route.configured(&self.secrets) {
-            return HttpResponse::status(404, "this route is not configured");
+            return only(HttpResponse::status(404, "this route is not configured"));
         }
         if !req.method.eq_ignore_ascii_case("POST") {
-            return HttpResponse::status(405, "POST only");
+            return only(HttpResponse::status(405, "POST only"));
         }
         if req.body.len() > MAX_BODY {
-            return HttpResponse::status(413, "body over 64 KiB");
+            return only(HttpResponse::status(413, "body over 64 KiB"));
         }
         let inv = match inbound::read(route, req, &self.secrets, now) {
             Ok(inv) => inv,
-            Err(resp) => return resp,
+            Err(resp) => return only(resp),
         };
         if let Some(allowed) = &self.secrets.allowed_users {
             if !allowed.contains(&inv.user) {
                 tracing::warn!(user = %inv.user, "bot user not allowed");
-                return reply(
-                    inv.chat,
-                    false,
-                    "Sorry, you are not allowed to change schedules from chat.",
-                );
+                return only(reply::refusal(inv.chat, &tr!(self.lang, "not-allowed")));
             }
         }
         let answer = match &inv.postpone {
             Some(value) => cmd::postpone(self, value, &inv, now).await,
-            None => match cmd::parse(&inv.text) {
+            None => match cmd::parse(&inv.text, self.lang) {
                 Ok(command) => command.apply(self, &inv, now).await,
                 Err(refusal) => Err(refusal),
             },
         };
         match answer {
-            Ok(r) => {
-                if r.announce {
-                    self.notifier
-                        .send(&Message::new(Level::Ok, r.text.clone()))
-                        .await;
-                }
-                reply(inv.chat, true, &r.text)
-            }
-            Err(refusal) => reply(inv.chat, false, &refusal),
+            Ok(r) => Handled {
+                response: reply::answer(inv.chat, &r.text),
+                announcement: r.announce.then(|| Message::new(Level::Ok, r.text)),
+            },
+            Err(refusal) => only(reply::refusal(inv.chat, &refusal)),
         }
-    }
-}
-
-/// The answer in the chat's own format.
-fn reply(chat: Chat, ok: bool, text: &str) -> HttpResponse {
-    let body = match chat {
-        Chat::Slack | Chat::Mattermost => json!({"response_type": "in_channel", "text": text}),
-        Chat::Jandi => json!({
-            "body": text,
-            "connectColor": if ok { Level::Ok.color() } else { Level::Error.color() },
-            "connectInfo": []
-        }),
-    };
-    HttpResponse {
-        status: 200,
-        body: body.to_string(),
     }
 }

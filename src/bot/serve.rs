@@ -11,10 +11,15 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 
 use super::{HttpRequest, MAX_BODY};
-use crate::wiring::AwsBot;
+use crate::wiring::LocalBot;
 
 /// Serves until the process is stopped; `clock` fixes the bot's time.
-pub async fn listen(addr: &str, bot: AwsBot, clock: Option<DateTime<Utc>>) -> std::io::Result<()> {
+/// Each answer is sent before its announcement.
+pub async fn listen(
+    addr: &str,
+    bot: LocalBot,
+    clock: Option<DateTime<Utc>>,
+) -> std::io::Result<()> {
     let state = Served { bot, clock };
     let app = Router::new()
         .fallback(handle)
@@ -30,7 +35,7 @@ pub async fn listen(addr: &str, bot: AwsBot, clock: Option<DateTime<Utc>>) -> st
 }
 
 struct Served {
-    bot: AwsBot,
+    bot: LocalBot,
     clock: Option<DateTime<Utc>>,
 }
 
@@ -43,7 +48,12 @@ async fn handle(
 ) -> impl IntoResponse {
     let request = HttpRequest::from_http(&method, &uri, &headers, &body);
     let now = served.clock.unwrap_or_else(Utc::now);
-    let answer = served.bot.handle(&request, now).await;
+    let handled = served.bot.answer(&request, now).await;
+    if let Some(m) = handled.announcement {
+        let served = served.clone();
+        tokio::spawn(async move { served.bot.announce(&m).await });
+    }
+    let answer = handled.response;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,

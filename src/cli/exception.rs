@@ -25,7 +25,7 @@ pub async fn add<C: ConfigStore + ScheduleEditor, S, F, N>(
             "exception add needs --start and/or --stop".into(),
         ));
     }
-    let config = load_config(&deps.config, deps.tuning.zone).await?;
+    let config = load_config(&deps.config, deps.tuning.zone, Utc::now()).await?;
     if !config.schedules.contains_key(schedule)
         && !config.errors.iter().any(|e| e.disables(schedule))
     {
@@ -36,7 +36,7 @@ pub async fn add<C: ConfigStore + ScheduleEditor, S, F, N>(
         let Some(value) = value else { continue };
         let time = parse_clock(&value)
             .map_err(|e| CliError::Refused(format!("--{}: {e}", kind.as_str())))?;
-        let id =
+        let (id, _) =
             crate::exceptions::replace(&deps.config, schedule, day, kind, time, &who(), Utc::now())
                 .await?;
         let _ = writeln!(out, "{id}\t{schedule}\t{day}\t{kind}\t{}", clock_text(time));

@@ -19,7 +19,7 @@ pub async fn apply<C: ConfigStore + ScheduleEditor, S, F, N>(
     now: DateTime<Utc>,
     out: &mut String,
 ) -> Result<ExitCode, CliError> {
-    let config = load_config(&deps.config, deps.tuning.zone).await?;
+    let config = load_config(&deps.config, deps.tuning.zone, now).await?;
     let Some(cfg) = config.schedules.get(schedule) else {
         return Err(CliError::Refused(format!(
             "no usable schedule named {schedule:?} (see schedctl validate)"
@@ -30,8 +30,9 @@ pub async fn apply<C: ConfigStore + ScheduleEditor, S, F, N>(
         Ok(None) => return Err(CliError::Refused("--until needs a time HH:MM".into())),
         Err(e) => return Err(CliError::Refused(format!("--until: {e}"))),
     };
-    let (day, at) = time::extend_target(cfg, now, until).map_err(CliError::Refused)?;
-    let id = crate::exceptions::replace(
+    let (day, at) =
+        time::extend_target(cfg, now, until).map_err(|past| CliError::Refused(past.to_string()))?;
+    let (id, _) = crate::exceptions::replace(
         &deps.config,
         schedule,
         day,

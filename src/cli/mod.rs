@@ -9,6 +9,7 @@ mod force_start;
 mod init_tables;
 mod plan;
 mod run;
+mod stop;
 #[cfg(test)]
 mod tests;
 mod validate;
@@ -70,6 +71,17 @@ pub enum Command {
     },
     /// Start every server of SCHEDULE at the next pass, in order.
     ForceStart { schedule: String },
+    /// Stop every server of SCHEDULE now, in reverse order (a pass, as the
+    /// chat's `stop` asks for); the day's schedule and exceptions stay.
+    Stop {
+        schedule: String,
+        /// The clock, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Print the pass report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the chat-command routes locally (the bot Lambda's handler).
     Bot {
         /// Address to listen on, e.g. 127.0.0.1:8080.
@@ -136,7 +148,7 @@ pub async fn main(cli: Cli) -> ExitCode {
     let mut out = String::new();
     let result = match cli.command {
         Command::InitTables => init_tables::apply(&deps.config, &mut out).await,
-        Command::Bot { listen, at } => serve_bot(&env, deps, &listen, at.as_deref()).await,
+        Command::Bot { listen, at } => serve_bot(&env, &listen, at.as_deref()).await,
         command => dispatch(command, &deps, &mut out).await,
     };
     print!("{out}");
@@ -151,14 +163,10 @@ fn fail(e: CliError) -> ExitCode {
     e.code()
 }
 
-async fn serve_bot(
-    env: &Env,
-    deps: wiring::AwsDeps,
-    listen: &str,
-    at: Option<&str>,
-) -> Result<ExitCode, CliError> {
+async fn serve_bot(env: &Env, listen: &str, at: Option<&str>) -> Result<ExitCode, CliError> {
     let clock = at.map(|t| parse_at(Some(t))).transpose()?;
-    crate::bot::serve::listen(listen, wiring::bot(env, deps), clock)
+    let bot = wiring::local_bot(env, &crate::aws::sdk_config().await);
+    crate::bot::serve::listen(listen, bot, clock)
         .await
         .map_err(|e| CliError::Failed(format!("bot --listen {listen}: {e}")))?;
     Ok(ExitCode::SUCCESS)
@@ -198,6 +206,9 @@ where
             at,
         } => extend::apply(deps, &schedule, &until, parse_at(at.as_deref())?, out).await,
         Command::ForceStart { schedule } => force_start::apply(&deps.config, &schedule, out).await,
+        Command::Stop { schedule, at, json } => {
+            stop::apply(deps, &schedule, parse_at(at.as_deref())?, json, out).await
+        }
         Command::InitTables | Command::Bot { .. } => Err(CliError::Failed(
             "this command needs AWS itself; run it through schedctl".into(),
         )),

@@ -10,6 +10,7 @@ use super::plan::to_json;
 use super::CliError;
 use crate::pass::{self, Deps, PassReport};
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+use crate::time::{Skip, SkipReason};
 
 pub async fn apply<C, S, F, N>(
     deps: &Deps<C, S, F, N>,
@@ -66,8 +67,37 @@ pub fn render(now: DateTime<Utc>, report: &PassReport) -> String {
     for m in &report.messages {
         let _ = writeln!(out, "  chat> {}", m.to_plain().replace('\n', "\n        "));
     }
-    if report.rounds.iter().all(|r| r.actions().next().is_none()) && report.messages.is_empty() {
+    let skipped: Vec<String> = report
+        .rounds
+        .first()
+        .into_iter()
+        .flat_map(|r| &r.schedules)
+        .flat_map(|sp| sp.skipped.iter().map(move |s| skip_line(&sp.schedule, s)))
+        .collect();
+    for line in &skipped {
+        let _ = writeln!(out, "  {line}");
+    }
+    let quiet = report.rounds.iter().all(|r| r.actions().next().is_none());
+    if quiet && report.messages.is_empty() && skipped.is_empty() {
         let _ = writeln!(out, "  nothing to do");
     }
     out
+}
+
+/// `dev: no start at 2026-12-01 09:00 (exception dev/2026-12-01/start by alice)`.
+fn skip_line(schedule: &str, s: &Skip) -> String {
+    let why = match &s.why {
+        SkipReason::Exception { id, created_by } => match created_by {
+            Some(who) => format!("exception {id} by {who}"),
+            None => format!("exception {id}"),
+        },
+        SkipReason::Closed => {
+            "a bad exception item takes the date out (see schedctl validate)".into()
+        }
+    };
+    format!(
+        "{schedule}: no {} at {} ({why})",
+        s.kind,
+        s.day.format("%Y-%m-%d")
+    )
 }

@@ -1,5 +1,6 @@
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Which configuration table an item came from; displayed as the table's
@@ -21,8 +22,21 @@ impl Table {
     }
 }
 
-/// A bad item: where it is (table, key, attribute), what is wrong, and the
-/// schedule that it disables, so an operator can fix it without searching.
+/// What a bad item takes out of service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type", content = "date")]
+pub enum Effect {
+    /// Its schedule does nothing (a bad Schedule or ServerGroup item).
+    DisablesSchedule,
+    /// Its schedule does nothing on that date (a bad exception item dated
+    /// today or later).
+    DisablesDate(NaiveDate),
+    /// Nothing: the item is left out (an exception whose date is unreadable).
+    Ignored,
+}
+
+/// A bad item: where it is (table, key, attribute), what is wrong, and
+/// what it takes out of service, so an operator can fix it without searching.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, thiserror::Error)]
 pub struct ConfigError {
     pub table: Table,
@@ -30,9 +44,11 @@ pub struct ConfigError {
     pub attribute: Option<String>,
     pub problem: String,
     pub schedule: Option<String>,
+    pub effect: Effect,
 }
 
 impl ConfigError {
+    /// An error that disables its schedule (if it names one).
     pub fn new(
         table: Table,
         key: impl Into<String>,
@@ -46,12 +62,19 @@ impl ConfigError {
             attribute: attribute.map(str::to_string),
             problem: problem.into(),
             schedule,
+            effect: Effect::DisablesSchedule,
         }
+    }
+
+    /// The same error with another effect.
+    pub fn with_effect(mut self, effect: Effect) -> Self {
+        self.effect = effect;
+        self
     }
 
     /// Whether this error switches off the named schedule.
     pub fn disables(&self, schedule: &str) -> bool {
-        self.schedule.as_deref() == Some(schedule)
+        self.schedule.as_deref() == Some(schedule) && self.effect == Effect::DisablesSchedule
     }
 }
 
@@ -62,9 +85,38 @@ impl fmt::Display for ConfigError {
             write!(f, " attribute {a}")?;
         }
         write!(f, ": {}", self.problem)?;
-        if let Some(s) = &self.schedule {
-            write!(f, " (schedule {s} disabled)")?;
+        match (&self.schedule, self.effect) {
+            (Some(s), Effect::DisablesSchedule) => write!(f, " (schedule {s} disabled)"),
+            (Some(s), Effect::DisablesDate(d)) => write!(f, " (schedule {s} does nothing on {d})"),
+            (_, Effect::Ignored) => write!(f, " (item ignored)"),
+            (None, _) => Ok(()),
         }
-        Ok(())
+    }
+}
+
+/// Longest part of a user's value an error line quotes: error lines go to
+/// chat and into the state table, so a 70 KB attribute must not.
+const QUOTED_CHARS: usize = 40;
+
+/// A value as an error line quotes it: in quotes, escaped, and cut to
+/// [`QUOTED_CHARS`] characters with the full length said.
+pub fn quoted(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= QUOTED_CHARS {
+        return format!("{value:?}");
+    }
+    let head: String = value.chars().take(QUOTED_CHARS).collect();
+    format!("{:?} ({count} characters)", head + "…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_quoted_short() {
+        assert_eq!(quoted("funday"), "\"funday\"");
+        let q = quoted(&"x".repeat(70_000));
+        assert!(q.len() < 80 && q.ends_with("(70000 characters)"), "{q}");
     }
 }

@@ -3,8 +3,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::item::{key_text, string_attr, ItemReader};
-use super::{ConfigError, Item, Table};
+use super::item::{key_part, key_text, string_attr, ItemReader};
+use super::{quoted, ConfigError, Item, Table};
 use crate::graph;
 
 /// What kind of AWS resource a group holds.
@@ -62,7 +62,7 @@ impl ServerGroup {
         let kind = InstanceKind::parse(&kind_text).ok_or_else(|| {
             r.error(
                 "InstanceType",
-                format!("{kind_text:?} is not EC2, RDS or Aurora"),
+                format!("{} is not EC2, RDS or Aurora", quoted(&kind_text)),
             )
         })?;
         let dependency: Vec<String> = r
@@ -80,7 +80,11 @@ impl ServerGroup {
     }
 
     pub fn key(&self) -> String {
-        format!("[ScheduleName={}, GroupName={}]", self.schedule, self.name)
+        format!(
+            "[ScheduleName={}, GroupName={}]",
+            key_part(&self.schedule),
+            key_part(&self.name)
+        )
     }
 
     fn error(&self, attribute: &str, problem: String) -> ConfigError {
@@ -104,7 +108,7 @@ pub(super) fn check_dependencies(groups: &BTreeMap<String, Vec<ServerGroup>>) ->
             if !seen.insert(g.name.as_str()) {
                 errors.push(g.error(
                     "GroupName",
-                    format!("duplicate group {:?} in this schedule", g.name),
+                    format!("duplicate group {} in this schedule", quoted(&g.name)),
                 ));
             }
         }
@@ -118,8 +122,10 @@ pub(super) fn check_dependencies(groups: &BTreeMap<String, Vec<ServerGroup>>) ->
                     .find(|(_, other)| other.iter().any(|o| &o.name == dep))
                     .map(|(s, _)| s);
                 let problem = match owner {
-                    Some(s) => format!("depends on group {dep:?} of another schedule ({s})"),
-                    None => format!("depends on unknown group {dep:?}"),
+                    Some(s) => {
+                        format!("depends on group {} of another schedule ({s})", quoted(dep))
+                    }
+                    None => format!("depends on unknown group {}", quoted(dep)),
                 };
                 errors.push(g.error("Dependency", problem));
             }

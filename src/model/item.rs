@@ -87,12 +87,25 @@ impl<'a> ItemReader<'a> {
     }
 }
 
+/// Key values longer than this are quoted short (see [`super::quoted`]).
+const KEY_CHARS: usize = 60;
+
+/// A key value as an item's key text shows it: as it is, or quoted short
+/// when it is long.
+pub(crate) fn key_part(value: &str) -> String {
+    if value.chars().count() <= KEY_CHARS {
+        value.to_string()
+    } else {
+        super::quoted(value)
+    }
+}
+
 /// A short text for the key of an item whose key attributes may be missing.
 pub(crate) fn key_text(item: &Item, names: &[&str]) -> String {
     let parts: Vec<String> = names
         .iter()
         .map(|n| match item.0.get(*n) {
-            Some(AttributeValue::S(s)) => format!("{n}={s}"),
+            Some(AttributeValue::S(s)) => format!("{n}={}", key_part(s)),
             Some(_) => format!("{n}=<not a string>"),
             None => format!("{n}=<missing>"),
         })

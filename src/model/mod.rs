@@ -10,14 +10,16 @@ mod item;
 mod schedule;
 
 pub use direction::Direction;
-pub use error::{ConfigError, Table};
+pub use error::{quoted, ConfigError, Effect, Table};
 pub use exception::{parse_date, ExceptionDay, ScheduleException};
 pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
 pub use schedule::{clock_text, parse_clock, DaysActive, Schedule};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use foldhash::HashMap;
 
 /// Key under which errors that belong to no schedule are grouped (and
@@ -103,69 +105,45 @@ pub struct Config {
 
 impl Config {
     /// Parses and cross-checks all items. Never fails as a whole: each bad
-    /// item becomes a [`ConfigError`] and its schedule is left out.
-    pub fn parse(raw: &RawConfig, default_zone: chrono_tz::Tz) -> Config {
+    /// item becomes a [`ConfigError`] and takes out only what it must (see
+    /// [`Effect`]); a bad exception item dated before today (in its
+    /// schedule's zone, `now`) is left out without a word.
+    pub fn parse(raw: &RawConfig, default_zone: Tz, now: DateTime<Utc>) -> Config {
         let mut errors = Vec::new();
-        let mut schedules = BTreeMap::new();
-        for item in &raw.schedules {
-            match Schedule::from_item(item, default_zone) {
-                Ok(s) => {
-                    if schedules.contains_key(&s.name) {
-                        errors.push(ConfigError::new(
-                            Table::Schedule,
-                            s.name.clone(),
-                            Some("ScheduleName"),
-                            "duplicate schedule name",
-                            Some(s.name.clone()),
-                        ));
-                    } else {
-                        schedules.insert(s.name.clone(), s);
-                    }
-                }
-                Err(e) => errors.push(e),
+        let schedules = parse_schedules(&raw.schedules, default_zone, &mut errors);
+        let mut groups = parse_groups(&raw.groups, &schedules, &mut errors);
+        let zone_of = |name: &str| schedules.get(name).map_or(default_zone, |s| s.time_zone);
+        let past = |e: &ConfigError| match (e.effect, &e.schedule) {
+            (Effect::DisablesDate(d), schedule) => {
+                d < now
+                    .with_timezone(&zone_of(schedule.as_deref().unwrap_or("")))
+                    .date_naive()
             }
-        }
-
-        let mut groups: BTreeMap<String, Vec<ServerGroup>> = BTreeMap::new();
-        for item in &raw.groups {
-            match ServerGroup::from_item(item) {
-                Ok(g) => groups.entry(g.schedule.clone()).or_default().push(g),
-                Err(e) => errors.push(e),
-            }
-        }
+            _ => false,
+        };
         let mut exceptions: BTreeMap<String, Vec<ScheduleException>> = BTreeMap::new();
+        let mut closed: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
         for item in &raw.exceptions {
             match ScheduleException::from_item(item) {
                 Ok(x) => exceptions.entry(x.schedule.clone()).or_default().push(x),
-                Err(e) => errors.push(e),
-            }
-        }
-
-        for (name, gs) in &groups {
-            if !schedules.contains_key(name) && !errors.iter().any(|e| e.disables(name)) {
-                for g in gs {
-                    errors.push(ConfigError::new(
-                        Table::ServerGroup,
-                        g.key(),
-                        Some("ScheduleName"),
-                        format!("no schedule named {name:?}"),
-                        None,
-                    ));
+                Err(e) if past(&e) => {}
+                Err(e) => {
+                    if let (Effect::DisablesDate(d), Some(name)) = (e.effect, &e.schedule) {
+                        closed.entry(name.clone()).or_default().insert(d);
+                    }
+                    errors.push(e);
                 }
             }
         }
-        errors.extend(group::check_dependencies(&groups));
-
         let mut out = BTreeMap::new();
-        for (name, schedule) in schedules {
-            let xs = exceptions.remove(&name).unwrap_or_default();
-            match ExceptionDay::build(xs) {
-                Ok(day) => {
-                    let gs = groups.remove(&name).unwrap_or_default();
-                    out.insert(name.clone(), ScheduleConfig::new(schedule, gs, day));
-                }
-                Err(e) => errors.extend(e),
-            }
+        for (name, schedule) in &schedules {
+            let (day, contradictions) = ExceptionDay::build(
+                exceptions.remove(name).unwrap_or_default(),
+                closed.remove(name).unwrap_or_default(),
+            );
+            errors.extend(contradictions.into_iter().filter(|e| !past(e)));
+            let gs = groups.remove(name).unwrap_or_default();
+            out.insert(name.clone(), ScheduleConfig::new(schedule.clone(), gs, day));
         }
         out.retain(|name, _| !errors.iter().any(|e| e.disables(name)));
         Config {
@@ -174,7 +152,7 @@ impl Config {
         }
     }
 
-    /// Errors grouped by the schedule they disable; [`GLOBAL_KEY`] for the
+    /// Errors grouped by the schedule they belong to; [`GLOBAL_KEY`] for the
     /// ones that belong to no known schedule.
     pub fn errors_by_schedule(&self) -> BTreeMap<String, Vec<&ConfigError>> {
         let mut map: BTreeMap<String, Vec<&ConfigError>> = BTreeMap::new();
@@ -184,4 +162,60 @@ impl Config {
         }
         map
     }
+}
+
+/// The Schedule items, by name; a duplicate name disables that schedule.
+fn parse_schedules(
+    items: &[Item],
+    default_zone: Tz,
+    errors: &mut Vec<ConfigError>,
+) -> BTreeMap<String, Schedule> {
+    let mut schedules = BTreeMap::new();
+    for item in items {
+        match Schedule::from_item(item, default_zone) {
+            Ok(s) if schedules.contains_key(&s.name) => errors.push(ConfigError::new(
+                Table::Schedule,
+                format!("[ScheduleName={}]", item::key_part(&s.name)),
+                Some("ScheduleName"),
+                "duplicate schedule name",
+                Some(s.name.clone()),
+            )),
+            Ok(s) => {
+                schedules.insert(s.name.clone(), s);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    schedules
+}
+
+/// The ScheduleServerGroup items by schedule, checked as graphs; groups of
+/// a schedule that does not exist are reported.
+fn parse_groups(
+    items: &[Item],
+    schedules: &BTreeMap<String, Schedule>,
+    errors: &mut Vec<ConfigError>,
+) -> BTreeMap<String, Vec<ServerGroup>> {
+    let mut groups: BTreeMap<String, Vec<ServerGroup>> = BTreeMap::new();
+    for item in items {
+        match ServerGroup::from_item(item) {
+            Ok(g) => groups.entry(g.schedule.clone()).or_default().push(g),
+            Err(e) => errors.push(e),
+        }
+    }
+    for (name, gs) in &groups {
+        if !schedules.contains_key(name) && !errors.iter().any(|e| e.disables(name)) {
+            for g in gs {
+                errors.push(ConfigError::new(
+                    Table::ServerGroup,
+                    g.key(),
+                    Some("ScheduleName"),
+                    format!("no schedule named {}", quoted(name)),
+                    None,
+                ));
+            }
+        }
+    }
+    errors.extend(group::check_dependencies(&groups));
+    groups
 }

@@ -3,7 +3,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::item::{key_text, string_attr, ItemReader};
-use super::{ConfigError, Item, Table};
+use super::{quoted, ConfigError, Item, Table};
 
 /// One row of the Schedule table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -11,6 +11,8 @@ pub struct Schedule {
     pub name: String,
     pub tag_value: String,
     pub days: DaysActive,
+    /// DaysActive as the item spells it (the bot's `info` shows it).
+    pub days_text: String,
     pub enabled: bool,
     pub start: Option<NaiveTime>,
     pub stop: Option<NaiveTime>,
@@ -61,8 +63,9 @@ impl DaysActive {
                 "sun" | "sunday" => Weekday::Sun,
                 _ => {
                     return Err(format!(
-                    "{p:?} is not a day (use all, weekdays, weekends or a list like mon,wed,fri)"
-                ))
+                        "{} is not a day (use all, weekdays, weekends or a list like mon,wed,fri)",
+                        quoted(p)
+                    ))
                 }
             };
             days.push(day);
@@ -82,18 +85,18 @@ impl DaysActive {
     }
 }
 
-/// Parses `HH:MM` or `H:MM` (24 h), or `None` for "no time".
+/// Parses `H:M` with one or two digits each (24 h; `9:5` is 09:05, as the
+/// original bot wrote times through Python's `strptime('%H:%M')`), or
+/// `None` for "no time".
 pub fn parse_clock(text: &str) -> Result<Option<NaiveTime>, String> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    let bad = || format!("{text:?} is not a time HH:MM (00:00-23:59) or None");
+    let bad = || format!("{} is not a time HH:MM (00:00-23:59) or None", quoted(text));
     let (h, m) = t.split_once(':').ok_or_else(bad)?;
-    let digits = |s: &str, max_len: usize| {
-        !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())
-    };
-    if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
+    let digits = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) {
         return Err(bad());
     }
     let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
@@ -101,6 +104,28 @@ pub fn parse_clock(text: &str) -> Result<Option<NaiveTime>, String> {
         .filter(|_| h < 24 && m < 60)
         .map(Some)
         .ok_or_else(bad)
+}
+
+impl Schedule {
+    /// Where this item means something else to this scheduler than it did
+    /// to the original tool, one line each, so a team sees it before
+    /// switching over.
+    pub fn differences_from_original(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let (Some(start), Some(stop)) = (self.start, self.stop) {
+            if stop < start {
+                out.push(format!(
+                    "schedule {}: StopTime {} is earlier than StartTime {}: the servers run past midnight until {} the next day (the original tool stopped them at {} the same day, before the start)",
+                    self.name,
+                    clock_text(Some(stop)),
+                    clock_text(Some(start)),
+                    clock_text(Some(stop)),
+                    clock_text(Some(stop)),
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// `HH:MM`, or `None` for "no time", as the tables store times.
@@ -132,16 +157,19 @@ impl Schedule {
         let time_zone = match r.optional::<String>("TimeZone", "a string (S)")? {
             None => default_zone,
             Some(z) if z.trim().is_empty() => default_zone,
-            Some(z) => z
-                .trim()
-                .parse::<Tz>()
-                .map_err(|_| r.error("TimeZone", format!("{z:?} is not an IANA time zone")))?,
+            Some(z) => z.trim().parse::<Tz>().map_err(|_| {
+                r.error(
+                    "TimeZone",
+                    format!("{} is not an IANA time zone", quoted(&z)),
+                )
+            })?,
         };
         let enforced = r.optional("Enforced", "a boolean (BOOL)")?.unwrap_or(false);
         Ok(Schedule {
             name,
             tag_value,
             days,
+            days_text,
             enabled,
             start,
             stop,
@@ -200,6 +228,14 @@ mod tests {
             parse_clock("9:05").unwrap(),
             NaiveTime::from_hms_opt(9, 5, 0)
         );
+        assert_eq!(
+            parse_clock("9:5").unwrap(),
+            NaiveTime::from_hms_opt(9, 5, 0)
+        );
+        assert_eq!(
+            parse_clock("12:5").unwrap(),
+            NaiveTime::from_hms_opt(12, 5, 0)
+        );
         assert_eq!(parse_clock("None").unwrap(), None);
         assert_eq!(parse_clock("none").unwrap(), None);
         for bad in [
@@ -209,7 +245,8 @@ mod tests {
             "12:60",
             "1200",
             "",
-            "12:5",
+            "12:",
+            ":30",
             "-1:00",
             "12:000",
             "１２:00",

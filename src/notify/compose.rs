@@ -1,168 +1,282 @@
-//! What the scheduler tells the chat topic, in short English with times in
-//! the schedule's own zone.
+//! What the scheduler tells the chat topic, in the language
+//! `MESSAGE_LANGUAGE` chooses (see `locales/`), with times in the
+//! schedule's own zone.
 
 use chrono::Duration;
+use serde_json::Value;
 
+use crate::i18n::Language;
 use crate::message::{Level, Message, Postpone};
-use crate::model::Direction;
-use crate::plan::{Action, Notice, SchedulePlan, Target, Warning};
+use crate::model::{Direction, GLOBAL_KEY};
+use crate::plan::{Action, Notice, SchedulePlan, Target, Wait, Warning};
 use crate::ports::{CallError, CommandFailure};
+use crate::tr;
 
-fn describe(t: &Target) -> String {
-    if t.name == t.id {
-        t.id.to_string()
-    } else {
-        format!("{} ({})", t.name, t.id)
+/// How the scheduler speaks: its language, and the chat command that
+/// answers it (the bot's keyword, e.g. `/sched`; none without a bot).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Voice {
+    pub lang: Language,
+    pub keyword: Option<String>,
+}
+
+/// `web-1 (i-0abc, t3.micro)`: a server as the messages name it.
+pub fn describe(t: &Target) -> String {
+    let mut inside: Vec<&str> = Vec::with_capacity(2);
+    if t.name != t.id {
+        inside.push(&t.id);
+    }
+    inside.extend(t.spec.as_deref());
+    match (t.name == t.id, inside.is_empty()) {
+        (_, true) => t.name.to_string(),
+        (true, false) => format!("{} ({})", t.id, inside.join(", ")),
+        (false, false) => format!("{} ({})", t.name, inside.join(", ")),
     }
 }
 
-fn servers(n: usize) -> String {
-    if n == 1 {
-        "1 server".into()
-    } else {
-        format!("{n} servers")
+fn direction(lang: Language, d: Direction) -> String {
+    match d {
+        Direction::Start => tr!(lang, "start"),
+        Direction::Stop => tr!(lang, "stop"),
     }
-}
-
-fn zone(sp: &SchedulePlan) -> &str {
-    sp.time_zone.as_deref().unwrap_or("")
 }
 
 /// One message for the groups a schedule starts or stops in this round.
-pub fn actions(sp: &SchedulePlan, actions: &[&Action]) -> Option<Message> {
+pub fn actions(voice: &Voice, sp: &SchedulePlan, actions: &[&Action]) -> Option<Message> {
+    let lang = voice.lang;
     let first = actions.first()?;
-    let verb = match first.direction {
-        Direction::Start => "Starting",
-        Direction::Stop => "Stopping",
-    };
     let groups: Vec<&str> = actions.iter().map(|a| a.group.as_str()).collect();
     let total = sp.waves.len().max(1);
-    let wave = match first.direction {
-        Direction::Start => first.wave + 1,
-        Direction::Stop => total - first.wave,
+    let (groups, schedule) = (groups.join(", "), &sp.schedule);
+    let text = match first.direction {
+        Direction::Start => {
+            tr!(
+                lang,
+                "starting",
+                schedule = schedule,
+                groups = groups,
+                wave = first.wave + 1,
+                total = total
+            )
+        }
+        Direction::Stop => {
+            tr!(
+                lang,
+                "stopping",
+                schedule = schedule,
+                groups = groups,
+                wave = total - first.wave,
+                total = total
+            )
+        }
     };
-    let mut m = Message::new(
-        Level::Ok,
-        format!(
-            "[{}] {verb} {} (wave {wave} of {total})",
-            sp.schedule,
-            groups.join(", ")
-        ),
-    );
+    let mut m = Message::new(Level::Ok, text);
     for a in actions {
         let lines: Vec<String> = a.instances.iter().map(describe).collect();
         let kind = a.instances.first().map(|t| t.kind.as_str()).unwrap_or("");
         m = m.field(
-            format!("{} · {} {kind}", a.group, lines.len()),
+            tr!(
+                lang,
+                "group-servers",
+                group = &a.group,
+                count = lines.len(),
+                kind = kind
+            ),
             lines.join("\n"),
         );
     }
     Some(m)
 }
 
-/// The stop warning, with the two ways to postpone it.
-pub fn warning(sp: &SchedulePlan, w: &Warning) -> Message {
-    let at = w.stop.local.format("%H:%M");
+/// The stop warning, with the ways to postpone it: the chat command when
+/// there is a bot, `schedctl`, and the item to write by hand.
+pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
+    let lang = voice.lang;
+    let at = w.stop.local.format("%H:%M").to_string();
     let later = (w.stop.local + Duration::hours(1))
         .format("%H:%M")
         .to_string();
     let date = w.stop.day.format("%Y-%m-%d").to_string();
     let names: Vec<String> = w.running.iter().map(describe).collect();
+    // In the order of the original tool's README, each value JSON-quoted.
     let item = format!(
-        "{{\"ExceptionUuid\": \"<new uuid>\", \"ScheduleName\": \"{}\", \"ExceptionDate\": \"{date}\", \"ExceptionType\": \"stop\", \"ExceptionValue\": \"{later}\"}}",
-        sp.schedule
+        "{{\"ExceptionUuid\": \"<new uuid>\", \"ScheduleName\": {}, \"ExceptionDate\": \"{date}\", \"ExceptionType\": \"stop\", \"ExceptionValue\": \"{later}\"}}",
+        Value::from(sp.schedule.as_str())
     );
-    let mut m = Message::new(
-        Level::Warning,
-        format!(
-            "[{}] {} stop at {at} {} (in {} min)",
-            sp.schedule,
-            servers(names.len()),
-            zone(sp),
-            w.minutes
-        ),
-    )
-    .field("Running", names.join("\n"))
-    .field(
-        "Postpone",
-        format!("schedctl extend {} --until {later}", sp.schedule),
-    )
-    .field("Or add to the ScheduleException table", item);
+    let text = tr!(
+        lang,
+        "warning",
+        schedule = &sp.schedule,
+        servers = tr!(lang, "servers", count = names.len()),
+        at = at,
+        zone = sp.time_zone.as_deref().unwrap_or(""),
+        minutes = w.minutes
+    );
+    let mut m =
+        Message::new(Level::Warning, text).field(tr!(lang, "warning-running"), names.join("\n"));
+    if let Some(keyword) = &voice.keyword {
+        m = m.field(
+            tr!(lang, "warning-in-chat"),
+            format!("{keyword} extend {} {later}", sp.schedule),
+        );
+    }
+    m = m
+        .field(
+            tr!(lang, "warning-cli"),
+            format!("schedctl extend {} --until {later}", sp.schedule),
+        )
+        .field(tr!(lang, "warning-item"), item);
     m.postpone = Some(Postpone {
         schedule: sp.schedule.clone(),
         date,
         until: later,
+        label: tr!(lang, "postpone-button"),
     });
     m
 }
 
-pub fn notice(sp: &SchedulePlan, n: &Notice) -> Message {
-    let who = if sp.schedule == crate::model::GLOBAL_KEY {
-        "configuration".to_string()
+pub fn notice(voice: &Voice, sp: &SchedulePlan, n: &Notice) -> Message {
+    let lang = voice.lang;
+    let who = if sp.schedule == GLOBAL_KEY {
+        tr!(lang, "configuration")
     } else {
         sp.schedule.clone()
     };
+    let each = |m: Message, title: String, lines: &[String]| {
+        lines
+            .iter()
+            .fold(m, |m, l| m.field(title.clone(), l.clone()))
+    };
     match n {
-        Notice::Errors { lines } => {
-            let mut m = Message::new(Level::Error, format!("[{who}] Configuration error"));
-            for l in lines {
-                m = m.field("Error", l.clone());
-            }
-            m
+        Notice::Errors { lines } => each(
+            Message::new(Level::Error, tr!(lang, "config-error", who = &who)),
+            tr!(lang, "config-error-field"),
+            lines,
+        ),
+        Notice::Fixed => Message::new(Level::Ok, tr!(lang, "config-fixed", who = &who)),
+        Notice::Stalled {
+            direction: d,
+            waiting,
+        } => {
+            let lines: Vec<String> = waiting.iter().map(|w| wait(lang, w)).collect();
+            Message::new(
+                Level::Error,
+                tr!(lang, "stalled", who = &who, direction = direction(lang, *d)),
+            )
+            .field(tr!(lang, "stalled-waiting"), lines.join("\n"))
         }
-        Notice::Fixed => Message::new(Level::Ok, format!("[{who}] Configuration errors fixed")),
-        Notice::Stalled { direction, waiting } => Message::new(
-            Level::Error,
-            format!(
-                "[{who}] The {} did not finish in time and was given up",
-                direction.as_str()
+        Notice::Ungrouped { tag, servers } => Message::new(
+            Level::Warning,
+            tr!(
+                lang,
+                "ungrouped",
+                who = &who,
+                servers = tr!(lang, "servers", count = servers.len()),
+                tag = tag
             ),
         )
-        .field("Waiting for", waiting.join("\n")),
+        .field(tr!(lang, "ungrouped-field"), servers.join("\n")),
     }
 }
 
-pub fn failure(schedule: &str, action: &Action, f: &CommandFailure) -> Message {
-    let who = action
+/// A wait line in the messages' language.
+pub fn wait(lang: Language, w: &Wait) -> String {
+    match w {
+        Wait::Moving {
+            group,
+            server,
+            state,
+        } => {
+            tr!(
+                lang,
+                "wait-moving",
+                group = group,
+                server = server,
+                state = state
+            )
+        }
+        Wait::Sent {
+            group,
+            server,
+            direction: d,
+            state,
+        } => tr!(
+            lang,
+            "wait-sent",
+            group = group,
+            server = server,
+            direction = direction(lang, *d),
+            state = state
+        ),
+        Wait::Blocked {
+            group,
+            blockers,
+            direction: Direction::Start,
+        } => {
+            tr!(
+                lang,
+                "wait-blocked-start",
+                group = group,
+                blockers = blockers
+            )
+        }
+        Wait::Blocked {
+            group,
+            blockers,
+            direction: Direction::Stop,
+        } => {
+            tr!(
+                lang,
+                "wait-blocked-stop",
+                group = group,
+                blockers = blockers
+            )
+        }
+    }
+}
+
+pub fn failure(voice: &Voice, schedule: &str, action: &Action, f: &CommandFailure) -> Message {
+    let server = action
         .instances
         .iter()
         .find(|t| *t.id == *f.id)
         .map(describe)
         .unwrap_or_else(|| f.id.clone());
+    let lang = voice.lang;
     Message::new(
         Level::Error,
-        format!(
-            "[{schedule}] Could not {} {who} ({})",
-            action.direction.as_str(),
-            action.group
+        tr!(
+            lang,
+            "could-not",
+            schedule = schedule,
+            direction = direction(lang, action.direction),
+            server = server,
+            group = &action.group
         ),
     )
     .field(f.error.code.clone(), f.error.message.clone())
 }
 
-pub fn force_start_not_reset(schedule: &str, e: &CallError) -> Message {
+pub fn force_start_not_reset(voice: &Voice, schedule: &str, e: &CallError) -> Message {
     Message::new(
         Level::Error,
-        format!("[{schedule}] Could not reset ForceStart"),
+        tr!(voice.lang, "force-start-not-reset", schedule = schedule),
     )
     .field(e.code.clone(), e.message.clone())
 }
 
 /// The pass could not run at all (a table or an API unreachable).
-pub fn pass_failed(e: &CallError) -> Message {
-    Message::new(
-        Level::Error,
-        "Scheduler pass failed: no servers were started or stopped",
-    )
-    .field(format!("{} ({})", e.operation, e.code), e.message.clone())
+pub fn pass_failed(voice: &Voice, e: &CallError) -> Message {
+    Message::new(Level::Error, tr!(voice.lang, "pass-failed"))
+        .field(format!("{} ({})", e.operation, e.code), e.message.clone())
 }
 
 /// Everything a schedule's plan owes the chat topic this round, in order:
 /// notices, the start or stop, the warning.
-pub fn schedule_messages(sp: &SchedulePlan) -> Vec<Message> {
-    let mut out: Vec<Message> = sp.notices.iter().map(|n| notice(sp, n)).collect();
+pub fn schedule_messages(voice: &Voice, sp: &SchedulePlan) -> Vec<Message> {
+    let mut out: Vec<Message> = sp.notices.iter().map(|n| notice(voice, sp, n)).collect();
     let started: Vec<&Action> = sp.actions.iter().collect();
-    out.extend(actions(sp, &started));
-    out.extend(sp.warning.as_ref().map(|w| warning(sp, w)));
+    out.extend(actions(voice, sp, &started));
+    out.extend(sp.warning.as_ref().map(|w| warning(voice, sp, w)));
     out
 }

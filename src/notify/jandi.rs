@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use super::markup;
 use crate::message::Message;
 
 /// JANDI wants this Accept header on incoming webhooks.
@@ -11,7 +12,7 @@ pub fn payload(m: &Message) -> Value {
     let info: Vec<Value> = m
         .fields
         .iter()
-        .map(|f| json!({"title": f.title, "description": f.description}))
+        .map(|f| json!({"title": markup::jandi(&f.title), "description": markup::jandi(&f.description)}))
         .collect();
-    json!({"body": m.text, "connectColor": m.level.color(), "connectInfo": info})
+    json!({"body": markup::jandi(&m.text), "connectColor": m.level.color(), "connectInfo": info})
 }

@@ -4,6 +4,7 @@
 mod chat;
 pub mod compose;
 pub mod jandi;
+pub mod markup;
 pub mod slack;
 pub mod teams;
 mod webhook;

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::markup;
 use crate::message::Message;
 
 /// `action_id` of the warning's postpone button (see `/slack/actions`).
@@ -12,19 +13,20 @@ pub fn payload(m: &Message) -> Value {
     let fields: Vec<Value> = m
         .fields
         .iter()
-        .map(|f| json!({"title": f.title, "value": f.description, "short": false}))
+        .map(|f| json!({"title": markup::slack(&f.title), "value": markup::slack(&f.description), "short": false}))
         .collect();
-    let mut attachment = json!({"color": m.level.color(), "fallback": m.text, "fields": fields});
+    let text = markup::slack(&m.text);
+    let mut attachment = json!({"color": m.level.color(), "fallback": text, "fields": fields});
     if let Some(p) = &m.postpone {
         attachment["blocks"] = json!([{
             "type": "actions",
             "elements": [{
                 "type": "button",
-                "text": {"type": "plain_text", "text": "Postpone 1 hour"},
+                "text": {"type": "plain_text", "text": p.label},
                 "action_id": POSTPONE_ACTION,
                 "value": format!("{}|{}|{}", p.schedule, p.date, p.until),
             }]
         }]);
     }
-    json!({"text": m.text, "attachments": [attachment]})
+    json!({"text": text, "attachments": [attachment]})
 }

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use super::markup;
 use crate::message::{Level, Message};
 
 pub fn payload(m: &Message) -> Value {
@@ -15,7 +16,7 @@ pub fn payload(m: &Message) -> Value {
     let facts: Vec<Value> = m
         .fields
         .iter()
-        .map(|f| json!({"title": f.title, "value": f.description}))
+        .map(|f| json!({"title": markup::teams(&f.title), "value": markup::teams(&f.description)}))
         .collect();
     json!({
         "type": "message",
@@ -26,7 +27,7 @@ pub fn payload(m: &Message) -> Value {
                 "type": "AdaptiveCard",
                 "version": "1.4",
                 "body": [
-                    {"type": "TextBlock", "text": m.text, "wrap": true, "weight": "Bolder", "color": color},
+                    {"type": "TextBlock", "text": markup::teams(&m.text), "wrap": true, "weight": "Bolder", "color": color},
                     {"type": "FactSet", "facts": facts}
                 ]
             }

@@ -48,7 +48,10 @@ where
                     .failures
                     .push(format!("{} {}: {}", direction.as_str(), f.id, f.error));
                 report
-                    .say(&deps.notifier, compose::failure(&sp.schedule, a, &f))
+                    .say(
+                        &deps.notifier,
+                        compose::failure(&deps.tuning.voice, &sp.schedule, a, &f),
+                    )
                     .await;
             }
         }
@@ -70,7 +73,7 @@ pub(super) async fn reset_force_start<C, S, F, N>(
             report
                 .say(
                     &deps.notifier,
-                    compose::force_start_not_reset(&sp.schedule, &e),
+                    compose::force_start_not_reset(&deps.tuning.voice, &sp.schedule, &e),
                 )
                 .await;
         }

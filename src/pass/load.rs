@@ -6,14 +6,18 @@ use chrono_tz::Tz;
 
 use super::Deps;
 use crate::model::Config;
-use crate::plan::{self, Plan};
+use crate::plan::{self, Orders, Plan};
 use crate::ports::{CallError, ConfigStore, Fleet, StateStore};
 
-/// Scans the configuration tables and parses them; `zone` is the default
-/// time zone of schedules without one.
-pub async fn load_config<C: ConfigStore>(store: &C, zone: Tz) -> Result<Config, CallError> {
+/// Scans the configuration tables and parses them as of `now`; `zone` is
+/// the default time zone of schedules without one.
+pub async fn load_config<C: ConfigStore>(
+    store: &C,
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> Result<Config, CallError> {
     let raw = store.load().await?;
-    Ok(Config::parse(&raw, zone))
+    Ok(Config::parse(&raw, zone, now))
 }
 
 /// The plan a pass would make at `now`, doing nothing.
@@ -21,7 +25,7 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
     deps: &Deps<C, S, F, N>,
     now: DateTime<Utc>,
 ) -> Result<Plan, CallError> {
-    let config = load_config(&deps.config, deps.tuning.zone).await?;
+    let config = load_config(&deps.config, deps.tuning.zone, now).await?;
     let states = deps
         .state
         .load()
@@ -36,5 +40,6 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
         &fleet,
         &states,
         &deps.tuning.timing,
+        &Orders::default(),
     ))
 }

@@ -6,6 +6,7 @@
 mod act;
 mod claim;
 mod load;
+mod local;
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -14,12 +15,13 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::message::Message;
-use crate::notify::compose;
-use crate::plan::{self, Plan, Timing};
+use crate::notify::compose::{self, Voice};
+use crate::plan::{self, Orders, Plan, Timing};
 use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
 use claim::Claims;
 
 pub use load::{load_config, preview};
+pub use local::LocalTrigger;
 
 /// The parts a pass works with.
 pub struct Deps<C, S, F, N> {
@@ -41,6 +43,8 @@ pub struct Tuning {
     pub budget: StdDuration,
     /// Pause between polls of a moving wave (`POLL_SECONDS`).
     pub poll: StdDuration,
+    /// The language of the messages and the chat command they name.
+    pub voice: Voice,
 }
 
 impl Default for Tuning {
@@ -50,6 +54,7 @@ impl Default for Tuning {
             timing: Timing::default(),
             budget: StdDuration::from_secs(120),
             poll: StdDuration::from_secs(10),
+            voice: Voice::default(),
         }
     }
 }
@@ -90,12 +95,29 @@ where
     F: Fleet,
     N: Notifier,
 {
+    run_ordered(deps, now, &Orders::default()).await
+}
+
+/// A pass that also carries out `orders` (a stop asked for now).
+pub async fn run_ordered<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    orders: &Orders,
+) -> Result<PassReport, PassError>
+where
+    C: ConfigStore,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
     let mut report = PassReport::default();
-    match run_rounds(deps, now, &mut report).await {
+    match run_rounds(deps, now, orders, &mut report).await {
         Ok(()) => Ok(report),
         Err(e) => {
             tracing::error!(error = %e, "pass failed");
-            report.say(&deps.notifier, compose::pass_failed(&e)).await;
+            report
+                .say(&deps.notifier, compose::pass_failed(&deps.tuning.voice, &e))
+                .await;
             Err(PassError(e))
         }
     }
@@ -104,6 +126,7 @@ where
 async fn run_rounds<C, S, F, N>(
     deps: &Deps<C, S, F, N>,
     now: DateTime<Utc>,
+    orders: &Orders,
     report: &mut PassReport,
 ) -> Result<(), CallError>
 where
@@ -113,11 +136,16 @@ where
     N: Notifier,
 {
     let started = Instant::now();
-    let config = load_config(&deps.config, deps.tuning.zone).await?;
+    let config = load_config(&deps.config, deps.tuning.zone, now).await?;
     let mut claims = Claims::new(deps.state.load().await?);
+    // An order is carried out by the first round; later rounds go on with
+    // the transition it began.
+    let mut orders = orders.clone();
     loop {
         let fleet = deps.fleet.describe().await?;
-        let plan = plan::plan(now, &config, &fleet, &claims.states(), &deps.tuning.timing);
+        let states = claims.states();
+        let plan = plan::plan(now, &config, &fleet, &states, &deps.tuning.timing, &orders);
+        orders = Orders::default();
         for note in plan.schedules.iter().flat_map(|s| &s.notes) {
             tracing::warn!("{note}");
         }
@@ -147,7 +175,7 @@ async fn announce<C, S, F, N: Notifier>(
     report: &mut PassReport,
 ) {
     for sp in &plan.schedules {
-        for m in compose::schedule_messages(sp) {
+        for m in compose::schedule_messages(&deps.tuning.voice, sp) {
             report.say(&deps.notifier, m).await;
         }
     }

@@ -24,10 +24,19 @@ use serde::Serialize;
 use crate::fleet::{Instance, Power};
 use crate::model::{Config, Direction, InstanceKind, ScheduleConfig, GLOBAL_KEY};
 use crate::state::{Cause, ScheduleState};
-use crate::time::{self, Event};
+use crate::time::{self, Event, Skip};
 use roster::{Member, Roster};
+use transition::Causes;
 
-pub use roster::ALL_GROUP;
+pub use roster::{ALL_GROUP, UNGROUPED};
+
+/// What someone asked for now, outside the schedules: the scheduler
+/// function's targeted event (the chat's `stop`) and `schedctl stop`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Orders {
+    /// Schedules to stop now, in reverse order.
+    pub stop: BTreeSet<String>,
+}
 
 /// How the rules are timed (`WARNING_MINUTES` and two fixed spans).
 #[derive(Debug, Clone)]
@@ -73,7 +82,7 @@ pub struct SchedulePlan {
     /// Start/stop commands to send now, in wave order.
     pub actions: Vec<Action>,
     /// What the transition is waiting for.
-    pub waits: Vec<String>,
+    pub waits: Vec<Wait>,
     pub warning: Option<Warning>,
     /// Set ForceStart back to false (all servers are up, or it was overridden).
     pub reset_force_start: bool,
@@ -83,6 +92,10 @@ pub struct SchedulePlan {
     pub notices: Vec<Notice>,
     /// Lines only for the logs (e.g. an empty dependency group).
     pub notes: Vec<String>,
+    /// Regular events this pass did not act on because an exception took
+    /// them away: why a quiet pass was quiet.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skip>,
     /// The state to store for the next pass.
     pub state: ScheduleState,
     /// Whether this plan must be written before it is acted on: it changes
@@ -111,6 +124,68 @@ pub struct GroupView {
     pub instances: Vec<Target>,
 }
 
+/// What a transition waits for. Shown (and serialised) as an English line;
+/// the chat messages say it in their own language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wait {
+    /// A server in a transitional state.
+    Moving {
+        group: String,
+        server: String,
+        state: String,
+    },
+    /// A server that was sent the command and has not moved yet.
+    Sent {
+        group: String,
+        server: String,
+        direction: Direction,
+        state: String,
+    },
+    /// A group whose turn has not come: `blockers` are not there yet.
+    Blocked {
+        group: String,
+        blockers: String,
+        direction: Direction,
+    },
+}
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Wait::Moving {
+                group,
+                server,
+                state,
+            } => write!(f, "{group}: {server} is {state}"),
+            Wait::Sent {
+                group,
+                server,
+                direction,
+                state,
+            } => write!(
+                f,
+                "{group}: {server} was sent {direction} and is still {state}"
+            ),
+            Wait::Blocked {
+                group,
+                blockers,
+                direction: Direction::Start,
+            } => write!(f, "{group} waits for {blockers} to be up"),
+            Wait::Blocked {
+                group,
+                blockers,
+                direction: Direction::Stop,
+            } => write!(f, "{group} waits for {blockers} to stop"),
+        }
+    }
+}
+
+impl Serialize for Wait {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// One server as the plan shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Target {
@@ -118,6 +193,9 @@ pub struct Target {
     pub name: Arc<str>,
     pub kind: InstanceKind,
     pub state: Arc<str>,
+    /// The EC2 instance type, or the DB engine and class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<Arc<str>>,
 }
 
 /// Start or stop these instances of one group now.
@@ -146,8 +224,11 @@ pub enum Notice {
     /// A start or stop did not finish within the timeout and was given up.
     Stalled {
         direction: Direction,
-        waiting: Vec<String>,
+        waiting: Vec<Wait>,
     },
+    /// Tagged instances that name no group of the schedule (they form the
+    /// group [`UNGROUPED`]): told once, not an error.
+    Ungrouped { tag: String, servers: Vec<String> },
 }
 
 impl Plan {
@@ -170,6 +251,7 @@ pub fn plan(
     fleet: &[Instance],
     states: &BTreeMap<String, ScheduleState>,
     timing: &Timing,
+    orders: &Orders,
 ) -> Plan {
     let errors = config.errors_by_schedule();
     let mut names: BTreeSet<&str> = config.schedules.keys().map(String::as_str).collect();
@@ -195,7 +277,11 @@ pub fn plan(
                         .get(cfg.schedule.tag_value.as_str())
                         .map(Vec::as_slice)
                         .unwrap_or(&[]);
-                    plan_schedule(now, cfg, tagged, stored, lines, timing)
+                    let asked = Asked {
+                        timing,
+                        stop_ordered: orders.stop.contains(name),
+                    };
+                    plan_schedule(now, cfg, tagged, stored, lines, &asked)
                 }
                 None => plan_disabled(now, name, stored, lines),
             }
@@ -237,6 +323,7 @@ fn empty(name: &str) -> SchedulePlan {
         errors: vec![],
         notices: vec![],
         notes: vec![],
+        skipped: vec![],
         state: ScheduleState::default(),
         persist: false,
         moving: false,
@@ -260,13 +347,20 @@ fn plan_disabled(
     finish(out, state, &stored, now)
 }
 
+/// What a schedule's plan is asked beyond the items: the timing, and
+/// whether a stop was ordered.
+struct Asked<'a> {
+    timing: &'a Timing,
+    stop_ordered: bool,
+}
+
 fn plan_schedule(
     now: DateTime<Utc>,
     cfg: &ScheduleConfig,
     tagged: &[Member],
     stored: ScheduleState,
     mut lines: Vec<String>,
-    timing: &Timing,
+    asked: &Asked,
 ) -> SchedulePlan {
     let s = &cfg.schedule;
     let roster = Roster::new(cfg, tagged);
@@ -277,43 +371,76 @@ fn plan_schedule(
     out.waves = roster.views();
     out.notes = roster.notes.clone();
     let mut state = stored.clone();
-    if !s.enabled {
-        state.transition = None;
-        out.notices = notices::errors(&mut state, &lines);
-        out.errors = lines;
-        return finish(out, state, &stored, now);
+    if s.enabled {
+        lines.extend(roster.problems.iter().cloned());
+        let from = stored
+            .last_pass
+            .unwrap_or(now - asked.timing.catch_up)
+            .max(now - asked.timing.catch_up);
+        out.events = time::events_between(cfg, from, now);
+        out.skipped = time::skipped_between(cfg, from, now);
     }
-    lines.extend(roster.problems.iter().cloned());
     out.notices = notices::errors(&mut state, &lines);
+    out.notices.extend(notices::ungrouped(
+        &mut state,
+        &s.tag_value,
+        roster.ungrouped(),
+    ));
     out.errors = lines;
 
-    let from = stored
-        .last_pass
-        .unwrap_or(now - timing.catch_up)
-        .max(now - timing.catch_up);
-    out.events = time::events_between(cfg, from, now);
-    let decision = transition::decide(now, cfg, state.transition.take(), &out.events, &roster);
-    out.reset_force_start = decision.reset_force_start;
-    if let Some(mut t) = decision.transition {
-        let step = waves::advance(&roster, &mut t);
-        out.actions = step.actions;
-        out.waits = step.waits;
-        if step.complete || now - t.since > timing.transition_timeout {
-            if !step.complete {
-                out.notices.push(Notice::Stalled {
-                    direction: t.direction,
-                    waiting: out.waits.clone(),
-                });
-            }
-            out.reset_force_start |= t.cause == Cause::ForceStart;
-        } else {
-            out.transition = Some(t.direction);
-            out.moving = roster.members().any(|m| m.moving());
-            state.transition = Some(t);
+    // A ForceStart already acted on is ignored (and its reset retried)
+    // until the flag reads false again.
+    state.force_start_done &= s.force_start;
+    let causes = Causes {
+        events: &out.events,
+        stop_ordered: asked.stop_ordered,
+        force_start: s.force_start && !state.force_start_done,
+        enabled: s.enabled,
+        stopped_by_order: stored.stopped_by_order,
+    };
+    let decision = transition::decide(now, cfg, state.transition.take(), &causes, &roster);
+    out.reset_force_start = decision.reset_force_start || state.force_start_done;
+    if let Some(t) = decision.transition {
+        match (t.direction, t.cause) {
+            (Direction::Stop, Cause::Ordered) => state.stopped_by_order = Some(now),
+            (Direction::Start, _) => state.stopped_by_order = None,
+            _ => {}
         }
+        advance(&mut out, &mut state, &roster, t, now, asked.timing);
     }
-    out.warning = warning::due(now, out.next_stop, &roster, &mut state, timing);
+    if s.enabled {
+        out.warning = warning::due(now, out.next_stop, &roster, &mut state, asked.timing);
+    }
+    state.force_start_done |= out.reset_force_start;
     finish(out, state, &stored, now)
+}
+
+/// Steps the transition `t`; keeps it in `state` while it goes on, gives
+/// it up (and says so) when it has taken longer than the timeout.
+fn advance(
+    out: &mut SchedulePlan,
+    state: &mut ScheduleState,
+    roster: &Roster,
+    mut t: crate::state::Transition,
+    now: DateTime<Utc>,
+    timing: &Timing,
+) {
+    let step = waves::advance(roster, &mut t);
+    out.actions = step.actions;
+    out.waits = step.waits;
+    if step.complete || now - t.since > timing.transition_timeout {
+        if !step.complete {
+            out.notices.push(Notice::Stalled {
+                direction: t.direction,
+                waiting: out.waits.clone(),
+            });
+        }
+        out.reset_force_start |= t.cause == Cause::ForceStart;
+    } else {
+        out.transition = Some(t.direction);
+        out.moving = roster.members().any(|m| m.moving());
+        state.transition = Some(t);
+    }
 }
 
 /// Stores `state` in the plan and says whether it must be written.

@@ -6,6 +6,29 @@ use std::collections::BTreeSet;
 use super::Notice;
 use crate::state::ScheduleState;
 
+/// The notice of the servers that form the implicit group [`UNGROUPED`],
+/// told once while the list stays the same.
+///
+/// [`UNGROUPED`]: super::UNGROUPED
+pub(super) fn ungrouped(state: &mut ScheduleState, tag: &str, servers: Vec<String>) -> Vec<Notice> {
+    let key = format!("ungrouped: {}", servers.join(", "));
+    let current: BTreeSet<String> = if servers.is_empty() {
+        BTreeSet::new()
+    } else {
+        [key.clone()].into()
+    };
+    let new = !servers.is_empty() && !state.noticed.contains(&key);
+    state.noticed = current;
+    if new {
+        vec![Notice::Ungrouped {
+            tag: tag.to_string(),
+            servers,
+        }]
+    } else {
+        vec![]
+    }
+}
+
 /// The notices `lines` (this pass's errors) owe the chat, given what
 /// `state` says was reported before; `state` then remembers `lines`.
 pub(super) fn errors(state: &mut ScheduleState, lines: &[String]) -> Vec<Notice> {
@@ -162,8 +185,40 @@ mod tests {
         #[test]
         fn arbitrary_items_never_panic(items in proptest::collection::vec(arb_item(), 0..6), minute in 0i64..(24 * 60)) {
             let raw = RawConfig { schedules: items.clone(), groups: items.clone(), exceptions: items };
-            let cfg = Config::parse(&raw, SEOUL);
+            let cfg = Config::parse(&raw, SEOUL, crate::testing::utc(MONDAY_0900));
             let _ = plan_at(&minute_of_monday(minute), &cfg, &[], &States::new());
         }
+    }
+}
+
+#[cfg(test)]
+mod quiet {
+    use super::super::testing::*;
+    use crate::model::{Direction, InstanceKind};
+    use crate::testing::{config, exception_item, instance, schedule_item};
+    use crate::time::SkipReason;
+
+    #[test]
+    fn a_pass_quiet_because_of_an_exception_says_which() {
+        let cfg = config(
+            vec![schedule_item("dev", "weekdays", "09:00", "22:00")],
+            vec![],
+            vec![exception_item(
+                "holiday-1",
+                "dev",
+                "2026-11-30",
+                "start",
+                "None",
+            )],
+        );
+        let fleet = vec![instance("i-1", InstanceKind::Ec2, "stopped", "dev", None)];
+        let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        let sp = &p.schedules[0];
+        assert!(sp.actions.is_empty());
+        assert_eq!(sp.skipped.len(), 1);
+        assert_eq!(sp.skipped[0].kind, Direction::Start);
+        assert!(
+            matches!(&sp.skipped[0].why, SkipReason::Exception { id, .. } if id == "holiday-1")
+        );
     }
 }

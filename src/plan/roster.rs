@@ -10,6 +10,10 @@ use crate::model::{Direction, ScheduleConfig, ServerGroup};
 
 /// Name of the one implicit group of a schedule that has no server groups.
 pub const ALL_GROUP: &str = "all";
+/// Name of the implicit group, in a schedule that has groups, of its tagged
+/// instances that name no group of it: it depends on every other group, so
+/// it starts last and stops first.
+pub const UNGROUPED: &str = "ungrouped";
 
 /// An instance with its power class worked out once per plan.
 #[derive(Clone, Copy)]
@@ -25,16 +29,17 @@ impl Member<'_> {
     }
 }
 
-/// One server group of a schedule (`None`: the implicit [`ALL_GROUP`] of a
-/// schedule without groups) with the instances its tags put in it.
+/// One server group of a schedule (`None`: an implicit one, [`ALL_GROUP`]
+/// or [`UNGROUPED`]) with the instances its tags put in it.
 pub(super) struct Slot<'a> {
     pub group: Option<&'a ServerGroup>,
+    pub name: &'a str,
     pub members: Vec<Member<'a>>,
 }
 
 impl<'a> Slot<'a> {
     pub fn name(&self) -> &'a str {
-        self.group.map_or(ALL_GROUP, |g| g.name.as_str())
+        self.name
     }
 
     /// Every member is where `dir` takes it (an empty group always is).
@@ -62,6 +67,7 @@ pub(super) fn target(i: &Instance) -> Target {
         name: i.name.clone(),
         kind: i.kind,
         state: i.state.clone(),
+        spec: i.spec.clone(),
     }
 }
 
@@ -95,13 +101,23 @@ impl<'a> Roster<'a> {
                 waves: Cow::Owned(vec![vec![0]]),
                 slots: vec![Slot {
                     group: None,
+                    name: ALL_GROUP,
                     members: manageable,
                 }],
                 problems,
                 notes: vec![],
             };
         }
-        let slots = grouped(cfg, manageable, &mut problems);
+        let (mut slots, ungrouped) = grouped(cfg, manageable, &mut problems);
+        let mut waves = Cow::Borrowed(cfg.waves());
+        if !ungrouped.is_empty() {
+            waves.to_mut().push(vec![slots.len()]);
+            slots.push(Slot {
+                group: None,
+                name: UNGROUPED,
+                members: ungrouped,
+            });
+        }
         let notes = slots
             .iter()
             .filter(|s| s.members.is_empty())
@@ -114,11 +130,21 @@ impl<'a> Roster<'a> {
             })
             .collect();
         Roster {
-            waves: Cow::Borrowed(cfg.waves()),
+            waves,
             slots,
             problems,
             notes,
         }
+    }
+
+    /// `name (id)` of each server in the implicit group [`UNGROUPED`].
+    pub fn ungrouped(&self) -> Vec<String> {
+        self.slots
+            .iter()
+            .filter(|s| s.group.is_none() && s.name == UNGROUPED)
+            .flat_map(|s| &s.members)
+            .map(|m| format!("{} ({})", m.instance.name, m.instance.id))
+            .collect()
     }
 
     pub fn members(&self) -> impl Iterator<Item = &Member<'a>> + '_ {
@@ -138,12 +164,19 @@ impl<'a> Roster<'a> {
     }
 
     fn view(&self, slot: &Slot) -> GroupView {
+        let depends_on = match slot.group {
+            Some(g) => g.dependency.clone(),
+            None if slot.name == UNGROUPED => self
+                .slots
+                .iter()
+                .filter_map(|s| s.group.map(|g| g.name.clone()))
+                .collect(),
+            None => Arc::new([]),
+        };
         GroupView {
             group: slot.name().to_string(),
             kind: slot.group.map(|g| g.kind),
-            depends_on: slot
-                .group
-                .map_or_else(|| Arc::new([]) as Arc<[String]>, |g| g.dependency.clone()),
+            depends_on,
             instances: slot.members.iter().map(|m| target(m.instance)).collect(),
         }
     }
@@ -154,21 +187,24 @@ fn describe(i: &Instance) -> String {
     format!("{} {} ({})", i.kind.as_str(), i.id, i.name)
 }
 
-/// One slot per server group with the instances whose group tag names it;
-/// the others become problems.
+/// One slot per server group with the instances whose group tag names it,
+/// and the instances that name no group of the schedule; an instance whose
+/// group holds another kind is a problem.
 fn grouped<'a>(
     cfg: &'a ScheduleConfig,
     manageable: Vec<Member<'a>>,
     problems: &mut Vec<String>,
-) -> Vec<Slot<'a>> {
+) -> (Vec<Slot<'a>>, Vec<Member<'a>>) {
     let mut slots: Vec<Slot> = cfg
         .groups()
         .iter()
         .map(|g| Slot {
             group: Some(g),
+            name: g.name.as_str(),
             members: vec![],
         })
         .collect();
+    let mut ungrouped = Vec::new();
     // Find each instance's group first, so every member list is allocated
     // once at its final size.
     let mut homed = Vec::with_capacity(manageable.len());
@@ -186,16 +222,7 @@ fn grouped<'a>(
                 g.name,
                 g.kind.as_str()
             )),
-            None => problems.push(format!(
-                "{} tagged {SCHEDULE_TAG}={}: {} names no group of schedule {}; it is left alone",
-                describe(i),
-                cfg.schedule.tag_value,
-                match &i.group_tag {
-                    Some(t) => format!("{GROUP_TAG}={t}"),
-                    None => format!("no {GROUP_TAG} tag"),
-                },
-                cfg.schedule.name
-            )),
+            None => ungrouped.push(m),
         }
     }
     for (slot, size) in slots.iter_mut().zip(sizes) {
@@ -204,7 +231,7 @@ fn grouped<'a>(
     for (index, m) in homed {
         slots[index].members.push(m);
     }
-    slots
+    (slots, ungrouped)
 }
 
 #[cfg(test)]
@@ -255,5 +282,55 @@ mod tests {
         );
         let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
         assert!(p.schedules[0].notes[0].contains("group mw of schedule dev has no instances"));
+    }
+}
+
+#[cfg(test)]
+mod ungrouped {
+    use super::super::testing::*;
+    use super::super::Notice;
+    use crate::model::InstanceKind;
+    use crate::testing::instance;
+
+    #[test]
+    fn tagged_instances_without_a_group_start_last_stop_first_and_are_named_once() {
+        let cfg = chain();
+        let mut fleet = chain_fleet("stopped", "stopped");
+        fleet.push(instance(
+            "i-loose",
+            InstanceKind::Ec2,
+            "stopped",
+            "dev",
+            None,
+        ));
+        fleet.push(instance(
+            "i-typo",
+            InstanceKind::Ec2,
+            "stopped",
+            "dev",
+            Some("ap1"),
+        ));
+        let mut states = States::new();
+        let first = plan_at(MONDAY_0900, &cfg, &fleet, &states);
+        let sp = &first.schedules[0];
+        assert!(sp.errors.is_empty(), "not an error: {:?}", sp.errors);
+        assert!(
+            matches!(&sp.notices[..], [Notice::Ungrouped { servers, .. }] if servers == &["i-loose (i-loose)", "i-typo (i-typo)"]),
+            "{:?}",
+            sp.notices
+        );
+        let last = sp.waves.last().unwrap();
+        assert_eq!(last.groups[0].group, "ungrouped");
+        assert_eq!(last.groups[0].depends_on.len(), 4);
+        let starts = settle(MONDAY_0900, &cfg, &mut fleet, &mut states);
+        assert_eq!(starts.last().unwrap(), &vec!["i-loose", "i-typo"]);
+        let stops = settle(MONDAY_2200, &cfg, &mut fleet, &mut states);
+        assert_eq!(stops.first().unwrap(), &vec!["i-loose", "i-typo"]);
+        assert!(
+            plan_at(MONDAY_2200, &cfg, &fleet, &states).schedules[0]
+                .notices
+                .is_empty(),
+            "named once"
+        );
     }
 }

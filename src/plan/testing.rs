@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
-use super::{plan, Plan, Timing};
+use super::{plan, Orders, Plan, Timing};
 use crate::fleet::Instance;
 use crate::model::{Config, Direction, InstanceKind};
 use crate::state::ScheduleState;
@@ -15,7 +15,14 @@ pub type States = BTreeMap<String, ScheduleState>;
 
 /// Plans `config` at `now` (RFC 3339) over `fleet`, from `states`.
 pub fn plan_at(now: &str, config: &Config, fleet: &[Instance], states: &States) -> Plan {
-    plan(utc(now), config, fleet, states, &Timing::default())
+    plan(
+        utc(now),
+        config,
+        fleet,
+        states,
+        &Timing::default(),
+        &Orders::default(),
+    )
 }
 
 /// Monday 2026-11-30 09:00 in Seoul, the chain's start.

@@ -11,44 +11,70 @@ use crate::model::{Direction, ScheduleConfig};
 use crate::state::{Cause, Transition};
 use crate::time::{self, Event};
 
+/// What may move a schedule this pass, besides a transition in progress.
+pub(super) struct Causes<'a> {
+    /// Events since the last pass (none for a disabled schedule).
+    pub events: &'a [Event],
+    /// A stop was ordered for this pass.
+    pub stop_ordered: bool,
+    /// ForceStart is set and not yet acted on.
+    pub force_start: bool,
+    /// The schedule is enabled: events, Enforced and transitions they began
+    /// count; ForceStart and orders count either way.
+    pub enabled: bool,
+    /// The last stop order, for Enforced.
+    pub stopped_by_order: Option<DateTime<Utc>>,
+}
+
 /// The outcome of [`decide`].
 pub(super) struct Decision {
     pub transition: Option<Transition>,
-    /// ForceStart has been overridden (a stop event came after it).
+    /// ForceStart is done with: overridden by a stop (an order or event).
     pub reset_force_start: bool,
 }
 
 /// Causes, strongest first:
-/// 1. a stop event since the last pass stops, and overrides ForceStart;
-/// 2. ForceStart starts, whatever else was in progress;
-/// 3. a start event since the last pass starts;
-/// 4. a transition already in progress goes on;
-/// 5. an Enforced schedule brings back the last event's state when some
-///    instance is not in it.
+/// 1. a stop order stops now, and overrides ForceStart;
+/// 2. a stop event since the last pass stops, and overrides ForceStart;
+/// 3. ForceStart starts, whatever else was in progress, even when the
+///    schedule is disabled (as the original tool did);
+/// 4. a start event since the last pass starts;
+/// 5. a transition already in progress goes on (one that an event or
+///    Enforced began stops when the schedule is disabled);
+/// 6. an Enforced schedule brings back the state of the last event or
+///    stop order when some instance is not in it.
 pub(super) fn decide(
     now: DateTime<Utc>,
     cfg: &ScheduleConfig,
     current: Option<Transition>,
-    events: &[Event],
+    causes: &Causes,
     roster: &Roster,
 ) -> Decision {
-    let s = &cfg.schedule;
     let begin = |direction, cause| Transition {
         direction,
         cause,
         since: now,
         commanded: BTreeSet::new(),
     };
-    let event = events
+    if causes.stop_ordered {
+        return Decision {
+            transition: Some(begin(Direction::Stop, Cause::Ordered)),
+            reset_force_start: causes.force_start,
+        };
+    }
+    let event = causes
+        .events
         .last()
         .map(|ev| begin(ev.kind, Cause::Event { at: ev.at }));
-    let reset_force_start = s.force_start
+    let reset_force_start = causes.force_start
         && event
             .as_ref()
             .is_some_and(|t| t.direction == Direction::Stop);
+    let current =
+        current.filter(|t| causes.enabled || matches!(t.cause, Cause::ForceStart | Cause::Ordered));
     let transition = match (event, current) {
         (Some(t), _) if reset_force_start => Some(t),
-        (event, current) if s.force_start => Some(match event.or(current) {
+        (event, current) if causes.force_start => Some(match event.or(current) {
             Some(mut t) if t.direction == Direction::Start => {
                 t.cause = Cause::ForceStart;
                 t
@@ -57,15 +83,36 @@ pub(super) fn decide(
         }),
         (Some(t), _) => Some(t),
         (None, Some(t)) => Some(t),
-        (None, None) if s.enforced => time::last_event(cfg, now)
-            .filter(|ev| roster.members().any(|m| m.power == source_power(ev.kind)))
-            .map(|ev| begin(ev.kind, Cause::Enforced)),
+        (None, None) if causes.enabled && cfg.schedule.enforced => {
+            enforced(now, cfg, causes.stopped_by_order, roster).map(|d| begin(d, Cause::Enforced))
+        }
         (None, None) => None,
     };
     Decision {
         transition,
         reset_force_start,
     }
+}
+
+/// Where an Enforced schedule's servers belong now (the last event, or a
+/// later stop order), if some instance is elsewhere.
+fn enforced(
+    now: DateTime<Utc>,
+    cfg: &ScheduleConfig,
+    stopped_by_order: Option<DateTime<Utc>>,
+    roster: &Roster,
+) -> Option<Direction> {
+    let last = time::last_event(cfg, now);
+    let desired = match (last, stopped_by_order) {
+        (Some(ev), Some(at)) if at > ev.at => Direction::Stop,
+        (Some(ev), _) => ev.kind,
+        (None, Some(_)) => Direction::Stop,
+        (None, None) => return None,
+    };
+    roster
+        .members()
+        .any(|m| m.power == source_power(desired))
+        .then_some(desired)
 }
 
 #[cfg(test)]
@@ -250,6 +297,138 @@ mod tests {
             prop_assert_eq!(again.actions().count(), 0);
             prop_assert!(again.schedules.iter().all(|s| s.warning.is_none() && s.notices.is_empty()));
             prop_assert!(again.schedules.iter().all(|s| !s.persist), "an idle plan writes nothing");
+        }
+    }
+}
+
+#[cfg(test)]
+mod switch_over {
+    //! The causes the original tool's users rely on: ForceStart whatever
+    //! Enabled says, a stop ordered from chat, and a reset that failed.
+
+    use aws_sdk_dynamodb::types::AttributeValue as Av;
+
+    use super::super::testing::*;
+    use super::super::{plan, Orders, Timing};
+    use crate::model::{Config, Direction, InstanceKind};
+    use crate::state::Cause;
+    use crate::testing::{config, group_item, instance, schedule_item, utc};
+
+    fn two_waves(schedule: crate::model::Item) -> Config {
+        config(
+            vec![schedule],
+            vec![
+                group_item("dev", "db", "RDS", &[]),
+                group_item("dev", "app", "EC2", &["db"]),
+            ],
+            vec![],
+        )
+    }
+
+    fn fleet(rds: &str, ec2: &str) -> Vec<crate::fleet::Instance> {
+        vec![
+            instance("db-1", InstanceKind::Rds, rds, "dev", Some("db")),
+            instance("i-app", InstanceKind::Ec2, ec2, "dev", Some("app")),
+        ]
+    }
+
+    fn stop_dev() -> Orders {
+        Orders {
+            stop: ["dev".to_string()].into(),
+        }
+    }
+
+    #[test]
+    fn force_start_works_on_a_disabled_schedule_in_order_and_is_reset() {
+        let cfg = two_waves(
+            schedule_item("dev", "weekdays", "09:00", "22:00")
+                .with("Enabled", Av::Bool(false))
+                .with("ForceStart", Av::Bool(true)),
+        );
+        let mut fleet = fleet("stopped", "stopped");
+        let mut states = States::new();
+        let rounds = settle("2026-12-05T23:00:00+09:00", &cfg, &mut fleet, &mut states);
+        assert_eq!(rounds, vec![vec!["db-1"], vec!["i-app"]]);
+        let p = plan_at("2026-12-05T23:00:00+09:00", &cfg, &fleet, &states);
+        assert!(p.schedules[0].reset_force_start, "reset once all are up");
+    }
+
+    #[test]
+    fn an_ordered_stop_runs_in_reverse_now_and_clears_force_start() {
+        let cfg = two_waves(
+            schedule_item("dev", "weekdays", "09:00", "22:00").with("ForceStart", Av::Bool(true)),
+        );
+        let now = utc("2026-11-30T15:00:00+09:00");
+        let p = plan(
+            now,
+            &cfg,
+            &fleet("available", "running"),
+            &States::new(),
+            &Timing::default(),
+            &stop_dev(),
+        );
+        let sp = &p.schedules[0];
+        assert_eq!(sp.actions[0].direction, Direction::Stop);
+        assert_eq!(sp.actions[0].group, "app", "the last wave stops first");
+        assert!(sp.reset_force_start);
+        assert_eq!(sp.state.transition.as_ref().unwrap().cause, Cause::Ordered);
+        assert_eq!(sp.state.stopped_by_order, Some(now));
+    }
+
+    #[test]
+    fn an_enforced_schedule_stays_stopped_after_an_ordered_stop() {
+        let cfg = two_waves(
+            schedule_item("dev", "weekdays", "09:00", "22:00").with("Enforced", Av::Bool(true)),
+        );
+        let p = plan(
+            utc("2026-11-30T15:00:00+09:00"),
+            &cfg,
+            &fleet("available", "running"),
+            &States::new(),
+            &Timing::default(),
+            &stop_dev(),
+        );
+        let mut states = stored_states(&p);
+        states.get_mut("dev").unwrap().transition = None;
+        // Someone starts the app again at 15:30: Enforced stops it.
+        let later = plan_at(
+            "2026-11-30T15:30:00+09:00",
+            &cfg,
+            &fleet("stopped", "running"),
+            &states,
+        );
+        assert_eq!(later.schedules[0].actions[0].direction, Direction::Stop);
+        // The next start event brings everything back up.
+        let next_day = plan_at(
+            "2026-12-01T09:00:00+09:00",
+            &cfg,
+            &fleet("stopped", "stopped"),
+            &states,
+        );
+        assert_eq!(next_day.schedules[0].actions[0].direction, Direction::Start);
+        assert_eq!(next_day.schedules[0].state.stopped_by_order, None);
+    }
+
+    #[test]
+    fn a_force_start_whose_reset_failed_never_starts_again() {
+        let cfg = two_waves(
+            schedule_item("dev", "weekdays", "09:00", "22:00").with("ForceStart", Av::Bool(true)),
+        );
+        let mut fleet = fleet("stopped", "stopped");
+        let mut states = States::new();
+        settle("2026-11-30T07:00:00+09:00", &cfg, &mut fleet, &mut states);
+        // The 22:00 stop event overrides ForceStart, whose reset then fails:
+        // the item still says true at every later pass.
+        let rounds = settle(MONDAY_2200, &cfg, &mut fleet, &mut states);
+        assert_eq!(rounds, vec![vec!["i-app"], vec!["db-1"]]);
+        for at in ["2026-11-30T22:05:00+09:00", "2026-11-30T23:00:00+09:00"] {
+            let p = plan_at(at, &cfg, &fleet, &states);
+            assert_eq!(p.actions().count(), 0, "{at}: nothing restarts");
+            assert!(
+                p.schedules[0].reset_force_start,
+                "{at}: the reset is retried"
+            );
+            states.extend(stored_states(&p));
         }
     }
 }

@@ -3,7 +3,7 @@
 //! later waves to be down, so stops run the start waves exactly in reverse.
 
 use super::roster::{source_power, target, target_power, Roster, Slot};
-use super::Action;
+use super::{Action, Wait};
 use crate::model::Direction;
 use crate::state::Transition;
 
@@ -12,7 +12,7 @@ pub(super) struct Step {
     /// Commands to send now, in wave order.
     pub actions: Vec<Action>,
     /// What the transition is waiting for.
-    pub waits: Vec<String>,
+    pub waits: Vec<Wait>,
     /// Every group is already where the transition takes it.
     pub complete: bool,
 }
@@ -55,14 +55,11 @@ pub(super) fn advance(roster: &Roster, t: &mut Transition) -> Step {
                         instances: due.into_iter().map(target).collect(),
                     });
                 }
-                Some(blockers) => step.waits.push(format!(
-                    "{} waits for {blockers} to {}",
-                    slot.name(),
-                    match dir {
-                        Direction::Start => "be up",
-                        Direction::Stop => "stop",
-                    }
-                )),
+                Some(blockers) => step.waits.push(Wait::Blocked {
+                    group: slot.name().to_string(),
+                    blockers: blockers.clone(),
+                    direction: dir,
+                }),
             }
         }
         if blocker.is_none() {
@@ -98,7 +95,7 @@ fn wave_order(count: usize, dir: Direction) -> Box<dyn Iterator<Item = usize>> {
 fn due<'a>(
     slot: &Slot<'a>,
     t: &Transition,
-    waits: &mut Vec<String>,
+    waits: &mut Vec<Wait>,
 ) -> Vec<&'a crate::fleet::Instance> {
     let dir = t.direction;
     let mut due = Vec::new();
@@ -108,15 +105,18 @@ fn due<'a>(
             continue;
         }
         if m.power != source_power(dir) {
-            waits.push(format!("{}: {} is {}", slot.name(), i.name, i.state));
+            waits.push(Wait::Moving {
+                group: slot.name().to_string(),
+                server: i.name.to_string(),
+                state: i.state.to_string(),
+            });
         } else if t.commanded.contains(&*i.id) {
-            waits.push(format!(
-                "{}: {} was sent {} and is still {}",
-                slot.name(),
-                i.name,
-                dir.as_str(),
-                i.state
-            ));
+            waits.push(Wait::Sent {
+                group: slot.name().to_string(),
+                server: i.name.to_string(),
+                direction: dir,
+                state: i.state.to_string(),
+            });
         } else {
             due.push(i);
         }
@@ -161,7 +161,9 @@ mod tests {
         assert_eq!(sp.actions[0].group, "db");
         assert_eq!(&*sp.actions[0].instances[0].id, "db-1");
         assert!(
-            sp.waits.iter().any(|w| w == "mw waits for db to be up"),
+            sp.waits
+                .iter()
+                .any(|w| w.to_string() == "mw waits for db to be up"),
             "{:?}",
             sp.waits
         );
@@ -200,10 +202,8 @@ mod tests {
             Some("top"),
         ));
         let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
-        assert_eq!(
-            p.schedules[0].waits,
-            vec!["top waits for a, b, c, d, e and 2 more to be up"]
-        );
+        let waits: Vec<String> = p.schedules[0].waits.iter().map(|w| w.to_string()).collect();
+        assert_eq!(waits, ["top waits for a, b, c, d, e and 2 more to be up"]);
     }
 
     #[test]
@@ -246,7 +246,9 @@ mod tests {
         let sp = &p.schedules[0];
         assert!(sp.actions.is_empty());
         assert!(
-            sp.waits.contains(&"db: db-1 is stopping".to_string()),
+            sp.waits
+                .iter()
+                .any(|w| w.to_string() == "db: db-1 is stopping"),
             "{:?}",
             sp.waits
         );

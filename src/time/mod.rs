@@ -12,7 +12,7 @@ use crate::model::{Direction, ScheduleConfig};
 
 mod moves;
 
-pub use moves::{extend_target, stop_now_target};
+pub use moves::{extend_target, Past};
 
 /// A start or stop at one instant. `day` is the local date whose window the
 /// event belongs to: for a 22:00-02:00 window, the 02:00 stop belongs to the
@@ -60,6 +60,9 @@ pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
 /// `start` exception brings the regular StopTime along with it.
 pub fn day_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Option<NaiveTime>) {
     let s = &cfg.schedule;
+    if cfg.exceptions.closed(day) {
+        return (None, None);
+    }
     let active = s.days.contains(day.weekday());
     let start_x = cfg.exceptions.get(day, Direction::Start);
     let stop_x = cfg.exceptions.get(day, Direction::Stop);
@@ -76,10 +79,28 @@ pub fn day_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Op
     (start, stop)
 }
 
+/// The times DaysActive, StartTime and StopTime alone give a day.
+fn regular_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Option<NaiveTime>) {
+    let s = &cfg.schedule;
+    if s.days.contains(day.weekday()) {
+        (s.start, s.stop)
+    } else {
+        (None, None)
+    }
+}
+
 /// The events of one day's window (at most a start and a stop).
 pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
+    events_of(cfg, day, day_times(cfg, day))
+}
+
+/// The events of a window on `day` that starts and stops at these times.
+fn events_of(
+    cfg: &ScheduleConfig,
+    day: NaiveDate,
+    (start, stop): (Option<NaiveTime>, Option<NaiveTime>),
+) -> Vec<Event> {
     let tz = cfg.schedule.time_zone;
-    let (start, stop) = day_times(cfg, day);
     let mut out = Vec::with_capacity(2);
     if let Some(t) = start {
         let local = day.and_time(t);
@@ -106,6 +127,62 @@ pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
             day,
             local,
         });
+    }
+    out
+}
+
+/// A regular event that an exception item took away, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skip {
+    pub kind: Direction,
+    /// When it would have happened.
+    pub at: DateTime<Utc>,
+    pub day: NaiveDate,
+    pub why: SkipReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// An exception item with `None` for that event.
+    Exception {
+        id: String,
+        created_by: Option<String>,
+    },
+    /// A bad exception item takes the date out of service.
+    Closed,
+}
+
+/// Regular events with `from < at <= to` that did not happen because of an
+/// exception item, so a quiet pass can say why it was quiet.
+pub fn skipped_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Skip> {
+    if from >= to {
+        return Vec::new();
+    }
+    let tz = cfg.schedule.time_zone;
+    let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
+    let mut out = Vec::new();
+    for day in first.iter_days().take_while(|d| *d <= local_date(tz, to)) {
+        let happening = day_events(cfg, day);
+        for e in events_of(cfg, day, regular_times(cfg, day)) {
+            if e.at <= from || e.at > to || happening.iter().any(|h| h.kind == e.kind) {
+                continue;
+            }
+            let why = match cfg.exceptions.item(day, e.kind) {
+                _ if cfg.exceptions.closed(day) => SkipReason::Closed,
+                Some(x) => SkipReason::Exception {
+                    id: x.id.clone(),
+                    created_by: x.created_by.clone(),
+                },
+                None => continue,
+            };
+            out.push(Skip {
+                kind: e.kind,
+                at: e.at,
+                day,
+                why,
+            });
+        }
     }
     out
 }

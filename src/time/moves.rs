@@ -2,10 +2,34 @@
 //! the bot and the warning's button) writes must name the day whose window
 //! the stop belongs to, which for a window past midnight is yesterday.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use std::fmt;
 
-use super::{day_stop, local_date, next_event};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use super::{day_stop, local_date, next_event, resolve_local};
 use crate::model::{Direction, ExceptionDay, ScheduleConfig, ScheduleException};
+
+/// A stop that would move to a time already past.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Past {
+    pub until: NaiveTime,
+    pub zone: Tz,
+    /// The local time now.
+    pub now: NaiveDateTime,
+}
+
+impl fmt::Display for Past {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is already past in {} ({} now)",
+            self.until.format("%H:%M"),
+            self.zone.name(),
+            self.now.format("%H:%M")
+        )
+    }
+}
 
 /// The date whose `stop` exception moves the upcoming stop to `until`, and
 /// the instant the stop would then happen. The upcoming stop is the next
@@ -15,45 +39,23 @@ pub fn extend_target(
     cfg: &ScheduleConfig,
     now: DateTime<Utc>,
     until: NaiveTime,
-) -> Result<(NaiveDate, DateTime<Utc>), String> {
+) -> Result<(NaiveDate, DateTime<Utc>), Past> {
     let tz = cfg.schedule.time_zone;
     let today = local_date(tz, now);
     let day = next_event(cfg, now, Direction::Stop)
         .filter(|e| e.day <= today)
         .map(|e| e.day)
         .unwrap_or(today);
-    let stop =
-        day_stop(&with_stop_on(cfg, day, until), day).ok_or_else(|| "no stop".to_string())?;
-    if stop.at <= now {
-        return Err(format!(
-            "{} is already past in {} ({} now)",
-            until.format("%H:%M"),
-            tz.name(),
-            now.with_timezone(&tz).format("%H:%M")
-        ));
+    let at = day_stop(&with_stop_on(cfg, day, until), day)
+        .map_or_else(|| resolve_local(tz, day.and_time(until)), |e| e.at);
+    if at <= now {
+        return Err(Past {
+            until,
+            zone: tz,
+            now: now.with_timezone(&tz).naive_local(),
+        });
     }
-    Ok((day, stop.at))
-}
-
-/// The `stop` exception that stops a schedule at `now` (rounded up to the
-/// minute, so the next pass still sees it): its date and time. The date is
-/// today's, or yesterday's when only that window (past midnight) puts the
-/// stop at this instant.
-pub fn stop_now_target(cfg: &ScheduleConfig, now: DateTime<Utc>) -> (NaiveDate, NaiveTime) {
-    let tz = cfg.schedule.time_zone;
-    let local = now.with_timezone(&tz).naive_local();
-    let secs = local.and_utc().timestamp();
-    let up = DateTime::from_timestamp(secs + (60 - secs.rem_euclid(60)) % 60, 0)
-        .map(|d| d.naive_utc())
-        .unwrap_or(local);
-    let (date, time) = (up.date(), up.time());
-    let lands_on = |day: NaiveDate| {
-        day_stop(&with_stop_on(cfg, day, time), day).is_some_and(|e| e.local == up)
-    };
-    match date.pred_opt() {
-        Some(yesterday) if !lands_on(date) && lands_on(yesterday) => (yesterday, time),
-        _ => (date, time),
-    }
+    Ok((day, at))
 }
 
 /// The schedule as it would be with a `stop` exception at `time` on `day`
@@ -66,13 +68,14 @@ fn with_stop_on(cfg: &ScheduleConfig, day: NaiveDate, time: NaiveTime) -> Schedu
         date: day,
         kind,
         value,
+        created_by: None,
     };
     let mut xs = vec![exception("stop", Direction::Stop, Some(time))];
     if let Some(start) = cfg.exceptions.get(day, Direction::Start) {
         xs.push(exception("start", Direction::Start, start));
     }
     let mut moved = cfg.clone();
-    moved.exceptions = ExceptionDay::build(xs).unwrap_or_default();
+    moved.exceptions = ExceptionDay::build(xs, Default::default()).0;
     moved
 }
 
@@ -128,6 +131,6 @@ mod tests {
             &[],
         );
         let e = extend_target(&c, utc("2026-11-30T21:50:00+09:00"), t(21, 0)).unwrap_err();
-        assert!(e.contains("already past"), "{e}");
+        assert!(e.to_string().contains("already past"), "{e}");
     }
 }

@@ -1,31 +1,39 @@
 //! `cancel SCHEDULE [DATE] start|stop` (the original `exception del`).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
-use super::{schedule, store_error, today, Answer, Reply};
-use crate::bot::Bot;
-use crate::model::{Config, Direction};
+use super::{Answer, Ctx, Reply};
+use crate::model::Direction;
 use crate::ports::ScheduleEditor;
+use crate::tr;
 
-pub async fn apply<E: ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
-    config: &Config,
+pub async fn apply<E: ScheduleEditor, F, N, T>(
+    ctx: &Ctx<'_, E, F, N, T>,
     name: &str,
     date: Option<NaiveDate>,
     kind: Option<Direction>,
-    who: &str,
-    now: DateTime<Utc>,
 ) -> Answer {
-    let cfg = schedule(config, name)?;
-    let day = date.unwrap_or_else(|| today(cfg, now));
-    let n = crate::exceptions::cancel(&bot.store, name, day, kind)
+    let cfg = ctx.schedule(name)?;
+    let day = date.unwrap_or_else(|| ctx.today(cfg));
+    let n = crate::exceptions::cancel(&ctx.bot.store, name, day, kind)
         .await
-        .map_err(store_error)?;
+        .map_err(|e| ctx.store_error(e))?;
+    let lang = ctx.lang();
     if n == 0 {
-        return Err(format!("[{name}] There is no such exception on {day}."));
+        return Err(tr!(
+            lang,
+            "no-such-exception",
+            schedule = name,
+            day = day.to_string()
+        ));
     }
-    let what = kind.map(|k| k.as_str()).unwrap_or("all");
-    Ok(Reply::change(format!(
-        "[{name}] {what} exception on {day} removed by {who}"
+    let what = kind.map_or_else(|| tr!(lang, "exception-all"), |k| k.to_string());
+    Ok(Reply::change(tr!(
+        lang,
+        "exception-removed",
+        schedule = name,
+        what = what,
+        day = day.to_string(),
+        who = &ctx.who
     )))
 }

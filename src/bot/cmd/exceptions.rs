@@ -1,47 +1,48 @@
-//! `exceptions SCHEDULE [DATE]` (the original `info` and `exception info`):
-//! that day's start and stop, and the exception items.
+//! `exceptions SCHEDULE [DATE]` (the original `exception info`): that
+//! day's start and stop, and the exception items (of that day, or all).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
-use super::{schedule, store_error, today, Answer, Reply};
-use crate::bot::Bot;
-use crate::model::{clock_text, Config, ScheduleException};
+use super::{Answer, Ctx, Reply};
+use crate::model::{clock_text, ScheduleException};
 use crate::ports::ScheduleEditor;
-use crate::time;
+use crate::{time, tr};
 
-pub async fn apply<E: ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
-    config: &Config,
+pub async fn apply<E: ScheduleEditor, F, N, T>(
+    ctx: &Ctx<'_, E, F, N, T>,
     name: &str,
     date: Option<NaiveDate>,
-    now: DateTime<Utc>,
 ) -> Answer {
-    let cfg = schedule(config, name)?;
-    let items = bot.store.exceptions().await.map_err(store_error)?;
+    let cfg = ctx.schedule(name)?;
+    let items = ctx
+        .bot
+        .store
+        .exceptions()
+        .await
+        .map_err(|e| ctx.store_error(e))?;
     let mut rows: Vec<ScheduleException> = items
         .iter()
         .filter_map(|i| ScheduleException::from_item(i).ok())
         .filter(|x| x.schedule == name && date.is_none_or(|d| d == x.date))
         .collect();
     rows.sort_by_key(|x| (x.date, x.kind));
-    let day = date.unwrap_or_else(|| today(cfg, now));
+    let day = date.unwrap_or_else(|| ctx.today(cfg));
     let (start, stop) = time::day_times(cfg, day);
-    let mut text = format!(
-        "[{name}] {day}: start {}, stop {} ({})",
-        clock_text(start),
-        clock_text(stop),
-        cfg.schedule.time_zone.name()
-    );
+    let mut lines = vec![tr!(
+        ctx.lang(),
+        "day-times",
+        schedule = name,
+        day = day.to_string(),
+        start = clock_text(start),
+        stop = clock_text(stop),
+        zone = cfg.schedule.time_zone.name()
+    )];
     if rows.is_empty() {
-        text.push_str("\nNo exceptions.");
+        lines.push(tr!(ctx.lang(), "no-exceptions"));
     }
-    for x in rows {
-        text.push_str(&format!(
-            "\n{} {} {}",
-            x.date,
-            x.kind.as_str(),
-            clock_text(x.value)
-        ));
-    }
-    Ok(Reply::only(text))
+    lines.extend(
+        rows.iter()
+            .map(|x| format!("{} {} {}", x.date, x.kind, clock_text(x.value))),
+    );
+    Ok(Reply::only(lines.join("\n")))
 }

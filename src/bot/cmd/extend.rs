@@ -1,63 +1,70 @@
 //! `extend SCHEDULE HH:MM` (alias `postpone`), and the warning's "Postpone
 //! 1 hour" button: the upcoming stop moves, as a `stop` exception.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 
-use super::{config, local_text, schedule, write, Answer, Reply};
+use super::{Answer, Ctx, Reply};
 use crate::bot::inbound::Invocation;
 use crate::bot::Bot;
-use crate::model::{parse_date, Config, Direction};
-use crate::ports::{ConfigStore, ScheduleEditor};
-use crate::time;
+use crate::model::{parse_clock, parse_date, Direction};
+use crate::ports::{ConfigStore, Put, ScheduleEditor};
+use crate::{time, tr};
 
-pub async fn apply<E: ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
-    config: &Config,
+pub async fn apply<E: ScheduleEditor, F, N, T>(
+    ctx: &Ctx<'_, E, F, N, T>,
     name: &str,
     until: NaiveTime,
-    who: &str,
-    now: DateTime<Utc>,
 ) -> Answer {
-    let cfg = schedule(config, name)?;
-    let (day, at) = time::extend_target(cfg, now, until)?;
-    write(bot, name, day, Direction::Stop, Some(until), who, now).await?;
-    Ok(Reply::change(format!(
-        "[{name}] Stop moved to {} by {who}",
-        local_text(cfg, at)
-    )))
+    let cfg = ctx.schedule(name)?;
+    let (day, at) = time::extend_target(cfg, ctx.now, until).map_err(|p| ctx.past(p))?;
+    let put = ctx.write(name, day, Direction::Stop, Some(until)).await?;
+    let text = tr!(
+        ctx.lang(),
+        "stop-moved",
+        schedule = name,
+        at = ctx.local_text(cfg, at),
+        who = &ctx.who
+    );
+    Ok(match put {
+        Put::Written => Reply::change(text),
+        Put::Unchanged => Reply::only(text),
+    })
 }
 
-/// The button: that day's stop, 60 minutes later than it is now.
-pub async fn postpone<E: ConfigStore + ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
+/// The button: it carries the exact stop it asks for (`SCHEDULE|DATE|HH:MM`,
+/// the date of the window whose stop it moves) and applies it once; a
+/// button for another day's stop is refused to the clicker only.
+pub async fn postpone<E: ConfigStore + ScheduleEditor, F, N, T>(
+    bot: &Bot<E, F, N, T>,
     value: &str,
     inv: &Invocation,
     now: DateTime<Utc>,
 ) -> Answer {
-    let mut parts = value.split('|');
-    let (Some(name), Some(date)) = (parts.next(), parts.next()) else {
-        return Err("The button's value is not SCHEDULE|DATE|TIME.".into());
+    let lang = bot.lang;
+    let parts: Vec<&str> = value.split('|').collect();
+    let (name, day, until) = match parts.as_slice() {
+        [name, date, time] => match (parse_date(date), parse_clock(time)) {
+            (Ok(day), Ok(Some(until))) => (*name, day, until),
+            _ => return Err(tr!(lang, "button-bad")),
+        },
+        _ => return Err(tr!(lang, "button-bad")),
     };
-    let day = parse_date(date)?;
-    let config = config(bot).await?;
-    let cfg = schedule(&config, name)?;
-    let stop = time::day_stop(cfg, day)
-        .ok_or_else(|| format!("[{name}] has no stop on {day} to postpone."))?;
-    let until = (stop.local + Duration::hours(1)).time();
-    let (target_day, at) = time::extend_target(cfg, now, until)?;
-    let who = inv.created_by();
-    write(
-        bot,
-        name,
-        target_day,
-        Direction::Stop,
-        Some(until),
-        &who,
-        now,
-    )
-    .await?;
-    Ok(Reply::change(format!(
-        "[{name}] Stop postponed to {} by {who}",
-        local_text(cfg, at)
-    )))
+    let ctx = Ctx::load(bot, inv, now).await?;
+    let cfg = ctx.schedule(name)?;
+    let (target_day, at) = time::extend_target(cfg, now, until)
+        .map_err(|_| tr!(lang, "button-stale", day = day.to_string()))?;
+    if target_day != day {
+        return Err(tr!(lang, "button-stale", day = day.to_string()));
+    }
+    let at_text = ctx.local_text(cfg, at);
+    match ctx.write(name, day, Direction::Stop, Some(until)).await? {
+        Put::Written => Ok(Reply::change(tr!(
+            lang,
+            "stop-postponed",
+            schedule = name,
+            at = at_text,
+            who = &ctx.who
+        ))),
+        Put::Unchanged => Err(tr!(lang, "button-done", schedule = name, at = at_text)),
+    }
 }

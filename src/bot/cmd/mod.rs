@@ -1,10 +1,12 @@
 //! The chat commands, one file each (as mini-redis's `cmd/`): the words
-//! are parsed once ([`parse`]) into a [`Command`], which is applied to the
-//! bot's stores.
+//! are parsed once ([`parse`]) into a [`Command`], which is applied in a
+//! [`Ctx`]: the bot, the configuration as this request read it, who asked
+//! and when.
 
 mod cancel;
 mod exceptions;
 mod extend;
+mod info;
 mod parse;
 mod set;
 mod skip;
@@ -16,25 +18,31 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::inbound::Invocation;
 use super::Bot;
+use crate::i18n::Language;
 use crate::model::{Config, Direction, ScheduleConfig};
 use crate::pass::load_config;
-use crate::ports::{CallError, ConfigStore, Fleet, Notifier, ScheduleEditor};
-use crate::time;
+use crate::ports::{CallError, ConfigStore, Fleet, Notifier, PassTrigger, Put, ScheduleEditor};
+use crate::{time, tr};
 
 pub use extend::postpone;
-pub use parse::{parse, USAGE};
+pub use parse::parse;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Help,
+    /// `status [SCHEDULE]`: counts and the next events.
     Status(Option<String>),
+    /// The original `SCHEDULE status`: every server by wave.
+    Servers(String),
+    /// The original `SCHEDULE info [DATE]`.
+    Info(String, Option<NaiveDate>),
     Extend(String, NaiveTime),
     Skip(String, Option<NaiveDate>),
     Start(String),
     Stop(String),
     Exceptions(String, Option<NaiveDate>),
     Cancel(String, Option<NaiveDate>, Option<Direction>),
-    /// The original bot's `exception set DATE start|stop H:MM|None`.
+    /// The original bot's `exception set DATE start|stop H:M|None`.
     SetException(String, NaiveDate, Direction, Option<NaiveTime>),
 }
 
@@ -46,7 +54,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// An answer to the asker only (a question, not a change).
+    /// An answer to the asker only (a question, or nothing changed).
     pub fn only(text: String) -> Reply {
         Reply {
             text,
@@ -66,10 +74,20 @@ impl Reply {
 /// A refusal or an error is answered as text; nothing was written.
 pub type Answer = Result<Reply, String>;
 
+/// What every command works with.
+pub struct Ctx<'a, E, F, N, T> {
+    pub bot: &'a Bot<E, F, N, T>,
+    /// The configuration as this request read it.
+    pub config: Config,
+    /// `CreatedBy` of what it writes: who, from which chat.
+    pub who: String,
+    pub now: DateTime<Utc>,
+}
+
 impl Command {
-    pub async fn apply<E, F, N>(
+    pub async fn apply<E, F, N, T>(
         self,
-        bot: &Bot<E, F, N>,
+        bot: &Bot<E, F, N, T>,
         inv: &Invocation,
         now: DateTime<Utc>,
     ) -> Answer
@@ -77,89 +95,126 @@ impl Command {
         E: ConfigStore + ScheduleEditor,
         F: Fleet,
         N: Notifier,
+        T: PassTrigger,
     {
         if self == Command::Help {
-            return Ok(Reply::only(USAGE.to_string()));
+            return Ok(Reply::only(tr!(bot.lang, "help")));
         }
-        let config = config(bot).await?;
-        let who = inv.created_by();
+        let ctx = Ctx::load(bot, inv, now).await?;
         match self {
             Command::Help => unreachable!("answered above"),
-            Command::Status(name) => status::apply(bot, &config, name.as_deref(), now).await,
-            Command::Extend(name, until) => {
-                extend::apply(bot, &config, &name, until, &who, now).await
-            }
-            Command::Skip(name, date) => skip::apply(bot, &config, &name, date, &who, now).await,
-            Command::Start(name) => start::apply(bot, &config, &name, &who).await,
-            Command::Stop(name) => stop::apply(bot, &config, &name, &who, now).await,
-            Command::Exceptions(name, date) => {
-                exceptions::apply(bot, &config, &name, date, now).await
-            }
-            Command::Cancel(name, date, kind) => {
-                cancel::apply(bot, &config, &name, date, kind, &who, now).await
-            }
+            Command::Status(name) => status::summary(&ctx, name.as_deref()).await,
+            Command::Servers(name) => status::servers(&ctx, &name).await,
+            Command::Info(name, date) => info::apply(&ctx, &name, date).await,
+            Command::Extend(name, until) => extend::apply(&ctx, &name, until).await,
+            Command::Skip(name, date) => skip::apply(&ctx, &name, date).await,
+            Command::Start(name) => start::apply(&ctx, &name).await,
+            Command::Stop(name) => stop::apply(&ctx, &name).await,
+            Command::Exceptions(name, date) => exceptions::apply(&ctx, &name, date).await,
+            Command::Cancel(name, date, kind) => cancel::apply(&ctx, &name, date, kind).await,
             Command::SetException(name, day, kind, value) => {
-                set::apply(bot, &config, &name, day, kind, value, &who, now).await
+                set::apply(&ctx, &name, day, kind, value).await
             }
         }
     }
 }
 
-async fn config<E: ConfigStore, F, N>(bot: &Bot<E, F, N>) -> Result<Config, String> {
-    load_config(&bot.store, bot.zone).await.map_err(store_error)
-}
-
-/// The usable schedule of that name, or why there is none.
-fn schedule<'c>(config: &'c Config, name: &str) -> Result<&'c ScheduleConfig, String> {
-    config.schedules.get(name).ok_or_else(|| {
-        if config.errors.iter().any(|e| e.disables(name)) {
-            format!("Schedule {name} is disabled by configuration errors (see schedctl validate).")
-        } else {
-            format!("There is no schedule named {name}.")
-        }
-    })
-}
-
-fn store_error(e: CallError) -> String {
-    tracing::error!(error = %e, "bot could not reach the tables");
-    format!(
-        "Could not reach the schedule tables ({}); nothing was changed.",
-        e.code
-    )
-}
-
-/// `2026-11-30 23:00 Asia/Seoul`.
-fn local_text(cfg: &ScheduleConfig, at: DateTime<Utc>) -> String {
-    let tz = cfg.schedule.time_zone;
-    format!(
-        "{} {}",
-        at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-        tz.name()
-    )
-}
-
-fn today(cfg: &ScheduleConfig, now: DateTime<Utc>) -> NaiveDate {
-    time::local_date(cfg.schedule.time_zone, now)
-}
-
-fn not_past(cfg: &ScheduleConfig, day: NaiveDate, now: DateTime<Utc>) -> Result<(), String> {
-    if day < today(cfg, now) {
-        return Err(format!("{day} is in the past."));
+impl<'a, E: ConfigStore, F, N, T> Ctx<'a, E, F, N, T> {
+    /// Reads the configuration for one request.
+    async fn load(
+        bot: &'a Bot<E, F, N, T>,
+        inv: &Invocation,
+        now: DateTime<Utc>,
+    ) -> Result<Self, String> {
+        let config = load_config(&bot.store, bot.zone, now)
+            .await
+            .map_err(|e| store_error(bot.lang, e))?;
+        Ok(Ctx {
+            bot,
+            config,
+            who: inv.created_by(),
+            now,
+        })
     }
-    Ok(())
 }
 
-/// Writes one exception item as `schedctl` would.
-async fn write<E: ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
-    schedule: &str,
-    day: NaiveDate,
-    kind: Direction,
-    value: Option<NaiveTime>,
-    who: &str,
-    now: DateTime<Utc>,
-) -> Result<String, String> {
-    crate::exceptions::replace(&bot.store, schedule, day, kind, value, who, now)
+impl<E, F, N, T> Ctx<'_, E, F, N, T> {
+    fn lang(&self) -> Language {
+        self.bot.lang
+    }
+
+    /// The usable schedule of that name, or why there is none.
+    fn schedule(&self, name: &str) -> Result<&ScheduleConfig, String> {
+        self.config.schedules.get(name).ok_or_else(|| {
+            if self.config.errors.iter().any(|e| e.disables(name)) {
+                tr!(self.lang(), "schedule-disabled-by-errors", schedule = name)
+            } else {
+                tr!(self.lang(), "no-such-schedule", schedule = name)
+            }
+        })
+    }
+
+    fn today(&self, cfg: &ScheduleConfig) -> NaiveDate {
+        time::local_date(cfg.schedule.time_zone, self.now)
+    }
+
+    fn not_past(&self, cfg: &ScheduleConfig, day: NaiveDate) -> Result<(), String> {
+        if day < self.today(cfg) {
+            return Err(tr!(self.lang(), "day-in-past", day = day.to_string()));
+        }
+        Ok(())
+    }
+
+    /// `2026-11-30 23:00 Asia/Seoul`.
+    fn local_text(&self, cfg: &ScheduleConfig, at: DateTime<Utc>) -> String {
+        let tz = cfg.schedule.time_zone;
+        format!(
+            "{} {}",
+            at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+            tz.name()
+        )
+    }
+
+    fn store_error(&self, e: CallError) -> String {
+        store_error(self.lang(), e)
+    }
+
+    fn past(&self, past: time::Past) -> String {
+        tr!(
+            self.lang(),
+            "time-past",
+            time = past.until.format("%H:%M").to_string(),
+            zone = past.zone.name(),
+            now = past.now.format("%H:%M").to_string()
+        )
+    }
+}
+
+impl<E: ScheduleEditor, F, N, T> Ctx<'_, E, F, N, T> {
+    /// Writes one exception item as `schedctl` would.
+    async fn write(
+        &self,
+        schedule: &str,
+        day: NaiveDate,
+        kind: Direction,
+        value: Option<NaiveTime>,
+    ) -> Result<Put, String> {
+        crate::exceptions::replace(
+            &self.bot.store,
+            schedule,
+            day,
+            kind,
+            value,
+            &self.who,
+            self.now,
+        )
         .await
-        .map_err(store_error)
+        .map(|(_, put)| put)
+        .map_err(|e| self.store_error(e))
+    }
+}
+
+fn store_error(lang: Language, e: CallError) -> String {
+    tracing::error!(error = %e, "bot could not reach the tables");
+    tr!(lang, "tables-unreachable", code = e.code)
 }

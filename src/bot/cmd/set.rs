@@ -1,29 +1,29 @@
 //! The original bot's `SCHEDULE exception set DATE start|stop H:M|None`.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, NaiveTime};
 
-use super::{not_past, schedule, write, Answer, Reply};
-use crate::bot::Bot;
-use crate::model::{clock_text, Config, Direction};
+use super::{Answer, Ctx, Reply};
+use crate::model::{clock_text, Direction};
 use crate::ports::ScheduleEditor;
+use crate::tr;
 
-#[allow(clippy::too_many_arguments)]
-pub async fn apply<E: ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
-    config: &Config,
+pub async fn apply<E: ScheduleEditor, F, N, T>(
+    ctx: &Ctx<'_, E, F, N, T>,
     name: &str,
     day: NaiveDate,
     kind: Direction,
     value: Option<NaiveTime>,
-    who: &str,
-    now: DateTime<Utc>,
 ) -> Answer {
-    let cfg = schedule(config, name)?;
-    not_past(cfg, day, now)?;
-    write(bot, name, day, kind, value, who, now).await?;
-    Ok(Reply::change(format!(
-        "[{name}] {} on {day} set to {} by {who}",
-        kind.as_str(),
-        clock_text(value)
+    let cfg = ctx.schedule(name)?;
+    ctx.not_past(cfg, day)?;
+    ctx.write(name, day, kind, value).await?;
+    Ok(Reply::change(tr!(
+        ctx.lang(),
+        "exception-set",
+        schedule = name,
+        kind = kind.to_string(),
+        day = day.to_string(),
+        value = clock_text(value),
+        who = &ctx.who
     )))
 }

@@ -1,25 +1,26 @@
 //! `skip SCHEDULE [YYYY-MM-DD]`: no start that day (a `start None` item).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
-use super::{not_past, schedule, today, write, Answer, Reply};
-use crate::bot::Bot;
-use crate::model::{Config, Direction};
+use super::{Answer, Ctx, Reply};
+use crate::model::Direction;
 use crate::ports::ScheduleEditor;
+use crate::tr;
 
-pub async fn apply<E: ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
-    config: &Config,
+pub async fn apply<E: ScheduleEditor, F, N, T>(
+    ctx: &Ctx<'_, E, F, N, T>,
     name: &str,
     date: Option<NaiveDate>,
-    who: &str,
-    now: DateTime<Utc>,
 ) -> Answer {
-    let cfg = schedule(config, name)?;
-    let day = date.unwrap_or_else(|| today(cfg, now));
-    not_past(cfg, day, now)?;
-    write(bot, name, day, Direction::Start, None, who, now).await?;
-    Ok(Reply::change(format!(
-        "[{name}] No start on {day}, by {who}"
+    let cfg = ctx.schedule(name)?;
+    let day = date.unwrap_or_else(|| ctx.today(cfg));
+    ctx.not_past(cfg, day)?;
+    ctx.write(name, day, Direction::Start, None).await?;
+    Ok(Reply::change(tr!(
+        ctx.lang(),
+        "no-start-on",
+        schedule = name,
+        day = day.to_string(),
+        who = &ctx.who
     )))
 }

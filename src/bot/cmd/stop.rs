@@ -1,25 +1,29 @@
-//! `stop SCHEDULE` (the original `force_stop`): the servers stop in
-//! reverse order.
+//! `stop SCHEDULE` (the original `force_stop`): the scheduler is asked for
+//! a pass now that stops the servers in reverse order and clears
+//! ForceStart. No exception is written: the day's schedule stays as it was.
 
-use chrono::{DateTime, Utc};
+use super::{Answer, Ctx, Reply};
+use crate::plan::Orders;
+use crate::ports::PassTrigger;
+use crate::tr;
 
-use super::{schedule, write, Answer, Reply};
-use crate::bot::Bot;
-use crate::model::{Config, Direction};
-use crate::ports::ScheduleEditor;
-use crate::time;
-
-pub async fn apply<E: ScheduleEditor, F, N>(
-    bot: &Bot<E, F, N>,
-    config: &Config,
-    name: &str,
-    who: &str,
-    now: DateTime<Utc>,
-) -> Answer {
-    let cfg = schedule(config, name)?;
-    let (day, at) = time::stop_now_target(cfg, now);
-    write(bot, name, day, Direction::Stop, Some(at), who, now).await?;
-    Ok(Reply::change(format!(
-        "[{name}] Stop requested by {who}: the next pass stops its servers in reverse order"
+pub async fn apply<E, F, N, T: PassTrigger>(ctx: &Ctx<'_, E, F, N, T>, name: &str) -> Answer {
+    ctx.schedule(name)?;
+    let orders = Orders {
+        stop: [name.to_string()].into(),
+    };
+    ctx.bot
+        .trigger
+        .trigger(&orders, ctx.now)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not ask the scheduler to stop");
+            tr!(ctx.lang(), "request-not-sent", code = e.code)
+        })?;
+    Ok(Reply::change(tr!(
+        ctx.lang(),
+        "stop-requested",
+        schedule = name,
+        who = &ctx.who
     )))
 }

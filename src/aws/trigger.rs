@@ -1,0 +1,59 @@
+//! The bot's way to ask the scheduler function for a pass now: an
+//! asynchronous Invoke (`X-Amz-Invocation-Type: Event`) of that one
+//! function with a pass event, so only the scheduler starts and stops.
+
+use chrono::{DateTime, Utc};
+
+use super::signed::SignedClient;
+use crate::lambda::PassEvent;
+use crate::plan::Orders;
+use crate::ports::{CallError, PassTrigger};
+
+#[derive(Debug, Clone)]
+pub struct LambdaTrigger {
+    client: SignedClient,
+    /// `SCHEDULER_FUNCTION`: the scheduler function's name or ARN.
+    function: String,
+}
+
+impl LambdaTrigger {
+    pub fn new(sdk: &aws_config::SdkConfig, function: String) -> LambdaTrigger {
+        LambdaTrigger {
+            client: SignedClient::new(sdk, "lambda", "LAMBDA"),
+            function,
+        }
+    }
+}
+
+impl PassTrigger for LambdaTrigger {
+    async fn trigger(&self, orders: &Orders, now: DateTime<Utc>) -> Result<(), CallError> {
+        let event = PassEvent::requested(orders, now);
+        let body = serde_json::to_vec(&event).expect("a pass event serialises");
+        let path = format!(
+            "/2015-03-31/functions/{}/invocations",
+            url_path_segment(&self.function)
+        );
+        self.client
+            .post(
+                "lambda:Invoke",
+                &path,
+                &[
+                    ("content-type", "application/json"),
+                    ("x-amz-invocation-type", "Event"),
+                ],
+                body,
+            )
+            .await
+            .map(|_| ())
+    }
+}
+
+/// A function name or ARN as one path segment (`:` and `/` escaped).
+fn url_path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,45 @@
+//! The original `SCHEDULE info [DATE]`: Enabled, DaysActive, that day's
+//! start and stop after exceptions, and that day's exceptions.
+
+use chrono::NaiveDate;
+
+use super::{Answer, Ctx, Reply};
+use crate::model::{clock_text, Direction};
+use crate::{time, tr};
+
+pub async fn apply<E, F, N, T>(
+    ctx: &Ctx<'_, E, F, N, T>,
+    name: &str,
+    date: Option<NaiveDate>,
+) -> Answer {
+    let cfg = ctx.schedule(name)?;
+    let lang = ctx.lang();
+    let day = date.unwrap_or_else(|| ctx.today(cfg));
+    let (start, stop) = time::day_times(cfg, day);
+    let shown = |t| match t {
+        Some(t) => clock_text(Some(t)),
+        None => tr!(lang, "none"),
+    };
+    let mut lines = vec![
+        tr!(lang, "info-title", schedule = name, day = day.to_string()),
+        tr!(
+            lang,
+            "info-enabled",
+            enabled = cfg.schedule.enabled.to_string()
+        ),
+        tr!(lang, "info-days", days = &cfg.schedule.days_text),
+        tr!(lang, "info-start", start = shown(start)),
+        tr!(lang, "info-stop", stop = shown(stop)),
+    ];
+    let exceptions: Vec<String> = [Direction::Start, Direction::Stop]
+        .into_iter()
+        .filter_map(|k| cfg.exceptions.item(day, k))
+        .map(|x| format!("{} {}", x.kind, clock_text(x.value)))
+        .collect();
+    lines.push(if exceptions.is_empty() {
+        tr!(lang, "no-exceptions")
+    } else {
+        tr!(lang, "info-exceptions", list = exceptions.join(", "))
+    });
+    Ok(Reply::only(lines.join("\n")))
+}

@@ -1,0 +1,47 @@
+//! `schedctl stop SCHEDULE`: a pass now that stops the schedule's servers
+//! in reverse order and clears ForceStart, as the chat's `stop` asks the
+//! scheduler function for; no exception is written.
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+
+use super::plan::to_json;
+use super::{run, CliError};
+use crate::pass::{self, load_config, Deps};
+use crate::plan::Orders;
+use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+
+pub async fn apply<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    schedule: &str,
+    now: DateTime<Utc>,
+    json: bool,
+    out: &mut String,
+) -> Result<ExitCode, CliError>
+where
+    C: ConfigStore,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
+    let config = load_config(&deps.config, deps.tuning.zone, now).await?;
+    if !config.schedules.contains_key(schedule) {
+        return Err(CliError::Refused(format!(
+            "no usable schedule named {schedule:?} (see schedctl validate)"
+        )));
+    }
+    let orders = Orders {
+        stop: [schedule.to_string()].into(),
+    };
+    let report = pass::run_ordered(deps, now, &orders)
+        .await
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    if json {
+        out.push_str(&to_json(&report));
+        out.push('\n');
+    } else {
+        out.push_str(&run::render(now, &report));
+    }
+    Ok(ExitCode::SUCCESS)
+}
