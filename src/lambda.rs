@@ -92,5 +92,57 @@ where
         conflicts: report.conflicts,
     };
     tracing::info!(summary = %serde_json::to_string(&summary).unwrap_or_default(), "pass done");
+    println!("{}", heartbeat(&summary, real));
     Ok(summary)
+}
+
+/// The pass's heartbeat as a CloudWatch embedded-metric-format log line:
+/// `Passes` (1; the template alarms when none arrive) and `Failures`
+/// (commands and state writes that failed), with no SDK call.
+pub fn heartbeat(summary: &PassSummary, at: DateTime<Utc>) -> String {
+    serde_json::json!({
+        "_aws": {
+            "Timestamp": at.timestamp_millis(),
+            "CloudWatchMetrics": [{
+                "Namespace": "InstanceScheduler",
+                "Dimensions": [["Function"]],
+                "Metrics": [
+                    {"Name": "Passes", "Unit": "Count"},
+                    {"Name": "Failures", "Unit": "Count"},
+                    {"Name": "Commanded", "Unit": "Count"}
+                ]
+            }]
+        },
+        "Function": "scheduler",
+        "Passes": 1,
+        "Failures": summary.failures.len(),
+        "Commanded": summary.commanded,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heartbeat_is_an_embedded_metric_line() {
+        let summary = PassSummary {
+            at: Utc::now(),
+            rounds: 1,
+            commanded: 3,
+            failures: vec!["start i-1: throttled".into()],
+            messages: 0,
+            conflicts: vec![],
+        };
+        let line: serde_json::Value =
+            serde_json::from_str(&heartbeat(&summary, Utc::now())).unwrap();
+        let metrics = &line["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(metrics["Namespace"], "InstanceScheduler");
+        assert_eq!(metrics["Dimensions"][0][0], "Function");
+        assert_eq!(
+            (line["Passes"].as_i64(), line["Failures"].as_i64()),
+            (Some(1), Some(1))
+        );
+    }
 }

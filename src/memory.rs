@@ -39,6 +39,7 @@ pub fn deps_with<N>(
         state: MemoryState::default(),
         fleet: MemoryFleet::new(instances),
         notifier,
+        told: Default::default(),
         tuning: Tuning {
             poll: std::time::Duration::from_millis(10),
             budget: std::time::Duration::from_secs(5),
@@ -133,6 +134,9 @@ impl ScheduleEditor for MemoryConfig {
 #[derive(Debug, Default)]
 pub struct MemoryState {
     pub items: Mutex<BTreeMap<String, Versioned>>,
+    /// Schedules whose writes fail with this error (throttling past the
+    /// retries, an item too large, access denied...).
+    pub failing: Mutex<BTreeMap<String, CallError>>,
 }
 
 impl StateStore for MemoryState {
@@ -146,6 +150,9 @@ impl StateStore for MemoryState {
         state: &ScheduleState,
         expected: u64,
     ) -> Result<Saved, CallError> {
+        if let Some(e) = self.failing.lock().unwrap().get(schedule) {
+            return Err(e.clone());
+        }
         let mut items = self.items.lock().unwrap();
         let current = items.get(schedule).map(|v| v.version).unwrap_or(0);
         if current != expected {
@@ -171,6 +178,8 @@ pub struct MemoryFleet {
     pub slow: Mutex<BTreeSet<String>>,
     /// Every command call, in order: (direction, ids).
     pub calls: Mutex<Vec<(Direction, Vec<String>)>>,
+    /// When set, a command never returns: the process dies in it.
+    pub hang: Mutex<bool>,
 }
 
 impl MemoryFleet {
@@ -201,6 +210,9 @@ impl Fleet for MemoryFleet {
         kind: InstanceKind,
         ids: &[String],
     ) -> Vec<CommandFailure> {
+        if *self.hang.lock().unwrap() {
+            std::future::pending::<()>().await;
+        }
         self.calls.lock().unwrap().push((direction, ids.to_vec()));
         let failing = self.failing.lock().unwrap().clone();
         let slow = self.slow.lock().unwrap().clone();

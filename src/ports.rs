@@ -22,7 +22,55 @@ pub struct CallError {
     pub message: String,
 }
 
+/// Failures a later pass may cure: capacity, throttling past the SDK's own
+/// retries, the service or the network down, an instance caught between
+/// states, a KMS grant not there yet. Any other code is permanent for
+/// that instance (access denied, unknown id, unsupported): reported at
+/// once, never retried. Codes not listed here count as retryable, so an
+/// unknown failure is tried again before anyone is told.
+const PERMANENT: &[&str] = &[
+    "UnauthorizedOperation",
+    "AccessDenied",
+    "AccessDeniedException",
+    "AuthFailure",
+    "InvalidInstanceID.NotFound",
+    "InvalidInstanceID.Malformed",
+    "InvalidInstanceId",
+    "UnsupportedOperation",
+    "InvalidParameterValue",
+    "InvalidParameterCombination",
+    "OperationNotPermitted",
+    "DBInstanceNotFound",
+    "DBInstanceNotFoundFault",
+    "DBClusterNotFoundFault",
+    "InvalidInstanceType",
+];
+
+/// Codes that name one instance of a batch (so bisecting finds it); any
+/// other failure of a batch is systemic (throttling, 5xx, credentials)
+/// and fails the batch once, without a call per instance.
+const ONE_INSTANCE: &[&str] = &[
+    "InvalidInstanceID.NotFound",
+    "InvalidInstanceID.Malformed",
+    "IncorrectInstanceState",
+    "IncorrectState",
+    "UnsupportedOperation",
+    "InsufficientInstanceCapacity",
+    "UnauthorizedOperation",
+    "InvalidParameterValue",
+];
+
 impl CallError {
+    /// Whether a later pass should try again (see [`PERMANENT`]).
+    pub fn retryable(&self) -> bool {
+        !PERMANENT.contains(&self.code.as_str())
+    }
+
+    /// Whether the code blames one instance of a batched call.
+    pub fn names_one_instance(&self) -> bool {
+        ONE_INSTANCE.contains(&self.code.as_str()) || self.code.starts_with("KMS")
+    }
+
     pub fn new(
         operation: impl Into<String>,
         code: impl Into<String>,

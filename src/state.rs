@@ -1,8 +1,8 @@
 //! The scheduler's own memory per schedule, kept in the state table: when
-//! the last pass ran, which start or stop is in progress and what it has
-//! already commanded, which warnings and errors were already sent.
+//! the last pass ran, which start or stop is in progress, what it has
+//! claimed and what failed, which warnings and errors were already sent.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,9 +38,38 @@ pub struct Transition {
     pub direction: Direction,
     pub cause: Cause,
     pub since: DateTime<Utc>,
-    /// Ids already commanded in this transition: never commanded twice.
+    /// Ids claimed for a command, by the instant of the pass that claimed
+    /// them. A claim counts as sent for the claim lease after that instant;
+    /// an instance still where it was after the lease gets the command
+    /// again (its pass died before sending, or the command had no effect).
     #[serde(default)]
-    pub commanded: BTreeSet<String>,
+    pub sent: BTreeMap<DateTime<Utc>, BTreeSet<String>>,
+    /// Ids whose command failed, and what happens next.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failed: BTreeMap<String, Failure>,
+}
+
+impl Transition {
+    /// When `id` was last claimed, if it was.
+    pub fn sent_at(&self, id: &str) -> Option<DateTime<Utc>> {
+        self.sent
+            .iter()
+            .rev()
+            .find(|(_, ids)| ids.contains(id))
+            .map(|(at, _)| *at)
+    }
+}
+
+/// A command that failed for one instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The AWS error code (or `NoEffect`: claimed, never moved).
+    pub code: String,
+    /// Commands sent so far, the failed ones included.
+    pub tries: u32,
+    /// When to send it again; `None`: never in this transition (a
+    /// permanent error, or the last try failed), and it was reported.
+    pub retry_at: Option<DateTime<Utc>>,
 }
 
 /// Why a transition began.

@@ -35,6 +35,7 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         fleet: AwsFleet::new(sdk),
         notifier: notifier(env),
         tuning: env.tuning.clone(),
+        told: Default::default(),
     }
 }
 

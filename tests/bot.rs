@@ -625,3 +625,61 @@ async fn schedctl_bot_moves_the_stop_end_to_end() {
     run("2026-11-30T23:00:00+09:00");
     assert_eq!(w.ec2_state(&ids[0]).await, "stopped");
 }
+
+#[tokio::test]
+async fn chat_dates_parse_strictly_and_write_nothing_unreadable() {
+    let b = bot(all_secrets());
+    for text in [
+        "skip dev +10000-1-1",
+        "skip dev 2026-1-5",
+        "dev e s +2026-12-01 stop 23:00",
+        "extend dev 9:99",
+    ] {
+        let (status, kind, _) = slack_answer(&b, text, evening()).await;
+        assert_eq!((status, kind.as_str()), (200, "ephemeral"), "{text}");
+    }
+    assert!(exceptions(&b).is_empty());
+}
+
+#[tokio::test]
+async fn a_hanging_webhook_does_not_hold_the_answer() {
+    use scheduler::notify::{Format, WebhookNotifier};
+    let hook = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&hook)
+        .await;
+    let base = bot(all_secrets());
+    let b = Bot {
+        store: base.store,
+        fleet: base.fleet,
+        notifier: WebhookNotifier::new(format!("{}/hook", hook.uri()), Format::Slack),
+        trigger: base.trigger,
+        secrets: base.secrets,
+        zone: base.zone,
+        lang: base.lang,
+    };
+    let started = std::time::Instant::now();
+    let r = b
+        .handle(
+            &signed("/slack/commands", slack_form("extend dev 23:00"), evening()),
+            evening(),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Stop moved"), "{}", r.body);
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+    // The split the local server uses: the answer exists before any announcing.
+    let handled = b
+        .answer(
+            &signed("/slack/commands", slack_form("extend dev 23:30"), evening()),
+            evening(),
+        )
+        .await;
+    assert!(handled.announcement.is_some());
+    assert!(started.elapsed() < Duration::from_millis(2600));
+}

@@ -290,3 +290,62 @@ async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
                            "time": "2026-11-30T06:00:00Z", "stop": ["dev"]})
     );
 }
+
+#[test]
+fn someone_is_told_when_the_scheduler_is_sick() {
+    let t = template();
+    let r = &t["Resources"];
+    let alarms: Vec<&String> = r
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| v["Type"] == "AWS::CloudWatch::Alarm")
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        alarms,
+        [
+            "BotErrorsAlarm",
+            "CommandFailuresAlarm",
+            "FailedPassQueueAlarm",
+            "HeartbeatMissingAlarm",
+            "SchedulerErrorsAlarm"
+        ]
+    );
+    for a in &alarms {
+        assert_eq!(
+            r[a.as_str()]["Properties"]["AlarmActions"]["Fn::If"][0],
+            "HasAlarmTarget",
+            "{a}"
+        );
+    }
+    assert_eq!(
+        r["HeartbeatMissingAlarm"]["Properties"]["TreatMissingData"],
+        "breaching"
+    );
+    assert_eq!(
+        r["AlarmTopic"]["Properties"]["Subscription"][0]["Protocol"],
+        "email"
+    );
+    for (function, group) in [
+        ("SchedulerFunction", "SchedulerLogGroup"),
+        ("BotFunction", "BotLogGroup"),
+    ] {
+        assert_eq!(
+            r[function]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"],
+            group
+        );
+        assert_eq!(
+            r[group]["Properties"]["RetentionInDays"]["Ref"],
+            "LogRetentionDays"
+        );
+    }
+    assert_eq!(
+        r["SchedulerFunction"]["Properties"]["EventInvokeConfig"]["MaximumEventAgeInSeconds"],
+        240
+    );
+    assert_eq!(
+        r["BotFunction"]["Properties"]["ReservedConcurrentExecutions"]["Fn::If"][0],
+        "HasBotConcurrencyCap"
+    );
+}

@@ -63,20 +63,79 @@ fn calls(d: &MemoryDeps) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[tokio::test]
-async fn one_failing_instance_does_not_block_the_others_and_is_reported_once() {
-    let d = world("stopped", Duration::from_secs(5));
+fn errors(d: &MemoryDeps) -> Vec<String> {
+    sent(d)
+        .into_iter()
+        .filter(|(l, _)| *l == Level::Error)
+        .map(|(_, t)| t)
+        .collect()
+}
+
+fn fail(d: &MemoryDeps, id: &str, code: &str) {
     d.fleet
         .failing
         .lock()
         .unwrap()
-        .insert("i-2".into(), "InsufficientInstanceCapacity".into());
+        .insert(id.into(), code.into());
+}
+
+#[tokio::test]
+async fn a_capacity_failure_is_retried_with_backoff_until_it_starts() {
+    let d = world("stopped", Duration::from_secs(5));
+    fail(&d, "i-2", "InsufficientInstanceCapacity");
+    pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(d.fleet.state_of("i-1"), "running");
+    assert_eq!(d.fleet.state_of("i-2"), "stopped");
+    assert!(errors(&d).is_empty(), "a retryable failure is not told yet");
+    // Retried after 5 minutes (still no capacity), then after 10 more.
+    pass::run(&d, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(calls(&d).len(), 3);
+    assert_eq!(calls(&d)[2], ["i-2"]);
+    pass::run(&d, at("2026-11-30T09:10:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(calls(&d).len(), 3, "backing off");
+    d.fleet.failing.lock().unwrap().clear();
+    pass::run(&d, at("2026-11-30T09:15:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(d.fleet.state_of("i-2"), "running");
+    assert!(errors(&d).is_empty());
+}
+
+#[tokio::test]
+async fn a_retryable_failure_is_told_once_after_the_last_try() {
+    let d = world("stopped", Duration::from_secs(5));
+    fail(&d, "i-2", "InsufficientInstanceCapacity");
+    for t in ["09:00", "09:05", "09:15", "09:35", "09:40", "09:45"] {
+        pass::run(&d, at(&format!("2026-11-30T{t}:00+09:00")))
+            .await
+            .unwrap();
+    }
+    let tries = calls(&d)
+        .iter()
+        .filter(|ids| ids.contains(&"i-2".to_string()))
+        .count();
+    assert_eq!(tries, 4);
+    assert_eq!(
+        errors(&d),
+        ["[dev] Could not start i-2 (app) after 4 tries"]
+    );
+}
+
+#[tokio::test]
+async fn a_permanent_failure_is_told_at_once_and_never_retried() {
+    let d = world("stopped", Duration::from_secs(5));
+    fail(&d, "i-2", "UnauthorizedOperation");
     pass::run(&d, at("2026-11-30T09:00:00+09:00"))
         .await
         .unwrap();
     assert_eq!(d.fleet.state_of("i-1"), "running");
     assert_eq!(d.fleet.state_of("i-3"), "running");
-    assert_eq!(d.fleet.state_of("i-2"), "stopped");
     let texts: Vec<String> = sent(&d).into_iter().map(|(_, t)| t).collect();
     assert_eq!(
         texts,
@@ -95,19 +154,135 @@ async fn one_failing_instance_does_not_block_the_others_and_is_reported_once() {
         .find(|m| m.level == Level::Error)
         .unwrap()
         .clone();
-    assert_eq!(m.fields[0].title, "InsufficientInstanceCapacity");
-    // Later passes neither re-command it nor repeat the message.
-    pass::run(&d, at("2026-11-30T09:05:00+09:00"))
-        .await
-        .unwrap();
-    pass::run(&d, at("2026-11-30T09:10:00+09:00"))
-        .await
-        .unwrap();
-    assert_eq!(calls(&d).len(), 2);
-    assert_eq!(
-        sent(&d).iter().filter(|(l, _)| *l == Level::Error).count(),
-        1
+    assert_eq!(m.fields[0].title, "UnauthorizedOperation");
+    for t in ["09:05", "09:10", "09:30"] {
+        pass::run(&d, at(&format!("2026-11-30T{t}:00+09:00")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(calls(&d).len(), 2, "never retried");
+    assert_eq!(errors(&d).len(), 1, "told once");
+}
+
+/// Three schedules, one server each, all due at 09:30.
+fn three() -> MemoryDeps {
+    let names = ["a", "b", "c"];
+    memory::deps(
+        RawConfig {
+            schedules: names
+                .iter()
+                .map(|n| schedule_item(n, "all", "09:30", "22:00"))
+                .collect(),
+            ..RawConfig::default()
+        },
+        names
+            .iter()
+            .map(|n| instance(&format!("i-{n}"), InstanceKind::Ec2, "stopped", n, None))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn a_failing_state_write_strands_only_its_schedule() {
+    let d = three();
+    d.state.failing.lock().unwrap().insert(
+        "b".into(),
+        CallError::new(
+            "dynamodb:PutItem state",
+            "ProvisionedThroughputExceededException",
+            "throttled",
+        ),
     );
+    let report = pass::run(&d, at("2026-11-30T09:30:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(d.fleet.state_of("i-a"), "running");
+    assert_eq!(d.fleet.state_of("i-c"), "running");
+    assert_eq!(
+        d.fleet.state_of("i-b"),
+        "stopped",
+        "b was not claimed, so not started"
+    );
+    let texts: Vec<String> = sent(&d).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(
+        texts,
+        [
+            "[b] Could not save the scheduler's state; this schedule waits for the next pass",
+            "[a] Starting all (wave 1 of 1)",
+            "[c] Starting all (wave 1 of 1)"
+        ]
+    );
+    assert_eq!(report.failures.len(), 1);
+    // The table heals; the next pass makes up b's start, once.
+    d.state.failing.lock().unwrap().clear();
+    pass::run(&d, at("2026-11-30T09:35:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(d.fleet.state_of("i-b"), "running");
+    let starts = sent(&d)
+        .iter()
+        .filter(|(_, t)| t.contains("Starting"))
+        .count();
+    assert_eq!(starts, 3);
+}
+
+#[tokio::test]
+async fn a_state_write_that_keeps_failing_is_told_once() {
+    let d = three();
+    d.state.failing.lock().unwrap().insert(
+        "b".into(),
+        CallError::new("dynamodb:PutItem state", "AccessDeniedException", "no"),
+    );
+    for t in ["09:30", "09:35", "09:40"] {
+        pass::run(&d, at(&format!("2026-11-30T{t}:00+09:00")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(errors(&d).len(), 1);
+}
+
+#[tokio::test]
+async fn a_pass_that_dies_between_claim_and_command_is_made_good_by_the_next() {
+    let d = three();
+    *d.fleet.hang.lock().unwrap() = true;
+    let died = tokio::time::timeout(
+        Duration::from_millis(300),
+        pass::run(&d, at("2026-11-30T09:30:00+09:00")),
+    )
+    .await;
+    assert!(died.is_err(), "the pass never got past its commands");
+    assert!(
+        d.state.items.lock().unwrap().contains_key("a"),
+        "the claim was written"
+    );
+    assert_eq!(d.fleet.state_of("i-a"), "stopped");
+    // A fresh process, five minutes later: what was claimed is sent.
+    *d.fleet.hang.lock().unwrap() = false;
+    pass::run(&d, at("2026-11-30T09:35:00+09:00"))
+        .await
+        .unwrap();
+    for id in ["i-a", "i-b", "i-c"] {
+        assert_eq!(d.fleet.state_of(id), "running", "{id}");
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_batch_is_sent_again_by_a_later_pass() {
+    let d = three();
+    for id in ["i-a", "i-b", "i-c"] {
+        fail(&d, id, "RequestLimitExceeded");
+    }
+    pass::run(&d, at("2026-11-30T09:30:00+09:00"))
+        .await
+        .unwrap();
+    assert!(errors(&d).is_empty());
+    d.fleet.failing.lock().unwrap().clear();
+    pass::run(&d, at("2026-11-30T09:35:00+09:00"))
+        .await
+        .unwrap();
+    for id in ["i-a", "i-b", "i-c"] {
+        assert_eq!(d.fleet.state_of(id), "running", "{id}");
+    }
 }
 
 #[tokio::test]
@@ -146,7 +321,7 @@ async fn a_pass_out_of_budget_leaves_consistent_state_and_the_next_continues() {
     assert_eq!(d.fleet.state_of("db-1"), "starting");
     let stored = d.state.items.lock().unwrap().get("dev").cloned().unwrap();
     let t = stored.state.transition.expect("the start is remembered");
-    assert!(t.commanded.contains("db-1"));
+    assert!(t.sent_at("db-1").is_some());
     // RDS finishes starting between passes; the next pass starts the app wave.
     d.fleet.instances.lock().unwrap()[0].state = "available".into();
     pass::run(&d, at("2026-11-30T09:05:00+09:00"))
@@ -231,6 +406,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         fleet: MemoryFleet::new(d.fleet.instances.lock().unwrap().clone()),
         notifier: RecordingNotifier::default(),
         tuning: d.tuning.clone(),
+        told: Default::default(),
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))
         .await

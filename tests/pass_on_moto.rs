@@ -245,3 +245,54 @@ async fn lambda_fails_when_the_tables_are_unreachable() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn one_oversized_value_takes_down_only_its_schedule() {
+    let (w, ids) = chain_world().await;
+    let huge = "x".repeat(70 * 1024);
+    w.put(
+        "Schedule",
+        support::schedule_item("big", "all", "09:00", "22:00")
+            .with("TimeZone", support::s(&huge))
+            .with("DaysActive", support::s(&huge)),
+    )
+    .await;
+    let deps = w.deps();
+    let report = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    for id in &ids {
+        assert_eq!(w.ec2_state(id).await, "running");
+    }
+    let error = report
+        .messages
+        .iter()
+        .find(|m| m.level == Level::Error)
+        .expect("the bad schedule is told");
+    assert!(
+        error.fields[0].description.len() < 400,
+        "{}",
+        error.fields[0].description
+    );
+    let state = w
+        .ddb
+        .get_item()
+        .table_name("ScheduleState")
+        .key(
+            "ScheduleName",
+            aws_sdk_dynamodb::types::AttributeValue::S("big".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let stored = state.item().unwrap()["State"].as_s().unwrap().len();
+    assert!(
+        stored < 2048,
+        "the state of one schedule stays small: {stored} bytes"
+    );
+    let again = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
+    assert!(again.messages.is_empty(), "told once");
+}

@@ -5,6 +5,7 @@
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use scheduler::aws::dynamodb::{Dynamo, Tables};
 use scheduler::aws::AwsFleet;
+use scheduler::model::Direction;
 use scheduler::ports::ConfigStore;
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -93,4 +94,59 @@ async fn throttling_that_never_ends_fails_after_five_attempts() {
         .filter(|r| String::from_utf8_lossy(&r.body).contains("Action=DescribeInstances"))
         .count();
     assert_eq!(ec2_calls, 5);
+}
+
+#[tokio::test]
+async fn a_throttled_batch_fails_once_without_bisecting() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_raw(
+            "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r1</RequestID></Response>",
+            "text/xml",
+        ))
+        .mount(&server)
+        .await;
+    let fleet = AwsFleet::new(&sdk(&server).await);
+    let ids: Vec<String> = (0..16).map(|i| format!("i-{i:017x}")).collect();
+    let failures = fleet.ec2.command(Direction::Start, &ids).await;
+    assert_eq!(failures.len(), 16, "every instance of the batch failed");
+    assert!(failures
+        .iter()
+        .all(|f| f.error.code == "RequestLimitExceeded"));
+    let starts = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| String::from_utf8_lossy(&r.body).contains("Action=StartInstances"))
+        .count();
+    assert_eq!(starts, 5, "one call and the SDK's retries, no bisecting");
+}
+
+#[tokio::test]
+async fn a_bad_instance_in_a_batch_is_still_isolated() {
+    let server = MockServer::start().await;
+    let bad = "i-00000000000000bad";
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_string_contains(bad))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(
+            format!("<Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code><Message>The instance ID '{bad}' does not exist</Message></Error></Errors><RequestID>r1</RequestID></Response>"),
+            "text/xml",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"<StartInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r2</requestId><instancesSet/></StartInstancesResponse>"#,
+            "text/xml",
+        ))
+        .mount(&server)
+        .await;
+    let fleet = AwsFleet::new(&sdk(&server).await);
+    let mut ids: Vec<String> = (0..7).map(|i| format!("i-{i:017x}")).collect();
+    ids.push(bad.into());
+    let failures = fleet.ec2.command(Direction::Start, &ids).await;
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].id, bad);
+    assert_eq!(failures[0].error.code, "InvalidInstanceID.NotFound");
 }

@@ -338,3 +338,36 @@ async fn the_webhook_url_never_reaches_the_logs_or_messages() {
         .unwrap()
         .contains("s3cr3tT0k3n"));
 }
+
+#[tokio::test]
+async fn markup_in_a_name_tag_reaches_no_chat_as_markup() {
+    let evil = "<!channel> @all <http://x|y> [z](http://z)";
+    for (format, check) in [
+        (
+            Format::Slack,
+            "&lt;!channel&gt; @\u{200B}all &lt;http://x|y&gt;",
+        ),
+        (Format::Jandi, "<!channel> @\u{200B}all"),
+        (Format::Teams, "[z]\u{200B}(http://z)"),
+    ] {
+        let server = ok_server().await;
+        let d = deps(
+            format!("{}/hook", server.uri()),
+            format,
+            dev(vec![]),
+            vec![box_instance("i-1", evil, "stopped")],
+        );
+        pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+            .await
+            .unwrap();
+        let body = bodies(&server).await[0].to_string();
+        let shown: String = serde_json::from_str::<Value>(&body).unwrap().to_string();
+        assert!(!shown.contains("@all"), "{format:?}: {shown}");
+        let unescaped = serde_json::to_string(check).unwrap();
+        let unescaped = &unescaped[1..unescaped.len() - 1];
+        assert!(shown.contains(unescaped), "{format:?}: {shown}");
+        if format == Format::Slack {
+            assert!(!shown.contains("<!channel>"), "{shown}");
+        }
+    }
+}

@@ -75,8 +75,10 @@ impl Ec2 {
         Ok(out)
     }
 
-    /// Sends the ids in chunks; a chunk that fails is halved until the
-    /// failing instance stands alone, so the others still act.
+    /// Sends the ids in chunks. A chunk that fails with a code that blames
+    /// one instance is halved until that instance stands alone, so the
+    /// others still act; any other failure (throttling past the SDK's
+    /// retries, a 5xx, expired credentials) fails the chunk once.
     pub async fn command(&self, direction: Direction, ids: &[String]) -> Vec<CommandFailure> {
         let mut pending: Vec<Vec<String>> = ids
             .chunks(COMMAND_CHUNK)
@@ -105,10 +107,12 @@ impl Ec2 {
             };
             match result {
                 Ok(()) => {}
-                Err(error) if chunk.len() == 1 => failures.push(CommandFailure {
-                    id: chunk[0].clone(),
-                    error,
-                }),
+                Err(error) if chunk.len() == 1 || !error.names_one_instance() => {
+                    failures.extend(chunk.into_iter().map(|id| CommandFailure {
+                        id,
+                        error: error.clone(),
+                    }))
+                }
                 Err(error) => {
                     tracing::warn!(count = chunk.len(), code = %error.code, "batch failed; bisecting");
                     let (a, b) = chunk.split_at(chunk.len() / 2);

@@ -9,7 +9,7 @@ use crate::i18n::Language;
 use crate::message::{Level, Message, Postpone};
 use crate::model::{Direction, GLOBAL_KEY};
 use crate::plan::{Action, Notice, SchedulePlan, Target, Wait, Warning};
-use crate::ports::{CallError, CommandFailure};
+use crate::ports::CallError;
 use crate::tr;
 
 /// How the scheduler speaks: its language, and the chat command that
@@ -135,12 +135,13 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
     m
 }
 
-pub fn notice(voice: &Voice, sp: &SchedulePlan, n: &Notice) -> Message {
+/// One notice of `schedule` (or of no schedule: [`GLOBAL_KEY`]).
+pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
     let lang = voice.lang;
-    let who = if sp.schedule == GLOBAL_KEY {
+    let who = if schedule == GLOBAL_KEY {
         tr!(lang, "configuration")
     } else {
-        sp.schedule.clone()
+        schedule.to_string()
     };
     let each = |m: Message, title: String, lines: &[String]| {
         lines
@@ -176,6 +177,49 @@ pub fn notice(voice: &Voice, sp: &SchedulePlan, n: &Notice) -> Message {
             ),
         )
         .field(tr!(lang, "ungrouped-field"), servers.join("\n")),
+        Notice::CommandFailed {
+            direction: d,
+            group,
+            servers,
+            code,
+            message,
+            tries,
+        } => {
+            let names: Vec<String> = servers.iter().map(describe).collect();
+            let direction = direction(lang, *d);
+            let text = match (names.as_slice(), *tries) {
+                ([one], 1) => tr!(
+                    lang,
+                    "could-not",
+                    schedule = &who,
+                    direction = direction,
+                    server = one,
+                    group = group
+                ),
+                ([one], tries) => tr!(
+                    lang,
+                    "still-failing",
+                    schedule = &who,
+                    direction = direction,
+                    server = one,
+                    group = group,
+                    tries = tries
+                ),
+                (many, _) => tr!(
+                    lang,
+                    "could-not-many",
+                    schedule = &who,
+                    direction = direction,
+                    count = many.len(),
+                    group = group
+                ),
+            };
+            let mut m = Message::new(Level::Error, text).field(code.clone(), message.clone());
+            if names.len() > 1 {
+                m = m.field(tr!(lang, "ungrouped-field"), names.join("\n"));
+            }
+            m
+        }
     }
 }
 
@@ -224,43 +268,56 @@ pub fn wait(lang: Language, w: &Wait) -> String {
             group,
             blockers,
             direction: Direction::Stop,
+        } => tr!(
+            lang,
+            "wait-blocked-stop",
+            group = group,
+            blockers = blockers
+        ),
+        Wait::Failed {
+            group,
+            server,
+            direction: d,
+            code,
+            again,
         } => {
-            tr!(
-                lang,
-                "wait-blocked-stop",
-                group = group,
-                blockers = blockers
-            )
+            let direction = direction(lang, *d);
+            if *again {
+                tr!(
+                    lang,
+                    "wait-retrying",
+                    group = group,
+                    server = server,
+                    direction = direction,
+                    code = code
+                )
+            } else {
+                tr!(
+                    lang,
+                    "wait-given-up",
+                    group = group,
+                    server = server,
+                    direction = direction,
+                    code = code
+                )
+            }
         }
     }
-}
-
-pub fn failure(voice: &Voice, schedule: &str, action: &Action, f: &CommandFailure) -> Message {
-    let server = action
-        .instances
-        .iter()
-        .find(|t| *t.id == *f.id)
-        .map(describe)
-        .unwrap_or_else(|| f.id.clone());
-    let lang = voice.lang;
-    Message::new(
-        Level::Error,
-        tr!(
-            lang,
-            "could-not",
-            schedule = schedule,
-            direction = direction(lang, action.direction),
-            server = server,
-            group = &action.group
-        ),
-    )
-    .field(f.error.code.clone(), f.error.message.clone())
 }
 
 pub fn force_start_not_reset(voice: &Voice, schedule: &str, e: &CallError) -> Message {
     Message::new(
         Level::Error,
         tr!(voice.lang, "force-start-not-reset", schedule = schedule),
+    )
+    .field(e.code.clone(), e.message.clone())
+}
+
+/// A schedule's state could not be written: it sits this pass out.
+pub fn state_not_saved(voice: &Voice, schedule: &str, e: &CallError) -> Message {
+    Message::new(
+        Level::Error,
+        tr!(voice.lang, "state-not-saved", schedule = schedule),
     )
     .field(e.code.clone(), e.message.clone())
 }
@@ -274,7 +331,11 @@ pub fn pass_failed(voice: &Voice, e: &CallError) -> Message {
 /// Everything a schedule's plan owes the chat topic this round, in order:
 /// notices, the start or stop, the warning.
 pub fn schedule_messages(voice: &Voice, sp: &SchedulePlan) -> Vec<Message> {
-    let mut out: Vec<Message> = sp.notices.iter().map(|n| notice(voice, sp, n)).collect();
+    let mut out: Vec<Message> = sp
+        .notices
+        .iter()
+        .map(|n| notice(voice, &sp.schedule, n))
+        .collect();
     let started: Vec<&Action> = sp.actions.iter().collect();
     out.extend(actions(voice, sp, &started));
     out.extend(sp.warning.as_ref().map(|w| warning(voice, sp, w)));

@@ -6,22 +6,22 @@ use std::collections::BTreeMap;
 use super::{Deps, PassReport};
 use crate::model::{Direction, InstanceKind};
 use crate::notify::compose;
-use crate::plan::{Action, Plan, SchedulePlan};
+use crate::plan::{FailedCommand, Plan, Target};
 use crate::ports::{ConfigStore, Fleet, Notifier};
 
-/// One instance of a batched command, with the plan parts that asked for it.
-type Commanded<'p> = (&'p SchedulePlan, &'p Action, String);
+/// One instance of a batched command, with the schedule and group that
+/// asked for it.
+type Commanded<'p> = (&'p str, &'p str, &'p Target);
 
-/// Sends the plan's commands and reports each failing instance once.
-/// Returns whether any command was sent.
+/// Sends the plan's commands. Returns whether any was sent, and the
+/// failures by schedule (what they mean is the planner's to say).
 pub(super) async fn command<C, S, F, N>(
     deps: &Deps<C, S, F, N>,
     plan: &Plan,
     report: &mut PassReport,
-) -> bool
+) -> (bool, BTreeMap<String, Vec<FailedCommand>>)
 where
     F: Fleet,
-    N: Notifier,
 {
     let mut batches: BTreeMap<(Direction, InstanceKind), Vec<Commanded>> = BTreeMap::new();
     for (sp, a) in plan.actions() {
@@ -29,12 +29,13 @@ where
             batches
                 .entry((a.direction, t.kind))
                 .or_default()
-                .push((sp, a, t.id.to_string()));
+                .push((&sp.schedule, &a.group, t));
         }
     }
     let acted = !batches.is_empty();
+    let mut failed: BTreeMap<String, Vec<FailedCommand>> = BTreeMap::new();
     for ((direction, kind), items) in batches {
-        let ids: Vec<String> = items.iter().map(|(_, _, id)| id.clone()).collect();
+        let ids: Vec<String> = items.iter().map(|(_, _, t)| t.id.to_string()).collect();
         tracing::info!(
             direction = direction.as_str(),
             kind = kind.as_str(),
@@ -42,21 +43,27 @@ where
             "command"
         );
         for f in deps.fleet.command(direction, kind, &ids).await {
-            if let Some((sp, a, _)) = items.iter().find(|(_, _, id)| *id == f.id) {
-                tracing::error!(schedule = %sp.schedule, id = %f.id, code = %f.error.code, "command failed");
-                report
-                    .failures
-                    .push(format!("{} {}: {}", direction.as_str(), f.id, f.error));
-                report
-                    .say(
-                        &deps.notifier,
-                        compose::failure(&deps.tuning.voice, &sp.schedule, a, &f),
-                    )
-                    .await;
-            }
+            let Some((schedule, group, target)) = items.iter().find(|(_, _, t)| *t.id == *f.id)
+            else {
+                continue;
+            };
+            tracing::error!(schedule = %schedule, id = %f.id, code = %f.error.code, "command failed");
+            report
+                .failures
+                .push(format!("{} {}: {}", direction.as_str(), f.id, f.error));
+            failed
+                .entry(schedule.to_string())
+                .or_default()
+                .push(FailedCommand {
+                    group: group.to_string(),
+                    target: (*target).clone(),
+                    code: f.error.code.clone(),
+                    message: f.error.message.clone(),
+                    retryable: f.error.retryable(),
+                });
         }
     }
-    acted
+    (acted, failed)
 }
 
 /// Sets ForceStart back to false where the plan says so; a failure is told.
@@ -70,12 +77,8 @@ pub(super) async fn reset_force_start<C, S, F, N>(
 {
     for sp in plan.schedules.iter().filter(|sp| sp.reset_force_start) {
         if let Err(e) = deps.config.reset_force_start(&sp.schedule).await {
-            report
-                .say(
-                    &deps.notifier,
-                    compose::force_start_not_reset(&deps.tuning.voice, &sp.schedule, &e),
-                )
-                .await;
+            let m = compose::force_start_not_reset(&deps.tuning.voice, &sp.schedule, &e);
+            report.say(&deps.notifier, m).await;
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Claim before acting: a conditional write per schedule whose plan must be
 //! persisted, so that of two overlapping passes that read the same version
-//! only one acts for that schedule.
+//! only one acts for that schedule. A schedule whose write fails is left
+//! out of this pass alone; the others go on.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,11 +10,18 @@ use crate::plan::Plan;
 use crate::ports::{CallError, Saved, StateStore};
 use crate::state::{ScheduleState, Versioned};
 
-/// The stored states as this pass knows them, and the schedules another
-/// pass claimed first (left alone for the rest of this pass).
+/// The stored states as this pass knows them, and the schedules left alone
+/// for the rest of this pass (another pass claimed them first, or their
+/// state could not be written).
 pub(super) struct Claims {
     stored: BTreeMap<String, Versioned>,
     lost: BTreeSet<String>,
+}
+
+/// A state write that failed (not a conflict): the schedule and why.
+pub(super) struct Unsaved {
+    pub schedule: String,
+    pub error: CallError,
 }
 
 impl Claims {
@@ -32,15 +40,25 @@ impl Claims {
             .collect()
     }
 
+    /// The state this pass holds for `schedule`.
+    pub fn state(&self, schedule: &str) -> ScheduleState {
+        self.stored
+            .get(schedule)
+            .map(|v| v.state.clone())
+            .unwrap_or_default()
+    }
+
     /// Writes every plan that must be persisted; keeps the plans this pass
-    /// may act on and drops the ones another pass claimed.
+    /// may act on. A plan another pass claimed first is dropped for the
+    /// rest of this pass; one whose write failed is dropped and returned.
     pub async fn claim<S: StateStore>(
         &mut self,
         store: &S,
         mut plan: Plan,
         report: &mut PassReport,
-    ) -> Result<Plan, CallError> {
+    ) -> (Plan, Vec<Unsaved>) {
         let mut kept = Vec::with_capacity(plan.schedules.len());
+        let mut unsaved = Vec::new();
         for sp in plan.schedules.drain(..) {
             if self.lost.contains(&sp.schedule) {
                 continue;
@@ -49,26 +67,48 @@ impl Claims {
                 kept.push(sp);
                 continue;
             }
-            let expected = self.stored.get(&sp.schedule).map_or(0, |v| v.version);
-            match store.save(&sp.schedule, &sp.state, expected).await? {
-                Saved::Written(version) => {
-                    self.stored.insert(
-                        sp.schedule.clone(),
-                        Versioned {
-                            state: sp.state.clone(),
-                            version,
-                        },
-                    );
-                    kept.push(sp);
-                }
-                Saved::Conflict => {
+            match self.save(store, &sp.schedule, sp.state.clone()).await {
+                Ok(true) => kept.push(sp),
+                Ok(false) => {
                     tracing::warn!(schedule = %sp.schedule, "another pass claimed this schedule; skipping it");
-                    report.conflicts.push(sp.schedule.clone());
-                    self.lost.insert(sp.schedule);
+                    report.conflicts.push(sp.schedule);
+                }
+                Err(error) => {
+                    tracing::error!(schedule = %sp.schedule, %error, "state not saved; this schedule waits for the next pass");
+                    self.lost.insert(sp.schedule.clone());
+                    report
+                        .failures
+                        .push(format!("state of {}: {error}", sp.schedule));
+                    unsaved.push(Unsaved {
+                        schedule: sp.schedule,
+                        error,
+                    });
                 }
             }
         }
         plan.schedules = kept;
-        Ok(plan)
+        (plan, unsaved)
+    }
+
+    /// One conditional write of `state`; `Ok(false)` when another pass
+    /// wrote first (the schedule is then left alone by this pass).
+    pub async fn save<S: StateStore>(
+        &mut self,
+        store: &S,
+        schedule: &str,
+        state: ScheduleState,
+    ) -> Result<bool, CallError> {
+        let expected = self.stored.get(schedule).map_or(0, |v| v.version);
+        match store.save(schedule, &state, expected).await? {
+            Saved::Written(version) => {
+                self.stored
+                    .insert(schedule.to_string(), Versioned { state, version });
+                Ok(true)
+            }
+            Saved::Conflict => {
+                self.lost.insert(schedule.to_string());
+                Ok(false)
+            }
+        }
     }
 }

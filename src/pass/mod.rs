@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::message::Message;
 use crate::notify::compose::{self, Voice};
-use crate::plan::{self, Orders, Plan, Timing};
+use crate::plan::{self, FailedCommand, Orders, Plan, Timing};
 use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
 use claim::Claims;
 
@@ -30,6 +30,24 @@ pub struct Deps<C, S, F, N> {
     pub fleet: F,
     pub notifier: N,
     pub tuning: Tuning,
+    /// What this process already told the chat about its own sickness
+    /// (state writes that fail), so a warm Lambda says it once.
+    pub told: Told,
+}
+
+/// Lines already told by this process. A std Mutex: it is never held
+/// across an `.await`.
+#[derive(Debug, Default)]
+pub struct Told(std::sync::Mutex<std::collections::BTreeSet<String>>);
+
+impl Told {
+    /// True the first time `line` is seen.
+    fn first(&self, line: &str) -> bool {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .insert(line.to_string())
+    }
 }
 
 /// What the environment sets for a pass: the default time zone, the
@@ -149,9 +167,19 @@ where
         for note in plan.schedules.iter().flat_map(|s| &s.notes) {
             tracing::warn!("{note}");
         }
-        let plan = claims.claim(&deps.state, plan, report).await?;
+        let (plan, unsaved) = claims.claim(&deps.state, plan, report).await;
+        for u in unsaved {
+            let line = format!("{}: {}", u.schedule, u.error.code);
+            if deps.told.first(&line) {
+                let m = compose::state_not_saved(&deps.tuning.voice, &u.schedule, &u.error);
+                report.say(&deps.notifier, m).await;
+            }
+        }
         announce(deps, &plan, report).await;
-        let acted = act::command(deps, &plan, report).await;
+        let (acted, failed) = act::command(deps, &plan, report).await;
+        for (schedule, failures) in failed {
+            record(deps, &mut claims, &schedule, failures, now, report).await;
+        }
         act::reset_force_start(deps, &plan, report).await;
 
         let moving = plan.moving();
@@ -164,6 +192,40 @@ where
             return Ok(());
         }
         tokio::time::sleep(deps.tuning.poll).await;
+    }
+}
+
+/// Records what failed in `schedule`'s transition (a second write, only
+/// when something failed) and tells what is final.
+async fn record<C, S: StateStore, F, N: Notifier>(
+    deps: &Deps<C, S, F, N>,
+    claims: &mut Claims,
+    schedule: &str,
+    failures: Vec<FailedCommand>,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) {
+    let mut state = claims.state(schedule);
+    let Some(t) = state.transition.as_mut() else {
+        return;
+    };
+    let notices = plan::record_failures(t, failures, now, &deps.tuning.timing);
+    match claims.save(&deps.state, schedule, state).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(%schedule, "another pass wrote first; its failures are seen again")
+        }
+        Err(e) => {
+            tracing::error!(%schedule, error = %e, "failures not recorded; the claim lease brings them back")
+        }
+    }
+    for n in &notices {
+        report
+            .say(
+                &deps.notifier,
+                compose::notice(&deps.tuning.voice, schedule, n),
+            )
+            .await;
     }
 }
 

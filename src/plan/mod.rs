@@ -6,6 +6,7 @@
 //! steps that move through the groups in dependency order, [`warning`] and
 //! [`notices`] decide what the chat topic is owed.
 
+mod failures;
 mod notices;
 mod roster;
 #[cfg(test)]
@@ -28,6 +29,7 @@ use crate::time::{self, Event, Skip};
 use roster::{Member, Roster};
 use transition::Causes;
 
+pub use failures::{record_failures, FailedCommand};
 pub use roster::{ALL_GROUP, UNGROUPED};
 
 /// What someone asked for now, outside the schedules: the scheduler
@@ -47,6 +49,14 @@ pub struct Timing {
     pub catch_up: Duration,
     /// How long a start or stop may take before it is given up and reported.
     pub transition_timeout: Duration,
+    /// How long a claim counts as sent: under the 5-minute tick, so the
+    /// next pass sends again what a pass that died never sent.
+    pub claim_lease: Duration,
+    /// The first wait before a failed command is tried again; it doubles
+    /// with each try (5, 10, 20 minutes: all within the transition timeout).
+    pub retry_after: Duration,
+    /// Commands sent per instance and transition before it is given up.
+    pub max_tries: u32,
 }
 
 impl Default for Timing {
@@ -55,6 +65,9 @@ impl Default for Timing {
             warning: Duration::minutes(10),
             catch_up: Duration::minutes(60),
             transition_timeout: Duration::minutes(60),
+            claim_lease: Duration::minutes(4),
+            retry_after: Duration::minutes(5),
+            max_tries: 4,
         }
     }
 }
@@ -147,6 +160,14 @@ pub enum Wait {
         blockers: String,
         direction: Direction,
     },
+    /// A server whose command failed; `again`: a later pass tries again.
+    Failed {
+        group: String,
+        server: String,
+        direction: Direction,
+        code: String,
+        again: bool,
+    },
 }
 
 impl std::fmt::Display for Wait {
@@ -176,6 +197,20 @@ impl std::fmt::Display for Wait {
                 blockers,
                 direction: Direction::Stop,
             } => write!(f, "{group} waits for {blockers} to stop"),
+            Wait::Failed {
+                group,
+                server,
+                direction,
+                code,
+                again,
+            } => {
+                write!(f, "{group}: {server} could not {direction} ({code})")?;
+                f.write_str(if *again {
+                    "; it is tried again"
+                } else {
+                    "; given up"
+                })
+            }
         }
     }
 }
@@ -229,6 +264,15 @@ pub enum Notice {
     /// Tagged instances that name no group of the schedule (they form the
     /// group [`UNGROUPED`]): told once, not an error.
     Ungrouped { tag: String, servers: Vec<String> },
+    /// Commands that failed for good: a permanent error, or the last try.
+    CommandFailed {
+        direction: Direction,
+        group: String,
+        servers: Vec<Target>,
+        code: String,
+        message: String,
+        tries: u32,
+    },
 }
 
 impl Plan {
@@ -267,9 +311,9 @@ pub fn plan(
         .into_iter()
         .map(|name| {
             let stored = states.get(name).cloned().unwrap_or_default();
-            let lines: Vec<String> = errors
+            let lines = errors
                 .get(name)
-                .map(|es| es.iter().map(|e| e.to_string()).collect())
+                .map(|es| error_lines(es))
                 .unwrap_or_default();
             match config.schedules.get(name) {
                 Some(cfg) => {
@@ -288,6 +332,27 @@ pub fn plan(
         })
         .collect();
     Plan { at: now, schedules }
+}
+
+/// Most error lines one schedule reports (and remembers in its state): one
+/// schedule's state item must stay far under DynamoDB's 400 KB whatever
+/// its items hold.
+const MAX_ERROR_LINES: usize = 50;
+
+/// A schedule's error lines, the rest counted in one more line.
+fn error_lines(errors: &[&crate::model::ConfigError]) -> Vec<String> {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .take(MAX_ERROR_LINES)
+        .map(|e| e.to_string())
+        .collect();
+    if errors.len() > MAX_ERROR_LINES {
+        lines.push(format!(
+            "and {} more errors (schedctl validate lists them all)",
+            errors.len() - MAX_ERROR_LINES
+        ));
+    }
+    lines
 }
 
 /// The fleet by schedule tag, terminated instances left out.
@@ -425,18 +490,20 @@ fn advance(
     now: DateTime<Utc>,
     timing: &Timing,
 ) {
-    let step = waves::advance(roster, &mut t);
-    out.actions = step.actions;
+    let step = waves::advance(roster, &mut t, now, timing);
     out.waits = step.waits;
-    if step.complete || now - t.since > timing.transition_timeout {
-        if !step.complete {
-            out.notices.push(Notice::Stalled {
-                direction: t.direction,
-                waiting: out.waits.clone(),
-            });
-        }
+    if step.complete {
+        out.reset_force_start |= t.cause == Cause::ForceStart;
+    } else if now - t.since > timing.transition_timeout {
+        // Given up: what it waits for is told, and nothing more is sent.
+        out.notices.push(Notice::Stalled {
+            direction: t.direction,
+            waiting: out.waits.clone(),
+        });
         out.reset_force_start |= t.cause == Cause::ForceStart;
     } else {
+        out.actions = step.actions;
+        out.notices.extend(step.gave_up);
         out.transition = Some(t.direction);
         out.moving = roster.members().any(|m| m.moving());
         state.transition = Some(t);

@@ -222,3 +222,31 @@ mod quiet {
         );
     }
 }
+
+#[cfg(test)]
+mod bounded {
+    use super::super::testing::*;
+    use super::super::Notice;
+    use crate::testing::{config, exception_item, schedule_item};
+
+    #[test]
+    fn a_schedule_reports_at_most_fifty_error_lines_and_counts_the_rest() {
+        let exceptions = (0..120)
+            .map(|i| exception_item(&format!("x{i:03}"), "dev", "2026-12-01", "pause", "23:00"))
+            .collect();
+        let cfg = config(
+            vec![schedule_item("dev", "all", "09:00", "22:00")],
+            vec![],
+            exceptions,
+        );
+        let p = plan_at(MONDAY_0900, &cfg, &[], &States::new());
+        let Notice::Errors { lines } = &p.schedules[0].notices[0] else {
+            panic!("{:?}", p.schedules[0].notices)
+        };
+        assert_eq!(lines.len(), 51);
+        assert!(lines
+            .iter()
+            .any(|l| l == "and 70 more errors (schedctl validate lists them all)"));
+        assert!(serde_json::to_string(&p.schedules[0].state).unwrap().len() < 16 * 1024);
+    }
+}

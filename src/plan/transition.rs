@@ -2,8 +2,6 @@
 //! the causes (events, ForceStart, a transition in progress, Enforced) in
 //! one place.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 
 use super::roster::{source_power, Roster};
@@ -54,7 +52,8 @@ pub(super) fn decide(
         direction,
         cause,
         since: now,
-        commanded: BTreeSet::new(),
+        sent: Default::default(),
+        failed: Default::default(),
     };
     if causes.stop_ordered {
         return Decision {
@@ -134,13 +133,24 @@ mod tests {
         let first = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
         assert_eq!(first.schedules[0].events.len(), 1);
         assert_eq!(first.actions().count(), 1, "the first pass starts db");
-        // Same minute again, and five minutes later, with the RDS start not
-        // visible yet: the event is not seen again, nothing is resent.
-        for at in [MONDAY_0900, "2026-11-30T09:05:00+09:00"] {
-            let again = plan_at(at, &cfg, &fleet, &stored_states(&first));
-            assert!(again.schedules[0].events.is_empty(), "{at}");
-            assert!(again.schedules[0].actions.is_empty(), "{at}");
-        }
+        // Same minute again, the RDS start not visible yet: the event is
+        // not seen again and the fresh claim is not sent twice.
+        let again = plan_at(MONDAY_0900, &cfg, &fleet, &stored_states(&first));
+        assert!(again.schedules[0].events.is_empty());
+        assert!(again.schedules[0].actions.is_empty());
+        // Five minutes on, db never moved: the event is still not seen
+        // again, but the claim without effect is sent once more, as a try.
+        let later = plan_at(
+            "2026-11-30T09:05:00+09:00",
+            &cfg,
+            &fleet,
+            &stored_states(&first),
+        );
+        assert!(later.schedules[0].events.is_empty());
+        assert_eq!(later.schedules[0].actions[0].group, "db");
+        let t = later.schedules[0].state.transition.as_ref().unwrap();
+        assert_eq!(t.failed["db-1"].code, "NoEffect");
+        assert_eq!(t.failed["db-1"].tries, 1);
     }
 
     #[test]

@@ -2,10 +2,14 @@
 //! group of the earlier waves to be up, a stop for every group of the
 //! later waves to be down, so stops run the start waves exactly in reverse.
 
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
 use super::roster::{source_power, target, target_power, Roster, Slot};
-use super::{Action, Wait};
+use super::{Action, Notice, Timing, Wait};
 use crate::model::Direction;
-use crate::state::Transition;
+use crate::state::{Failure, Transition};
 
 /// What one step of a transition does now.
 pub(super) struct Step {
@@ -15,25 +19,34 @@ pub(super) struct Step {
     pub waits: Vec<Wait>,
     /// Every group is already where the transition takes it.
     pub complete: bool,
+    /// Instances given up on this step (claimed and never moved, too often).
+    pub gave_up: Vec<Notice>,
 }
 
 /// Commands every instance whose group's turn it is and that is in the
-/// opposite steady state and not already commanded; lists what it waits
-/// for. Adds the commanded ids to `t`.
-pub(super) fn advance(roster: &Roster, t: &mut Transition) -> Step {
+/// opposite steady state, unless a claim on it is still fresh or its
+/// failure waits for its retry; lists what it waits for. Records the
+/// claims in `t` under `now`.
+pub(super) fn advance(
+    roster: &Roster,
+    t: &mut Transition,
+    now: DateTime<Utc>,
+    timing: &Timing,
+) -> Step {
     let dir = t.direction;
     let settled: Vec<bool> = roster.slots.iter().map(|s| s.settled(dir)).collect();
     let mut step = Step {
         actions: vec![],
         waits: vec![],
         complete: settled.iter().all(|s| *s),
+        gave_up: vec![],
     };
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
     let mut blocker: Option<String> = None;
-    // Added to `t.commanded` at the end: until then that set holds only
-    // what earlier passes sent, which is what the waits must name.
-    let mut sent: Vec<String> = Vec::new();
+    // Claimed under `now` at the end: until then the claims in `t` are
+    // only earlier passes', which is what the waits must name.
+    let mut claimed: Vec<String> = Vec::new();
     for wave in wave_order(roster.waves.len(), dir) {
         let mut groups = roster.waves[wave].clone();
         if dir == Direction::Stop {
@@ -41,13 +54,13 @@ pub(super) fn advance(roster: &Roster, t: &mut Transition) -> Step {
         }
         for g in groups {
             let slot = &roster.slots[g];
-            let due = due(slot, t, &mut step.waits);
+            let due = due(slot, t, now, timing, &mut step);
             if due.is_empty() {
                 continue;
             }
             match &blocker {
                 None => {
-                    sent.extend(due.iter().map(|i| i.id.to_string()));
+                    claimed.extend(due.iter().map(|i| i.id.to_string()));
                     step.actions.push(Action {
                         direction: dir,
                         wave,
@@ -73,11 +86,10 @@ pub(super) fn advance(roster: &Roster, t: &mut Transition) -> Step {
             }
         }
     }
-    if t.commanded.is_empty() {
+    if !claimed.is_empty() {
         // Bulk-built from a sorted list: much cheaper than one insert each.
-        t.commanded = sent.into_iter().collect();
-    } else {
-        t.commanded.extend(sent);
+        let group: BTreeSet<String> = claimed.into_iter().collect();
+        t.sent.entry(now).or_default().extend(group);
     }
     step
 }
@@ -91,11 +103,16 @@ fn wave_order(count: usize, dir: Direction) -> Box<dyn Iterator<Item = usize>> {
 }
 
 /// The members of `slot` that `t` must command now; the others that are
-/// not there yet go into `waits`.
+/// not there yet go into the step's waits. A member is due unless it is
+/// moving, its claim is younger than the lease, its failure waits for its
+/// retry, or it was given up. A claim older than the lease whose instance
+/// never moved counts as a try without effect.
 fn due<'a>(
     slot: &Slot<'a>,
-    t: &Transition,
-    waits: &mut Vec<Wait>,
+    t: &mut Transition,
+    now: DateTime<Utc>,
+    timing: &Timing,
+    step: &mut Step,
 ) -> Vec<&'a crate::fleet::Instance> {
     let dir = t.direction;
     let mut due = Vec::new();
@@ -104,24 +121,114 @@ fn due<'a>(
         if m.power == target_power(dir) {
             continue;
         }
+        let wait = |kind: WaitKind| kind.wait(slot.name(), i, dir);
         if m.power != source_power(dir) {
-            waits.push(Wait::Moving {
-                group: slot.name().to_string(),
-                server: i.name.to_string(),
-                state: i.state.to_string(),
-            });
-        } else if t.commanded.contains(&*i.id) {
-            waits.push(Wait::Sent {
-                group: slot.name().to_string(),
-                server: i.name.to_string(),
-                direction: dir,
-                state: i.state.to_string(),
-            });
-        } else {
-            due.push(i);
+            step.waits.push(wait(WaitKind::Moving));
+            continue;
+        }
+        let claim = t.sent_at(&i.id);
+        let failure = t.failed.get(&*i.id);
+        match (failure, claim) {
+            (Some(f), _) if f.retry_at.is_none() => {
+                step.waits.push(wait(WaitKind::GaveUp(f.code.clone())))
+            }
+            (_, Some(c)) if now - c < timing.claim_lease => step.waits.push(wait(WaitKind::Sent)),
+            (Some(f), _) if f.retry_at.is_some_and(|r| r > now) => {
+                step.waits.push(wait(WaitKind::Retrying(f.code.clone())))
+            }
+            (Some(f), Some(c)) if f.retry_at.is_some_and(|r| c >= r) => {
+                let tries = f.tries;
+                no_effect(slot, i, t, tries, now, timing, step, &mut due);
+            }
+            (Some(_), _) => due.push(i),
+            (None, Some(_)) => no_effect(slot, i, t, 0, now, timing, step, &mut due),
+            (None, None) => due.push(i),
         }
     }
     due
+}
+
+/// A claim that had no effect: tried again at once, or given up (and
+/// reported) after the last try.
+#[allow(clippy::too_many_arguments)]
+fn no_effect<'a>(
+    slot: &Slot<'a>,
+    i: &'a crate::fleet::Instance,
+    t: &mut Transition,
+    tries_before: u32,
+    now: DateTime<Utc>,
+    timing: &Timing,
+    step: &mut Step,
+    due: &mut Vec<&'a crate::fleet::Instance>,
+) {
+    let tries = tries_before + 1;
+    let last = tries >= timing.max_tries;
+    t.failed.insert(
+        i.id.to_string(),
+        Failure {
+            code: NO_EFFECT.into(),
+            tries,
+            retry_at: (!last).then_some(now),
+        },
+    );
+    if last {
+        step.waits
+            .push(WaitKind::GaveUp(NO_EFFECT.into()).wait(slot.name(), i, t.direction));
+        step.gave_up.push(Notice::CommandFailed {
+            direction: t.direction,
+            group: slot.name().to_string(),
+            servers: vec![target(i)],
+            code: NO_EFFECT.into(),
+            message: format!("still {} after {tries} tries", i.state),
+            tries,
+        });
+    } else {
+        due.push(i);
+    }
+}
+
+/// The code of a claim that never moved its instance.
+pub(super) const NO_EFFECT: &str = "NoEffect";
+
+/// Why a member waits, before it is named.
+enum WaitKind {
+    Moving,
+    Sent,
+    Retrying(String),
+    GaveUp(String),
+}
+
+impl WaitKind {
+    fn wait(self, group: &str, i: &crate::fleet::Instance, direction: Direction) -> Wait {
+        let (group, server, state) = (group.to_string(), i.name.to_string(), i.state.to_string());
+        match self {
+            WaitKind::Moving => Wait::Moving {
+                group,
+                server,
+                state,
+            },
+            WaitKind::Sent => Wait::Sent {
+                group,
+                server,
+                direction,
+                state,
+            },
+            WaitKind::Retrying(code) => Wait::Failed {
+                group,
+                server,
+                direction,
+                code,
+                again: true,
+            },
+            WaitKind::GaveUp(code) => Wait::Failed {
+                group,
+                server,
+                direction,
+                code,
+                again: false,
+            },
+        }
+    }
 }
 
 /// Names up to five groups and counts the rest, so a wide wave keeps each
