@@ -30,9 +30,11 @@
 
 pub mod aws;
 pub mod bot;
+pub mod calendar;
 pub mod cli;
 pub mod env;
 pub mod exceptions;
+pub mod feeds;
 pub mod fleet;
 pub mod graph;
 pub mod i18n;

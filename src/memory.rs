@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::calendar::CalendarCache;
 use crate::fleet::Instance;
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
@@ -17,7 +18,7 @@ use crate::ports::{
     CallError, CommandFailure, ConfigStore, Fleet, Notifier, PassTrigger, Put, Saved,
     ScheduleEditor, StateStore,
 };
-use crate::state::{ScheduleState, Versioned};
+use crate::state::{ScheduleState, Stored, Versioned};
 
 /// A whole pass's parts in memory.
 pub type MemoryDeps = Deps<MemoryConfig, MemoryState, MemoryFleet, RecordingNotifier>;
@@ -40,6 +41,7 @@ pub fn deps_with<N>(
         fleet: MemoryFleet::new(instances),
         notifier,
         told: Default::default(),
+        feeds: Default::default(),
         tuning: Tuning {
             poll: std::time::Duration::from_millis(10),
             budget: std::time::Duration::from_secs(5),
@@ -134,14 +136,26 @@ impl ScheduleEditor for MemoryConfig {
 #[derive(Debug, Default)]
 pub struct MemoryState {
     pub items: Mutex<BTreeMap<String, Versioned>>,
+    pub calendars: Mutex<BTreeMap<String, CalendarCache>>,
     /// Schedules whose writes fail with this error (throttling past the
     /// retries, an item too large, access denied...).
     pub failing: Mutex<BTreeMap<String, CallError>>,
 }
 
 impl StateStore for MemoryState {
-    async fn load(&self) -> Result<BTreeMap<String, Versioned>, CallError> {
-        Ok(self.items.lock().unwrap().clone())
+    async fn load(&self) -> Result<Stored, CallError> {
+        Ok(Stored {
+            schedules: self.items.lock().unwrap().clone(),
+            calendars: self.calendars.lock().unwrap().clone(),
+        })
+    }
+
+    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
+        self.calendars
+            .lock()
+            .unwrap()
+            .insert(cache.url.clone(), cache.clone());
+        Ok(())
     }
 
     async fn save(

@@ -1,16 +1,16 @@
 //! The small traits the pass talks through, so the same pass runs against
 //! AWS ([`crate::aws`]) and against in-memory fakes ([`crate::memory`]).
 
-use std::collections::BTreeMap;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
+use crate::calendar::CalendarCache;
 use crate::fleet::Instance;
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::plan::Orders;
-use crate::state::{ScheduleState, Versioned};
+use crate::state::{ScheduleState, Stored};
 
 /// A failed call through a port: which operation, the error code (AWS's
 /// own, or one an adapter gives, like `DispatchFailure`), and the message.
@@ -106,7 +106,13 @@ pub enum Saved {
 
 /// The scheduler's own memory.
 pub trait StateStore: Sync {
-    fn load(&self) -> impl Future<Output = Result<BTreeMap<String, Versioned>, CallError>> + Send;
+    /// Every schedule's state and every calendar's copy (one scan).
+    fn load(&self) -> impl Future<Output = Result<Stored, CallError>> + Send;
+    /// Keeps a calendar's copy (unconditionally: the last fetch wins).
+    fn save_calendar(
+        &self,
+        cache: &CalendarCache,
+    ) -> impl Future<Output = Result<(), CallError>> + Send;
     /// Writes `state` only if the stored version is still `expected`.
     fn save(
         &self,

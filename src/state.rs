@@ -92,3 +92,11 @@ pub struct Versioned {
     /// 0 when there was no item.
     pub version: u64,
 }
+
+/// Everything the state table holds: each schedule's state, and the
+/// holiday calendars' last good copies by URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub schedules: BTreeMap<String, Versioned>,
+    pub calendars: BTreeMap<String, crate::calendar::CalendarCache>,
+}

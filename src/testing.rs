@@ -94,6 +94,11 @@ pub fn schedule_config(
             force_start: false,
             time_zone: tz,
             enforced: false,
+            periods: vec![],
+            month_days: None,
+            months: None,
+            holiday_calendars: vec![],
+            targets: vec![],
         },
         vec![],
         ExceptionDay::build(

@@ -16,10 +16,15 @@ use crate::pass::{Deps, LocalTrigger};
 
 pub type AwsDeps = Deps<Dynamo, Dynamo, AwsFleet, ChatNotifier>;
 /// The bot Lambda's: it asks the scheduler function for passes.
-pub type LambdaBot = Bot<Dynamo, AwsFleet, ChatNotifier, LambdaTrigger>;
+pub type LambdaBot = Bot<Dynamo, Dynamo, AwsFleet, ChatNotifier, LambdaTrigger>;
 /// `schedctl bot`'s: it runs asked-for passes itself.
-pub type LocalBot =
-    Bot<Dynamo, AwsFleet, ChatNotifier, LocalTrigger<Dynamo, Dynamo, AwsFleet, ChatNotifier>>;
+pub type LocalBot = Bot<
+    Dynamo,
+    Dynamo,
+    AwsFleet,
+    ChatNotifier,
+    LocalTrigger<Dynamo, Dynamo, AwsFleet, ChatNotifier>,
+>;
 
 /// Loads the AWS configuration once and wires the pass.
 pub async fn aws_deps(env: &Env) -> AwsDeps {
@@ -36,6 +41,7 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         notifier: notifier(env),
         tuning: env.tuning.clone(),
         told: Default::default(),
+        feeds: Default::default(),
     }
 }
 
@@ -63,9 +69,10 @@ pub fn local_bot(env: &Env, sdk: &SdkConfig) -> LocalBot {
 }
 
 /// The one constructor of the bot, over the pass's wiring.
-fn bot<T>(env: &Env, deps: AwsDeps, trigger: T) -> Bot<Dynamo, AwsFleet, ChatNotifier, T> {
+fn bot<T>(env: &Env, deps: AwsDeps, trigger: T) -> Bot<Dynamo, Dynamo, AwsFleet, ChatNotifier, T> {
     Bot {
         store: deps.config,
+        state: deps.state,
         fleet: deps.fleet,
         notifier: deps.notifier,
         trigger,

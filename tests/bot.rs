@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use scheduler::bot::{Bot, BotSecrets, HttpRequest, HttpResponse};
 use scheduler::i18n::Language;
-use scheduler::memory::{MemoryConfig, MemoryFleet, RecordingNotifier, RecordingTrigger};
+use scheduler::memory::{
+    MemoryConfig, MemoryFleet, MemoryState, RecordingNotifier, RecordingTrigger,
+};
 use scheduler::model::{InstanceKind, RawConfig, ScheduleException};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -21,7 +23,7 @@ const SECRET: &str = "slack-signing-secret";
 const JANDI: &str = "jandi-token";
 const MM: &str = "mattermost-token";
 
-type MemBot = Bot<MemoryConfig, MemoryFleet, RecordingNotifier, RecordingTrigger>;
+type MemBot = Bot<MemoryConfig, MemoryState, MemoryFleet, RecordingNotifier, RecordingTrigger>;
 
 fn bot(secrets: BotSecrets) -> MemBot {
     Bot {
@@ -29,6 +31,7 @@ fn bot(secrets: BotSecrets) -> MemBot {
             schedules: vec![schedule_item("dev", "weekdays", "09:00", "22:00")],
             ..RawConfig::default()
         }),
+        state: MemoryState::default(),
         fleet: MemoryFleet::new(vec![instance(
             "i-1",
             InstanceKind::Ec2,
@@ -652,6 +655,7 @@ async fn a_hanging_webhook_does_not_hold_the_answer() {
     let base = bot(all_secrets());
     let b = Bot {
         store: base.store,
+        state: base.state,
         fleet: base.fleet,
         notifier: WebhookNotifier::new(format!("{}/hook", hook.uri()), Format::Slack),
         trigger: base.trigger,
@@ -682,4 +686,28 @@ async fn a_hanging_webhook_does_not_hold_the_answer() {
         .await;
     assert!(handled.announcement.is_some());
     assert!(started.elapsed() < Duration::from_millis(2600));
+}
+
+#[tokio::test]
+async fn info_names_the_holiday_of_that_day() {
+    let url = "https://calendar.example/kr.ics";
+    let b = bot(all_secrets());
+    b.store.raw.lock().unwrap().schedules[0]
+        .0
+        .insert("HolidayCalendars".into(), Av::L(vec![Av::S(url.into())]));
+    b.state.calendars.lock().unwrap().insert(
+        url.into(),
+        scheduler::calendar::CalendarCache {
+            url: url.into(),
+            holidays: [("2027-02-08".parse().unwrap(), "설날".to_string())].into(),
+            loaded_at: Some(at("2027-02-01T00:00:00Z")),
+            ..Default::default()
+        },
+    );
+    let now = at("2027-02-05T12:00:00+09:00");
+    let (_, info) = slack(&b, "dev info 2027-02-08", now).await;
+    assert_eq!(
+        info,
+        "[dev] Schedule for 2027-02-08\nEnabled: true\nDaysActive: weekdays\nStart Time: None\nStop Time: 22:00\nHoliday: 설날\nNo exceptions."
+    );
 }

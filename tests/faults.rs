@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use scheduler::fleet::Instance;
@@ -388,8 +387,14 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
     // A store that claims to have read version 0 sees a conflict.
     struct Stale<'a>(&'a MemoryState);
     impl scheduler::ports::StateStore for Stale<'_> {
-        async fn load(&self) -> Result<BTreeMap<String, scheduler::state::Versioned>, CallError> {
-            Ok(BTreeMap::new())
+        async fn load(&self) -> Result<scheduler::state::Stored, CallError> {
+            Ok(Default::default())
+        }
+        async fn save_calendar(
+            &self,
+            _: &scheduler::calendar::CalendarCache,
+        ) -> Result<(), CallError> {
+            Ok(())
         }
         async fn save(
             &self,
@@ -407,6 +412,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         notifier: RecordingNotifier::default(),
         tuning: d.tuning.clone(),
         told: Default::default(),
+        feeds: Default::default(),
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))
         .await

@@ -121,7 +121,7 @@ async fn validate_names_table_key_and_attribute_and_exits_1() {
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines.contains(&"Schedule item [ScheduleName=bad] attribute DaysActive: \"funday\" is not a day (use all, weekdays, weekends or a list like mon,wed,fri) (schedule bad disabled)"), "{text}");
+    assert!(lines.contains(&"Schedule item [ScheduleName=bad] attribute DaysActive: \"funday\" is not a day (use all, weekdays, weekends or a list like mon,wed,fri, mon-fri, mon#1, fri#L) (schedule bad disabled)"), "{text}");
     assert!(
         lines.iter().any(|l| l.starts_with(
             "ScheduleServerGroup item [ScheduleName=good, GroupName=web] attribute InstanceType"

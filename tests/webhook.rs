@@ -152,7 +152,7 @@ async fn teams_error_is_an_adaptive_card() {
                     "version": "1.4",
                     "body": [
                         {"type": "TextBlock", "text": "[dev] Configuration error", "wrap": true, "weight": "Bolder", "color": "Attention"},
-                        {"type": "FactSet", "facts": [{"title": "Error", "value": "Schedule item [ScheduleName=dev] attribute DaysActive: \"funday\" is not a day (use all, weekdays, weekends or a list like mon,wed,fri) (schedule dev disabled)"}]}
+                        {"type": "FactSet", "facts": [{"title": "Error", "value": "Schedule item [ScheduleName=dev] attribute DaysActive: \"funday\" is not a day (use all, weekdays, weekends or a list like mon,wed,fri, mon-fri, mon#1, fri#L) (schedule dev disabled)"}]}
                     ]
                 }
             }]

@@ -2,8 +2,6 @@
 //! schema an existing table has), conditional writes of the state, and the
 //! few writes the CLI and the bot make (whole exception items, ForceStart).
 
-use std::collections::BTreeMap;
-
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
     ScalarAttributeType,
@@ -11,9 +9,10 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 
 use super::aws_error;
+use crate::calendar::CalendarCache;
 use crate::model::{Item, RawConfig};
 use crate::ports::{CallError, ConfigStore, Put, Saved, ScheduleEditor, StateStore};
-use crate::state::{ScheduleState, Versioned};
+use crate::state::{ScheduleState, Stored, Versioned};
 
 /// Table names, from `SCHEDULE_TABLE`, `SERVER_GROUP_TABLE`,
 /// `EXCEPTION_TABLE` and `STATE_TABLE`.
@@ -207,11 +206,21 @@ impl ConfigStore for Dynamo {
 
 const STATE_ATTR: &str = "State";
 const VERSION_ATTR: &str = "Version";
+/// State-table keys of calendar copies start with this; the rest is a
+/// digest of the URL (a key must stay under 2 KB).
+const CALENDAR_PREFIX: &str = "calendar:";
+const CALENDAR_ATTR: &str = "Calendar";
+
+fn calendar_key(url: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(url.as_bytes());
+    format!("{CALENDAR_PREFIX}{}", hex::encode(&digest[..12]))
+}
 
 impl StateStore for Dynamo {
     /// A missing state table is created: losing it costs one pass's memory,
     /// not the scheduler.
-    async fn load(&self) -> Result<BTreeMap<String, Versioned>, CallError> {
+    async fn load(&self) -> Result<Stored, CallError> {
         let items = match self.scan(&self.tables.state).await {
             Ok(items) => items,
             Err(e) if e.code == "ResourceNotFoundException" => {
@@ -222,11 +231,24 @@ impl StateStore for Dynamo {
             }
             Err(e) => return Err(e),
         };
-        let mut out = BTreeMap::new();
+        let mut out = Stored::default();
         for item in items {
             let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else {
                 continue;
             };
+            if name.starts_with(CALENDAR_PREFIX) {
+                if let Some(AttributeValue::S(json)) = item.0.get(CALENDAR_ATTR) {
+                    match serde_json::from_str::<CalendarCache>(json) {
+                        Ok(c) => {
+                            out.calendars.insert(c.url.clone(), c);
+                        }
+                        Err(e) => {
+                            tracing::warn!(key = %name, error = %e, "unreadable calendar copy")
+                        }
+                    }
+                }
+                continue;
+            }
             let version = match item.0.get(VERSION_ATTR) {
                 Some(AttributeValue::N(n)) => n.parse().unwrap_or(0),
                 _ => 0,
@@ -238,9 +260,23 @@ impl StateStore for Dynamo {
                 }),
                 _ => ScheduleState::default(),
             };
-            out.insert(name.clone(), Versioned { state, version });
+            out.schedules
+                .insert(name.clone(), Versioned { state, version });
         }
         Ok(out)
+    }
+
+    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
+        let json = serde_json::to_string(cache).expect("a calendar copy serialises");
+        self.client
+            .put_item()
+            .table_name(&self.tables.state)
+            .item("ScheduleName", AttributeValue::S(calendar_key(&cache.url)))
+            .item(CALENDAR_ATTR, AttributeValue::S(json))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws_error("dynamodb:PutItem calendar", e))
     }
 
     async fn save(

@@ -24,7 +24,7 @@ use chrono_tz::Tz;
 
 use crate::i18n::Language;
 use crate::message::{Level, Message};
-use crate::ports::{ConfigStore, Fleet, Notifier, PassTrigger, ScheduleEditor};
+use crate::ports::{ConfigStore, Fleet, Notifier, PassTrigger, ScheduleEditor, StateStore};
 use crate::tr;
 pub use auth::BotSecrets;
 use http::Route;
@@ -38,9 +38,11 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const ANNOUNCE_BUDGET: Duration = Duration::from_millis(1500);
 
 /// What the bot works with.
-pub struct Bot<E, F, N, T> {
+pub struct Bot<E, S, F, N, T> {
     /// The configuration tables, read and edited.
     pub store: E,
+    /// The state table, read for the holiday calendars' copies.
+    pub state: S,
     pub fleet: F,
     /// The incoming webhook that announces changes.
     pub notifier: N,
@@ -59,9 +61,10 @@ pub struct Handled {
     pub announcement: Option<Message>,
 }
 
-impl<E, F, N, T> Bot<E, F, N, T>
+impl<E, S, F, N, T> Bot<E, S, F, N, T>
 where
     E: ConfigStore + ScheduleEditor,
+    S: StateStore,
     F: Fleet,
     N: Notifier,
     T: PassTrigger,

@@ -6,6 +6,7 @@
 mod exception;
 mod extend;
 mod force_start;
+mod holidays;
 mod init_tables;
 mod plan;
 mod run;
@@ -82,6 +83,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Holiday calendars: what they give, and importing them as items.
+    #[command(subcommand)]
+    Holidays(HolidaysCommand),
     /// Serve the chat-command routes locally (the bot Lambda's handler).
     Bot {
         /// Address to listen on, e.g. 127.0.0.1:8080.
@@ -91,6 +95,27 @@ pub enum Command {
         /// Slack timestamps are checked against it too). Default: the real clock.
         #[arg(long)]
         at: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HolidaysCommand {
+    /// List the dates and names SCHEDULE's HolidayCalendars give.
+    Show {
+        schedule: String,
+        /// The year (default: this year in the schedule's zone).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Write a feed's holidays as `start None` exception items of SCHEDULE.
+    Import {
+        schedule: String,
+        /// An .ics file or an https:// URL.
+        #[arg(long)]
+        ics: String,
+        /// Only this year (default: every date from today on).
+        #[arg(long)]
+        year: Option<i32>,
     },
 }
 
@@ -206,6 +231,14 @@ where
             at,
         } => extend::apply(deps, &schedule, &until, parse_at(at.as_deref())?, out).await,
         Command::ForceStart { schedule } => force_start::apply(&deps.config, &schedule, out).await,
+        Command::Holidays(HolidaysCommand::Show { schedule, year }) => {
+            holidays::show(deps, &schedule, year, out).await
+        }
+        Command::Holidays(HolidaysCommand::Import {
+            schedule,
+            ics,
+            year,
+        }) => holidays::import(deps, &schedule, &ics, year, out).await,
         Command::Stop { schedule, at, json } => {
             stop::apply(deps, &schedule, parse_at(at.as_deref())?, json, out).await
         }

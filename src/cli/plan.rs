@@ -83,6 +83,21 @@ pub fn render(plan: &Plan) -> String {
                 ids.join(", ")
             );
         }
+        for h in &sp.holidays {
+            let _ = writeln!(
+                out,
+                "  holiday   {} {}: no start",
+                h.date.format("%a %Y-%m-%d"),
+                h.name
+            );
+        }
+        for s in &sp.skipped {
+            let _ = writeln!(
+                out,
+                "  skipped   {}",
+                super::run::skip_line(&sp.schedule, s)
+            );
+        }
         for w in &sp.waits {
             let _ = writeln!(out, "  wait      {w}");
         }

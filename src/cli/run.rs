@@ -85,7 +85,7 @@ pub fn render(now: DateTime<Utc>, report: &PassReport) -> String {
 }
 
 /// `dev: no start at 2026-12-01 09:00 (exception dev/2026-12-01/start by alice)`.
-fn skip_line(schedule: &str, s: &Skip) -> String {
+pub(super) fn skip_line(schedule: &str, s: &Skip) -> String {
     let why = match &s.why {
         SkipReason::Exception { id, created_by } => match created_by {
             Some(who) => format!("exception {id} by {who}"),
@@ -94,6 +94,7 @@ fn skip_line(schedule: &str, s: &Skip) -> String {
         SkipReason::Closed => {
             "a bad exception item takes the date out (see schedctl validate)".into()
         }
+        SkipReason::Holiday { name } => format!("holiday: {name}"),
     };
     format!(
         "{schedule}: no {} at {} ({why})",

@@ -2,6 +2,7 @@
 //! JANDI tool wrote them, and validated so that one bad item disables only
 //! the schedule it belongs to.
 
+mod days;
 mod direction;
 mod error;
 mod exception;
@@ -9,16 +10,19 @@ mod group;
 mod item;
 mod schedule;
 
+pub use days::{DaysActive, MonthDays, Months, Nth};
 pub use direction::Direction;
 pub use error::{quoted, ConfigError, Effect, Table};
 pub use exception::{parse_date, ExceptionDay, ScheduleException};
 pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
-pub use schedule::{clock_text, parse_clock, DaysActive, Schedule};
+pub use schedule::{clock_text, parse_clock, Period, Schedule};
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::calendar::CalendarCache;
 use chrono_tz::Tz;
 use foldhash::HashMap;
 
@@ -39,6 +43,8 @@ pub struct RawConfig {
 pub struct ScheduleConfig {
     pub schedule: Schedule,
     pub exceptions: ExceptionDay,
+    /// Dates its holiday calendars mark, with the holiday's name.
+    pub holidays: BTreeMap<NaiveDate, String>,
     groups: Vec<ServerGroup>,
     index: HashMap<String, usize>,
     waves: Vec<Vec<usize>>,
@@ -70,10 +76,16 @@ impl ScheduleConfig {
         ScheduleConfig {
             schedule,
             exceptions,
+            holidays: BTreeMap::new(),
             waves: crate::graph::waves(&deps).unwrap_or_default(),
             groups,
             index,
         }
+    }
+
+    /// The holiday on `day`, by name, if a calendar marks it.
+    pub fn holiday(&self, day: NaiveDate) -> Option<&str> {
+        self.holidays.get(&day).map(String::as_str)
     }
 
     /// The server groups, sorted by name.
@@ -150,6 +162,46 @@ impl Config {
             schedules: out,
             errors,
         }
+    }
+
+    /// Gives each schedule the holidays of its calendars' last good copies.
+    /// A calendar that never loaded is a configuration error that
+    /// disables its schedule.
+    pub fn apply_holidays(&mut self, copies: &BTreeMap<String, CalendarCache>) {
+        for (name, cfg) in &mut self.schedules {
+            for url in &cfg.schedule.holiday_calendars {
+                match copies.get(url) {
+                    Some(c) if c.loaded_at.is_some() => cfg
+                        .holidays
+                        .extend(c.holidays.iter().map(|(d, n)| (*d, n.clone()))),
+                    other => self.errors.push(ConfigError::new(
+                        Table::Schedule,
+                        format!("[ScheduleName={}]", item::key_part(name)),
+                        Some("HolidayCalendars"),
+                        format!(
+                            "feed {} has never loaded{}",
+                            quoted(url),
+                            other
+                                .and_then(|c| c.failing.as_deref())
+                                .map(|why| format!(" ({why})"))
+                                .unwrap_or_default()
+                        ),
+                        Some(name.clone()),
+                    )),
+                }
+            }
+        }
+        let errors = &self.errors;
+        self.schedules
+            .retain(|name, _| !errors.iter().any(|e| e.disables(name)));
+    }
+
+    /// Every calendar URL a usable schedule names.
+    pub fn calendar_urls(&self) -> BTreeSet<String> {
+        self.schedules
+            .values()
+            .flat_map(|c| c.schedule.holiday_calendars.iter().cloned())
+            .collect()
     }
 
     /// Errors grouped by the schedule they belong to; [`GLOBAL_KEY`] for the

@@ -1,7 +1,9 @@
-use chrono::{NaiveTime, Weekday};
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::days::{DaysActive, MonthDays, Months};
 use super::item::{key_text, string_attr, ItemReader};
 use super::{quoted, ConfigError, Item, Table};
 
@@ -10,6 +12,8 @@ use super::{quoted, ConfigError, Item, Table};
 pub struct Schedule {
     pub name: String,
     pub tag_value: String,
+    /// DaysActive, StartTime and StopTime: the original attributes, and
+    /// the first of the schedule's periods.
     pub days: DaysActive,
     /// DaysActive as the item spells it (the bot's `info` shows it).
     pub days_text: String,
@@ -20,69 +24,27 @@ pub struct Schedule {
     #[serde(serialize_with = "serialize_tz")]
     pub time_zone: Tz,
     pub enforced: bool,
+    /// `Periods`: more windows; a day's window is the union of all that apply.
+    pub periods: Vec<Period>,
+    /// `MonthDays` and `Months`: further limits on every period's days.
+    pub month_days: Option<MonthDays>,
+    pub months: Option<Months>,
+    /// `HolidayCalendars`: iCalendar feeds whose days are `start None` days.
+    pub holiday_calendars: Vec<String>,
+    /// `Targets`: the `ROLE_ARN@REGION` targets it applies to; empty: all.
+    pub targets: Vec<String>,
+}
+
+/// One window of the days it applies to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Period {
+    pub days: DaysActive,
+    pub start: Option<NaiveTime>,
+    pub stop: Option<NaiveTime>,
 }
 
 fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(tz.name())
-}
-
-/// The weekdays on which the regular StartTime/StopTime apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct DaysActive(u8);
-
-impl DaysActive {
-    pub const ALL: DaysActive = DaysActive(0b111_1111);
-
-    /// Parses `all`, `weekdays`, `weekends` or a list such as `mon, Wed,FRI`.
-    pub fn parse(text: &str) -> Result<DaysActive, String> {
-        let t = text.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "all" | "everyday" | "daily" => return Ok(Self::ALL),
-            "weekdays" => {
-                return Ok(Self::from_days(&[
-                    Weekday::Mon,
-                    Weekday::Tue,
-                    Weekday::Wed,
-                    Weekday::Thu,
-                    Weekday::Fri,
-                ]))
-            }
-            "weekends" => return Ok(Self::from_days(&[Weekday::Sat, Weekday::Sun])),
-            _ => {}
-        }
-        let mut days = Vec::new();
-        for part in t.split(',') {
-            let p = part.trim();
-            let day = match p {
-                "mon" | "monday" => Weekday::Mon,
-                "tue" | "tues" | "tuesday" => Weekday::Tue,
-                "wed" | "wednesday" => Weekday::Wed,
-                "thu" | "thur" | "thurs" | "thursday" => Weekday::Thu,
-                "fri" | "friday" => Weekday::Fri,
-                "sat" | "saturday" => Weekday::Sat,
-                "sun" | "sunday" => Weekday::Sun,
-                _ => {
-                    return Err(format!(
-                        "{} is not a day (use all, weekdays, weekends or a list like mon,wed,fri)",
-                        quoted(p)
-                    ))
-                }
-            };
-            days.push(day);
-        }
-        Ok(Self::from_days(&days))
-    }
-
-    fn from_days(days: &[Weekday]) -> DaysActive {
-        DaysActive(
-            days.iter()
-                .fold(0, |m, d| m | 1 << d.num_days_from_monday()),
-        )
-    }
-
-    pub fn contains(self, day: Weekday) -> bool {
-        self.0 & (1 << day.num_days_from_monday()) != 0
-    }
 }
 
 /// Parses `H:M` with one or two digits each (24 h; `9:5` is 09:05, as the
@@ -106,7 +68,38 @@ pub fn parse_clock(text: &str) -> Result<Option<NaiveTime>, String> {
         .ok_or_else(bad)
 }
 
+/// `HH:MM`, or `None` for "no time", as the tables store times.
+pub fn clock_text(value: Option<NaiveTime>) -> String {
+    value
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_else(|| "None".into())
+}
+
 impl Schedule {
+    /// The periods that apply on `date`: the original attributes' and the
+    /// `Periods`, within MonthDays and Months.
+    pub fn periods_on(&self, date: NaiveDate) -> impl Iterator<Item = Period> + '_ {
+        let base = Period {
+            days: self.days.clone(),
+            start: self.start,
+            stop: self.stop,
+        };
+        let in_month = self.month_days.as_ref().is_none_or(|m| m.contains(date))
+            && self.months.as_ref().is_none_or(|m| m.contains(date));
+        std::iter::once(base)
+            .chain(self.periods.iter().cloned())
+            .filter(move |p| in_month && p.days.contains(date))
+    }
+
+    /// Whether every period repeats each week (no nth weekday, MonthDays or
+    /// Months), so a week of days holds every kind of event.
+    pub fn is_weekly(&self) -> bool {
+        self.month_days.is_none()
+            && self.months.is_none()
+            && self.days.is_weekly()
+            && self.periods.iter().all(|p| p.days.is_weekly())
+    }
+
     /// Where this item means something else to this scheduler than it did
     /// to the original tool, one line each, so a team sees it before
     /// switching over.
@@ -126,16 +119,7 @@ impl Schedule {
         }
         out
     }
-}
 
-/// `HH:MM`, or `None` for "no time", as the tables store times.
-pub fn clock_text(value: Option<NaiveTime>) -> String {
-    value
-        .map(|t| t.format("%H:%M").to_string())
-        .unwrap_or_else(|| "None".into())
-}
-
-impl Schedule {
     /// Reads a Schedule item; `default_zone` applies when it has no TimeZone.
     pub fn from_item(item: &Item, default_zone: Tz) -> Result<Schedule, ConfigError> {
         let mut r = ItemReader::new(item, Table::Schedule, key_text(item, &["ScheduleName"]));
@@ -165,6 +149,17 @@ impl Schedule {
             })?,
         };
         let enforced = r.optional("Enforced", "a boolean (BOOL)")?.unwrap_or(false);
+        let text = |attr: &str| r.optional::<String>(attr, "a string (S)");
+        let month_days = text("MonthDays")?
+            .map(|t| MonthDays::parse(&t).map_err(|e| r.error("MonthDays", e)))
+            .transpose()?;
+        let months = text("Months")?
+            .map(|t| Months::parse(&t).map_err(|e| r.error("Months", e)))
+            .transpose()?;
+        let holiday_calendars = urls(&r, "HolidayCalendars")?;
+        let targets: Vec<String> = r
+            .optional("Targets", "a list (L) of strings (S) ROLE_ARN@REGION")?
+            .unwrap_or_default();
         Ok(Schedule {
             name,
             tag_value,
@@ -176,8 +171,58 @@ impl Schedule {
             force_start,
             time_zone,
             enforced,
+            periods: periods(&r)?,
+            month_days,
+            months,
+            holiday_calendars,
+            targets,
         })
     }
+}
+
+/// `Periods`: a list (L) of maps (M) with DaysActive, StartTime, StopTime.
+fn periods(r: &ItemReader) -> Result<Vec<Period>, ConfigError> {
+    let Some(value) = r.item.0.get("Periods") else {
+        return Ok(vec![]);
+    };
+    let expected = "a list (L) of maps (M) with DaysActive, StartTime and StopTime";
+    let AttributeValue::L(list) = value else {
+        return Err(r.error("Periods", format!("must be {expected}")));
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let at = |field: &str| format!("Periods[{i}].{field}");
+        let AttributeValue::M(map) = p else {
+            return Err(r.error(&at(""), format!("must be a map (M); {expected}")));
+        };
+        let text = |field: &str| match map.get(field) {
+            Some(AttributeValue::S(s)) => Ok(s.clone()),
+            Some(_) => Err(r.error(&at(field), "must be a string (S)")),
+            None => Err(r.error(&at(field), "missing (must be a string (S))")),
+        };
+        let clock = |field: &str| parse_clock(&text(field)?).map_err(|e| r.error(&at(field), e));
+        out.push(Period {
+            days: DaysActive::parse(&text("DaysActive")?)
+                .map_err(|e| r.error(&at("DaysActive"), e))?,
+            start: clock("StartTime")?,
+            stop: clock("StopTime")?,
+        });
+    }
+    Ok(out)
+}
+
+/// A list (L) of `https://` (or `http://`) URLs.
+fn urls(r: &ItemReader, attr: &str) -> Result<Vec<String>, ConfigError> {
+    let urls: Vec<String> = r
+        .optional(attr, "a list (L) of https:// URLs (S)")?
+        .unwrap_or_default();
+    for u in &urls {
+        let u = u.trim();
+        if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() < 10 {
+            return Err(r.error(attr, format!("{} is not an https:// URL", quoted(u))));
+        }
+    }
+    Ok(urls.into_iter().map(|u| u.trim().to_string()).collect())
 }
 
 #[cfg(test)]
@@ -218,7 +263,12 @@ mod tests {
         assert_eq!(sch.name, "SampleSchedule");
         assert_eq!(sch.start, NaiveTime::from_hms_opt(9, 0, 0));
         assert_eq!(sch.time_zone, chrono_tz::Asia::Seoul);
-        assert!(sch.days.contains(Weekday::Fri) && !sch.days.contains(Weekday::Sat));
+        assert!(sch
+            .days
+            .contains(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()));
+        assert!(!sch
+            .days
+            .contains(NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()));
         assert!(!sch.enforced);
     }
 
@@ -256,16 +306,6 @@ mod tests {
     }
 
     #[test]
-    fn days_active_ignores_case_and_spaces() {
-        let d = DaysActive::parse(" Mon, WED ,fri").unwrap();
-        assert!(d.contains(Weekday::Mon) && d.contains(Weekday::Wed) && d.contains(Weekday::Fri));
-        assert!(!d.contains(Weekday::Tue));
-        let w = DaysActive::parse("weekends").unwrap();
-        assert!(w.contains(Weekday::Sun) && !w.contains(Weekday::Mon));
-        assert!(DaysActive::parse("funday").unwrap_err().contains("funday"));
-    }
-
-    #[test]
     fn errors_name_table_key_and_attribute() {
         let mut it = original();
         it.0.insert("StartTime".into(), s("25:00"));
@@ -294,5 +334,78 @@ mod tests {
             .unwrap_err()
             .problem
             .starts_with("missing"));
+    }
+}
+
+#[cfg(test)]
+mod new_attributes {
+    use super::*;
+    use crate::testing::{s, schedule_item};
+
+    const SEOUL: Tz = chrono_tz::Asia::Seoul;
+
+    fn period(days: &str, start: &str, stop: &str) -> AttributeValue {
+        AttributeValue::M(
+            [
+                ("DaysActive", days),
+                ("StartTime", start),
+                ("StopTime", stop),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), s(v)))
+            .collect(),
+        )
+    }
+
+    #[test]
+    fn periods_month_rules_and_calendars_are_read() {
+        let item = schedule_item("dev", "weekdays", "09:00", "22:00")
+            .with(
+                "Periods",
+                AttributeValue::L(vec![period("sat", "10:00", "14:00")]),
+            )
+            .with("MonthDays", s("1-3,L"))
+            .with("Months", s("jan-mar"))
+            .with(
+                "HolidayCalendars",
+                AttributeValue::L(vec![s("https://example.com/kr.ics")]),
+            );
+        let sch = Schedule::from_item(&item, SEOUL).unwrap();
+        assert_eq!(sch.periods.len(), 1);
+        assert_eq!(sch.holiday_calendars, ["https://example.com/kr.ics"]);
+        let sat = NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+        assert_eq!(sch.periods_on(sat).count(), 1, "only the Saturday period");
+        let mid_month = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+        assert_eq!(sch.periods_on(mid_month).count(), 0, "outside MonthDays");
+    }
+
+    #[test]
+    fn a_bad_new_attribute_names_itself() {
+        let base = schedule_item("dev", "weekdays", "09:00", "22:00");
+        for (attr, value, named) in [
+            (
+                "Periods",
+                AttributeValue::L(vec![period("sat", "25:00", "14:00")]),
+                "Periods[0].StartTime",
+            ),
+            (
+                "Periods",
+                AttributeValue::L(vec![period("caturday", "10:00", "14:00")]),
+                "Periods[0].DaysActive",
+            ),
+            ("Periods", s("sat 10-14"), "Periods"),
+            ("MonthDays", s("32"), "MonthDays"),
+            ("Months", s("smarch"), "Months"),
+            (
+                "HolidayCalendars",
+                AttributeValue::L(vec![s("ftp://x/y.ics")]),
+                "HolidayCalendars",
+            ),
+            ("HolidayCalendars", s("https://x/y.ics"), "HolidayCalendars"),
+        ] {
+            let e = Schedule::from_item(&base.clone().with(attr, value), SEOUL).unwrap_err();
+            assert_eq!(e.attribute.as_deref(), Some(named), "{e}");
+            assert!(e.to_string().ends_with("(schedule dev disabled)"), "{e}");
+        }
     }
 }

@@ -322,6 +322,31 @@ pub fn state_not_saved(voice: &Voice, schedule: &str, e: &CallError) -> Message 
     .field(e.code.clone(), e.message.clone())
 }
 
+/// A holiday calendar could not be fetched (told once per failure).
+pub fn calendar_failing(
+    voice: &Voice,
+    url: &str,
+    e: &CallError,
+    loaded_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Message {
+    let lang = voice.lang;
+    let text = match loaded_at {
+        Some(at) => tr!(
+            lang,
+            "calendar-failing",
+            url = url,
+            since = at.format("%Y-%m-%d").to_string()
+        ),
+        None => tr!(lang, "calendar-never-loaded", url = url),
+    };
+    Message::new(Level::Error, text).field(e.code.clone(), e.message.clone())
+}
+
+/// A holiday calendar that failed was fetched again.
+pub fn calendar_recovered(voice: &Voice, url: &str) -> Message {
+    Message::new(Level::Ok, tr!(voice.lang, "calendar-recovered", url = url))
+}
+
 /// The pass could not run at all (a table or an API unreachable).
 pub fn pass_failed(voice: &Voice, e: &CallError) -> Message {
     Message::new(Level::Error, tr!(voice.lang, "pass-failed"))

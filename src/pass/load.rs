@@ -25,11 +25,11 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
     deps: &Deps<C, S, F, N>,
     now: DateTime<Utc>,
 ) -> Result<Plan, CallError> {
-    let config = load_config(&deps.config, deps.tuning.zone, now).await?;
-    let states = deps
-        .state
-        .load()
-        .await?
+    let mut config = load_config(&deps.config, deps.tuning.zone, now).await?;
+    let stored = deps.state.load().await?;
+    config.apply_holidays(&stored.calendars);
+    let states = stored
+        .schedules
         .into_iter()
         .map(|(k, v)| (k, v.state))
         .collect();

@@ -4,6 +4,7 @@
 //! made from here, through the ports.
 
 mod act;
+mod calendars;
 mod claim;
 mod load;
 mod local;
@@ -14,6 +15,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use crate::feeds::Feeds;
 use crate::message::Message;
 use crate::notify::compose::{self, Voice};
 use crate::plan::{self, FailedCommand, Orders, Plan, Timing};
@@ -33,6 +35,8 @@ pub struct Deps<C, S, F, N> {
     /// What this process already told the chat about its own sickness
     /// (state writes that fail), so a warm Lambda says it once.
     pub told: Told,
+    /// Fetches holiday calendars.
+    pub feeds: Feeds,
 }
 
 /// Lines already told by this process. A std Mutex: it is never held
@@ -154,8 +158,10 @@ where
     N: Notifier,
 {
     let started = Instant::now();
-    let config = load_config(&deps.config, deps.tuning.zone, now).await?;
-    let mut claims = Claims::new(deps.state.load().await?);
+    let mut config = load_config(&deps.config, deps.tuning.zone, now).await?;
+    let stored = deps.state.load().await?;
+    calendars::refresh(deps, &mut config, stored.calendars, now, report).await;
+    let mut claims = Claims::new(stored.schedules);
     // An order is carried out by the first round; later rounds go on with
     // the transition it began.
     let mut orders = orders.clone();

@@ -109,6 +109,9 @@ pub struct SchedulePlan {
     /// them away: why a quiet pass was quiet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skip>,
+    /// Holidays of the next seven days (the schedule's calendars).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<Holiday>,
     /// The state to store for the next pass.
     pub state: ScheduleState,
     /// Whether this plan must be written before it is acted on: it changes
@@ -219,6 +222,14 @@ impl Serialize for Wait {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// A day a holiday calendar marks: no start that day, unless an
+/// exception item says otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holiday {
+    pub date: chrono::NaiveDate,
+    pub name: String,
 }
 
 /// One server as the plan shows it.
@@ -389,6 +400,7 @@ fn empty(name: &str) -> SchedulePlan {
         notices: vec![],
         notes: vec![],
         skipped: vec![],
+        holidays: vec![],
         state: ScheduleState::default(),
         persist: false,
         moving: false,
@@ -435,6 +447,15 @@ fn plan_schedule(
     out.enabled = s.enabled;
     out.waves = roster.views();
     out.notes = roster.notes.clone();
+    let today = time::local_date(s.time_zone, now);
+    out.holidays = cfg
+        .holidays
+        .range(today..today + Duration::days(7))
+        .map(|(date, name)| Holiday {
+            date: *date,
+            name: name.clone(),
+        })
+        .collect();
     let mut state = stored.clone();
     if s.enabled {
         lines.extend(roster.problems.iter().cloned());

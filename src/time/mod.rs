@@ -2,16 +2,16 @@
 //! applied, windows that run past midnight, and DST gaps and repeats
 //! resolved to one instant each.
 
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
-};
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::model::{Direction, ScheduleConfig};
 
+mod day;
 mod moves;
 
+pub use day::{windows as day_windows, Window};
 pub use moves::{extend_target, Past};
 
 /// A start or stop at one instant. `day` is the local date whose window the
@@ -25,9 +25,16 @@ pub struct Event {
     pub local: NaiveDateTime,
 }
 
-/// How far back and ahead event searches look: a week covers every
-/// DaysActive pattern, plus a day for windows past midnight.
-const SEARCH_DAYS: i64 = 8;
+/// How far back and ahead event searches look: a week covers every weekly
+/// pattern, plus a day for windows past midnight; nth weekdays, MonthDays
+/// and Months repeat within a year.
+fn search_days(cfg: &ScheduleConfig) -> i64 {
+    if cfg.schedule.is_weekly() {
+        8
+    } else {
+        367
+    }
+}
 
 /// The instant of a local wall-clock time. In a spring-forward gap that is
 /// the first instant after the gap; at fall-back, the first of the two.
@@ -55,80 +62,22 @@ pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
-/// The effective start and stop times of one day, exceptions applied.
-/// An exception applies on any date; on a day DaysActive leaves out, a
-/// `start` exception brings the regular StopTime along with it.
+/// The first start and the last stop of one day, exceptions and holidays
+/// applied (what `info` and `exceptions` show).
 pub fn day_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Option<NaiveTime>) {
-    let s = &cfg.schedule;
-    if cfg.exceptions.closed(day) {
-        return (None, None);
-    }
-    let active = s.days.contains(day.weekday());
-    let start_x = cfg.exceptions.get(day, Direction::Start);
-    let stop_x = cfg.exceptions.get(day, Direction::Stop);
-    let start = match start_x {
-        Some(v) => v,
-        None if active => s.start,
-        None => None,
-    };
-    let stop = match stop_x {
-        Some(v) => v,
-        None if active || matches!(start_x, Some(Some(_))) => s.stop,
-        None => None,
-    };
+    let ws = day::windows(cfg, day);
+    let start = ws.iter().filter_map(|w| w.start).min();
+    let stop = ws
+        .iter()
+        .filter(|w| w.stop.is_some())
+        .max_by_key(|w| (w.crosses, w.stop))
+        .and_then(|w| w.stop);
     (start, stop)
 }
 
-/// The times DaysActive, StartTime and StopTime alone give a day.
-fn regular_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Option<NaiveTime>) {
-    let s = &cfg.schedule;
-    if s.days.contains(day.weekday()) {
-        (s.start, s.stop)
-    } else {
-        (None, None)
-    }
-}
-
-/// The events of one day's window (at most a start and a stop).
+/// The events of one day's windows (a start and a stop each).
 pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
-    events_of(cfg, day, day_times(cfg, day))
-}
-
-/// The events of a window on `day` that starts and stops at these times.
-fn events_of(
-    cfg: &ScheduleConfig,
-    day: NaiveDate,
-    (start, stop): (Option<NaiveTime>, Option<NaiveTime>),
-) -> Vec<Event> {
-    let tz = cfg.schedule.time_zone;
-    let mut out = Vec::with_capacity(2);
-    if let Some(t) = start {
-        let local = day.and_time(t);
-        out.push(Event {
-            kind: Direction::Start,
-            at: resolve_local(tz, local),
-            day,
-            local,
-        });
-    }
-    if let Some(t) = stop {
-        // The window runs past midnight when the stop is earlier than the
-        // start (the day's own, or the regular one on a skipped day).
-        let crosses = start.or(cfg.schedule.start).is_some_and(|s| t < s);
-        let date = if crosses {
-            day.succ_opt().unwrap_or(day)
-        } else {
-            day
-        };
-        let local = date.and_time(t);
-        out.push(Event {
-            kind: Direction::Stop,
-            at: resolve_local(tz, local),
-            day,
-            local,
-        });
-    }
-    out
+    day::events_of(cfg, day, &day::windows(cfg, day))
 }
 
 /// A regular event that an exception item took away, and why.
@@ -151,6 +100,8 @@ pub enum SkipReason {
     },
     /// A bad exception item takes the date out of service.
     Closed,
+    /// A holiday calendar marks the date.
+    Holiday { name: String },
 }
 
 /// Regular events with `from < at <= to` that did not happen because of an
@@ -164,17 +115,20 @@ pub fn skipped_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<U
     let mut out = Vec::new();
     for day in first.iter_days().take_while(|d| *d <= local_date(tz, to)) {
         let happening = day_events(cfg, day);
-        for e in events_of(cfg, day, regular_times(cfg, day)) {
+        for e in day::events_of(cfg, day, &day::regular_windows(cfg, day)) {
             if e.at <= from || e.at > to || happening.iter().any(|h| h.kind == e.kind) {
                 continue;
             }
-            let why = match cfg.exceptions.item(day, e.kind) {
+            let why = match (cfg.exceptions.item(day, e.kind), cfg.holiday(day)) {
                 _ if cfg.exceptions.closed(day) => SkipReason::Closed,
-                Some(x) => SkipReason::Exception {
+                (Some(x), _) => SkipReason::Exception {
                     id: x.id.clone(),
                     created_by: x.created_by.clone(),
                 },
-                None => continue,
+                (None, Some(name)) if e.kind == Direction::Start => SkipReason::Holiday {
+                    name: name.to_string(),
+                },
+                _ => continue,
             };
             out.push(Skip {
                 kind: e.kind,
@@ -212,7 +166,7 @@ pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Ut
     out
 }
 
-/// The first event of `kind` strictly after `after`, within [`SEARCH_DAYS`].
+/// The first event of `kind` strictly after `after`, within the search.
 pub fn next_event(cfg: &ScheduleConfig, after: DateTime<Utc>, kind: Direction) -> Option<Event> {
     let (start, stop) = next_events(cfg, after);
     match kind {
@@ -222,11 +176,12 @@ pub fn next_event(cfg: &ScheduleConfig, after: DateTime<Utc>, kind: Direction) -
 }
 
 /// The first start and the first stop strictly after `after`, within
-/// [`SEARCH_DAYS`], in one walk forward day by day. Each search ends one
+/// the search (a week, or a year for monthly rules), in one walk forward
+/// day by day. Each search ends one
 /// day after its first hit: a stop that a window carries past midnight can
 /// come after the next day's own.
 pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>, Option<Event>) {
-    let until = after + Duration::days(SEARCH_DAYS);
+    let until = after + Duration::days(search_days(cfg));
     let first = local_date(cfg.schedule.time_zone, after)
         .pred_opt()
         .unwrap_or(NaiveDate::MIN);
@@ -251,10 +206,25 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
     (start, stop)
 }
 
-/// The latest event at or before `at`, within [`SEARCH_DAYS`]: what an
-/// enforced schedule's servers should be doing now.
+/// The latest event at or before `at`, within the search: what an
+/// enforced schedule's servers should be doing now. Walks back day by day
+/// and ends one day after its first hit (a window of the day before can
+/// stop after this day's own events).
 pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
-    events_between(cfg, at - Duration::days(SEARCH_DAYS), at).pop()
+    let last = local_date(cfg.schedule.time_zone, at);
+    let mut best: Option<Event> = None;
+    for back in 0..=search_days(cfg) {
+        let day = last - Duration::days(back);
+        if best.is_some_and(|b| day + Duration::days(1) < b.day) {
+            break;
+        }
+        for e in day_events(cfg, day) {
+            if e.at <= at && best.is_none_or(|b| (e.at, e.kind) > (b.at, b.kind)) {
+                best = Some(e);
+            }
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -466,11 +436,71 @@ mod tests {
             let (start, stop) = (start.map(hm), stop.map(hm));
             let c = cfg(zone, days, start.as_deref(), stop.as_deref(), &xs);
             for kind in [Direction::Start, Direction::Stop] {
-                let scan = events_between(&c, at, at + Duration::days(SEARCH_DAYS))
+                let scan = events_between(&c, at, at + Duration::days(search_days(&c)))
                     .into_iter()
                     .find(|e| e.kind == kind);
                 proptest::prop_assert_eq!(next_event(&c, at, kind), scan);
             }
+        }
+    }
+
+    fn arb_days() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::sample::select(vec![
+            "all",
+            "weekdays",
+            "mon-wed",
+            "fri-mon",
+            "mon#1",
+            "fri#L",
+            "tue#2,thu",
+            "sat,sun#L",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    proptest::proptest! {
+        /// With periods, nth and last weekdays and month days, the walk
+        /// still finds what a full scan finds, over a month through
+        /// Berlin's spring-forward.
+        #[test]
+        fn next_event_matches_a_full_scan_with_periods_and_monthly_rules(
+            days in arb_days(),
+            start in 0u32..1440,
+            stop in 0u32..1440,
+            periods in proptest::collection::vec((arb_days(), proptest::option::of(0u32..1440), proptest::option::of(0u32..1440)), 0..3),
+            month_days in proptest::option::of(proptest::sample::select(vec!["1-10", "L", "5,15,25", "20-31"])),
+            after in 0i64..(31 * 24 * 60),
+        ) {
+            use aws_sdk_dynamodb::types::AttributeValue as Av;
+            use crate::testing::{config, s, schedule_item};
+            let clock = |m: Option<u32>| m.map(hm).unwrap_or_else(|| "None".into());
+            let periods = periods
+                .into_iter()
+                .map(|(d, a, b)| {
+                    Av::M([("DaysActive", d), ("StartTime", clock(a)), ("StopTime", clock(b))]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), s(&v)))
+                        .collect())
+                })
+                .collect();
+            let mut item = schedule_item("dev", &days, &hm(start), &hm(stop))
+                .with("TimeZone", s("Europe/Berlin"))
+                .with("Periods", Av::L(periods));
+            if let Some(md) = month_days {
+                item = item.with("MonthDays", s(md));
+            }
+            let cfg = config(vec![item], vec![], vec![]);
+            let c = &cfg.schedules["dev"];
+            let at = utc("2026-03-10T00:00:00Z") + Duration::minutes(after);
+            for kind in [Direction::Start, Direction::Stop] {
+                let scan = events_between(c, at, at + Duration::days(search_days(c)))
+                    .into_iter()
+                    .find(|e| e.kind == kind);
+                proptest::prop_assert_eq!(next_event(c, at, kind), scan);
+            }
+            let last = events_between(c, at - Duration::days(search_days(c)), at).pop();
+            proptest::prop_assert_eq!(last_event(c, at), last);
         }
     }
 }

@@ -7,8 +7,8 @@ use crate::model::Direction;
 use crate::ports::ScheduleEditor;
 use crate::tr;
 
-pub async fn apply<E: ScheduleEditor, F, N, T>(
-    ctx: &Ctx<'_, E, F, N, T>,
+pub async fn apply<E: ScheduleEditor, S, F, N, T>(
+    ctx: &Ctx<'_, E, S, F, N, T>,
     name: &str,
     date: Option<NaiveDate>,
     kind: Option<Direction>,

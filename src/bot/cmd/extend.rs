@@ -7,11 +7,11 @@ use super::{Answer, Ctx, Reply};
 use crate::bot::inbound::Invocation;
 use crate::bot::Bot;
 use crate::model::{parse_clock, parse_date, Direction};
-use crate::ports::{ConfigStore, Put, ScheduleEditor};
+use crate::ports::{ConfigStore, Put, ScheduleEditor, StateStore};
 use crate::{time, tr};
 
-pub async fn apply<E: ScheduleEditor, F, N, T>(
-    ctx: &Ctx<'_, E, F, N, T>,
+pub async fn apply<E: ScheduleEditor, S, F, N, T>(
+    ctx: &Ctx<'_, E, S, F, N, T>,
     name: &str,
     until: NaiveTime,
 ) -> Answer {
@@ -34,8 +34,8 @@ pub async fn apply<E: ScheduleEditor, F, N, T>(
 /// The button: it carries the exact stop it asks for (`SCHEDULE|DATE|HH:MM`,
 /// the date of the window whose stop it moves) and applies it once; a
 /// button for another day's stop is refused to the clicker only.
-pub async fn postpone<E: ConfigStore + ScheduleEditor, F, N, T>(
-    bot: &Bot<E, F, N, T>,
+pub async fn postpone<E: ConfigStore + ScheduleEditor, S: StateStore, F, N, T>(
+    bot: &Bot<E, S, F, N, T>,
     value: &str,
     inv: &Invocation,
     now: DateTime<Utc>,

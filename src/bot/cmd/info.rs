@@ -1,5 +1,6 @@
 //! The original `SCHEDULE info [DATE]`: Enabled, DaysActive, that day's
-//! start and stop after exceptions, and that day's exceptions.
+//! start and stop after exceptions and holidays, that day's holiday and
+//! exceptions.
 
 use chrono::NaiveDate;
 
@@ -7,8 +8,8 @@ use super::{Answer, Ctx, Reply};
 use crate::model::{clock_text, Direction};
 use crate::{time, tr};
 
-pub async fn apply<E, F, N, T>(
-    ctx: &Ctx<'_, E, F, N, T>,
+pub async fn apply<E, S, F, N, T>(
+    ctx: &Ctx<'_, E, S, F, N, T>,
     name: &str,
     date: Option<NaiveDate>,
 ) -> Answer {
@@ -36,6 +37,9 @@ pub async fn apply<E, F, N, T>(
         .filter_map(|k| cfg.exceptions.item(day, k))
         .map(|x| format!("{} {}", x.kind, clock_text(x.value)))
         .collect();
+    if let Some(name) = cfg.holiday(day) {
+        lines.push(tr!(lang, "info-holiday", name = name));
+    }
     lines.push(if exceptions.is_empty() {
         tr!(lang, "no-exceptions")
     } else {

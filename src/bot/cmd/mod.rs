@@ -21,7 +21,9 @@ use super::Bot;
 use crate::i18n::Language;
 use crate::model::{Config, Direction, ScheduleConfig};
 use crate::pass::load_config;
-use crate::ports::{CallError, ConfigStore, Fleet, Notifier, PassTrigger, Put, ScheduleEditor};
+use crate::ports::{
+    CallError, ConfigStore, Fleet, Notifier, PassTrigger, Put, ScheduleEditor, StateStore,
+};
 use crate::{time, tr};
 
 pub use extend::postpone;
@@ -75,8 +77,8 @@ impl Reply {
 pub type Answer = Result<Reply, String>;
 
 /// What every command works with.
-pub struct Ctx<'a, E, F, N, T> {
-    pub bot: &'a Bot<E, F, N, T>,
+pub struct Ctx<'a, E, S, F, N, T> {
+    pub bot: &'a Bot<E, S, F, N, T>,
     /// The configuration as this request read it.
     pub config: Config,
     /// `CreatedBy` of what it writes: who, from which chat.
@@ -85,14 +87,15 @@ pub struct Ctx<'a, E, F, N, T> {
 }
 
 impl Command {
-    pub async fn apply<E, F, N, T>(
+    pub async fn apply<E, S, F, N, T>(
         self,
-        bot: &Bot<E, F, N, T>,
+        bot: &Bot<E, S, F, N, T>,
         inv: &Invocation,
         now: DateTime<Utc>,
     ) -> Answer
     where
         E: ConfigStore + ScheduleEditor,
+        S: StateStore,
         F: Fleet,
         N: Notifier,
         T: PassTrigger,
@@ -119,16 +122,20 @@ impl Command {
     }
 }
 
-impl<'a, E: ConfigStore, F, N, T> Ctx<'a, E, F, N, T> {
-    /// Reads the configuration for one request.
+impl<'a, E: ConfigStore, S: StateStore, F, N, T> Ctx<'a, E, S, F, N, T> {
+    /// Reads the configuration for one request, with the holidays of the
+    /// calendars' last copies.
     async fn load(
-        bot: &'a Bot<E, F, N, T>,
+        bot: &'a Bot<E, S, F, N, T>,
         inv: &Invocation,
         now: DateTime<Utc>,
     ) -> Result<Self, String> {
-        let config = load_config(&bot.store, bot.zone, now)
+        let unreachable = |e| store_error(bot.lang, e);
+        let mut config = load_config(&bot.store, bot.zone, now)
             .await
-            .map_err(|e| store_error(bot.lang, e))?;
+            .map_err(unreachable)?;
+        let stored = bot.state.load().await.map_err(unreachable)?;
+        config.apply_holidays(&stored.calendars);
         Ok(Ctx {
             bot,
             config,
@@ -138,7 +145,7 @@ impl<'a, E: ConfigStore, F, N, T> Ctx<'a, E, F, N, T> {
     }
 }
 
-impl<E, F, N, T> Ctx<'_, E, F, N, T> {
+impl<E, S, F, N, T> Ctx<'_, E, S, F, N, T> {
     fn lang(&self) -> Language {
         self.bot.lang
     }
@@ -190,7 +197,7 @@ impl<E, F, N, T> Ctx<'_, E, F, N, T> {
     }
 }
 
-impl<E: ScheduleEditor, F, N, T> Ctx<'_, E, F, N, T> {
+impl<E: ScheduleEditor, S, F, N, T> Ctx<'_, E, S, F, N, T> {
     /// Writes one exception item as `schedctl` would.
     async fn write(
         &self,

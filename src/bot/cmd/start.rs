@@ -6,8 +6,8 @@ use crate::plan::Orders;
 use crate::ports::{PassTrigger, ScheduleEditor};
 use crate::tr;
 
-pub async fn apply<E: ScheduleEditor, F, N, T: PassTrigger>(
-    ctx: &Ctx<'_, E, F, N, T>,
+pub async fn apply<E: ScheduleEditor, S, F, N, T: PassTrigger>(
+    ctx: &Ctx<'_, E, S, F, N, T>,
     name: &str,
 ) -> Answer {
     ctx.schedule(name)?;

@@ -11,7 +11,7 @@ use crate::plan::{self, Orders, Timing};
 use crate::ports::Fleet;
 use crate::{time, tr};
 
-impl<E, F: Fleet, N, T> Ctx<'_, E, F, N, T> {
+impl<E, S, F: Fleet, N, T> Ctx<'_, E, S, F, N, T> {
     async fn fleet(&self) -> Result<Vec<Instance>, String> {
         self.bot
             .fleet
@@ -39,7 +39,10 @@ fn tagged<'a>(
         .filter(move |i| i.schedule_tag.as_deref() == Some(cfg.schedule.tag_value.as_str()))
 }
 
-pub async fn summary<E, F: Fleet, N, T>(ctx: &Ctx<'_, E, F, N, T>, name: Option<&str>) -> Answer {
+pub async fn summary<E, S, F: Fleet, N, T>(
+    ctx: &Ctx<'_, E, S, F, N, T>,
+    name: Option<&str>,
+) -> Answer {
     if let Some(n) = name {
         ctx.schedule(n)?;
     }
@@ -81,7 +84,7 @@ pub async fn summary<E, F: Fleet, N, T>(ctx: &Ctx<'_, E, F, N, T>, name: Option<
 }
 
 /// Every server of one schedule, wave by wave, as the planner groups them.
-pub async fn servers<E, F: Fleet, N, T>(ctx: &Ctx<'_, E, F, N, T>, name: &str) -> Answer {
+pub async fn servers<E, S, F: Fleet, N, T>(ctx: &Ctx<'_, E, S, F, N, T>, name: &str) -> Answer {
     let cfg = ctx.schedule(name)?;
     let lang = ctx.lang();
     let fleet = ctx.fleet().await?;

@@ -7,7 +7,7 @@ use crate::plan::Orders;
 use crate::ports::PassTrigger;
 use crate::tr;
 
-pub async fn apply<E, F, N, T: PassTrigger>(ctx: &Ctx<'_, E, F, N, T>, name: &str) -> Answer {
+pub async fn apply<E, S, F, N, T: PassTrigger>(ctx: &Ctx<'_, E, S, F, N, T>, name: &str) -> Answer {
     ctx.schedule(name)?;
     let orders = Orders {
         stop: [name.to_string()].into(),

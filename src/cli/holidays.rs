@@ -1,0 +1,139 @@
+//! `schedctl holidays show|import`: the dates a schedule's holiday
+//! calendars give, and those of a feed written as ordinary `start None`
+//! exception items (`CreatedBy: holidays`) for teams that want items they
+//! can see and edit.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use chrono::{Datelike, NaiveDate, Utc};
+
+use super::CliError;
+use crate::calendar::{parse_ics, CalendarCache, Holidays};
+use crate::exceptions;
+use crate::feeds::Fetched;
+use crate::model::{Direction, ScheduleConfig, ScheduleException};
+use crate::pass::{load_config, Deps};
+use crate::ports::{ConfigStore, Put, ScheduleEditor};
+use crate::time;
+
+/// `CreatedBy` of imported items.
+const IMPORTER: &str = "holidays";
+
+/// `show SCHEDULE [--year Y]`: fetched now, not from the pass's copies.
+pub async fn show<C: ConfigStore, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    schedule: &str,
+    year: Option<i32>,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let now = Utc::now();
+    let cfg = usable(deps, schedule).await?;
+    if cfg.schedule.holiday_calendars.is_empty() {
+        return Err(CliError::Refused(format!(
+            "schedule {schedule:?} has no HolidayCalendars"
+        )));
+    }
+    let year = year.unwrap_or_else(|| time::local_date(cfg.schedule.time_zone, now).year());
+    for url in &cfg.schedule.holiday_calendars {
+        for (date, name) in in_year(read(deps, url).await?, year) {
+            let _ = writeln!(out, "{date}\t{name}\t{url}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import SCHEDULE --ics FILE|URL [--year Y]`: without a year, the dates
+/// from today on. A date that already has a `start` exception the team
+/// wrote is kept as it is; re-running writes nothing new.
+pub async fn import<C: ConfigStore + ScheduleEditor, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    schedule: &str,
+    ics: &str,
+    year: Option<i32>,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let now = Utc::now();
+    let cfg = usable(deps, schedule).await?;
+    let holidays = if ics.starts_with("https://") || ics.starts_with("http://") {
+        read(deps, ics).await?
+    } else {
+        let text = std::fs::read_to_string(ics)
+            .map_err(|e| CliError::Failed(format!("--ics {ics}: {e}")))?;
+        parse_ics(&text).map_err(|e| CliError::Refused(format!("--ics {ics}: {e}")))?
+    };
+    let today = time::local_date(cfg.schedule.time_zone, now);
+    let dates: Vec<(NaiveDate, String)> = match year {
+        Some(y) => in_year(holidays, y),
+        None => holidays.into_iter().filter(|(d, _)| *d >= today).collect(),
+    };
+    let theirs: Vec<ScheduleException> = deps
+        .config
+        .exceptions()
+        .await?
+        .iter()
+        .filter_map(|i| ScheduleException::from_item(i).ok())
+        .filter(|x| x.schedule == schedule && x.kind == Direction::Start)
+        .filter(|x| x.created_by.as_deref() != Some(IMPORTER))
+        .collect();
+    let (mut written, mut there, mut kept) = (0, 0, 0);
+    for (date, name) in dates {
+        if theirs.iter().any(|x| x.date == date) {
+            kept += 1;
+            continue;
+        }
+        let (_, put) = exceptions::replace(
+            &deps.config,
+            schedule,
+            date,
+            Direction::Start,
+            None,
+            IMPORTER,
+            now,
+        )
+        .await?;
+        match put {
+            Put::Written => {
+                written += 1;
+                let _ = writeln!(out, "{date}\t{name}\tstart None");
+            }
+            Put::Unchanged => there += 1,
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{schedule}: {written} written, {there} already there, {kept} kept (a start exception of the team's own)"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn usable<C: ConfigStore, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    schedule: &str,
+) -> Result<ScheduleConfig, CliError> {
+    let config = load_config(&deps.config, deps.tuning.zone, Utc::now()).await?;
+    config.schedules.get(schedule).cloned().ok_or_else(|| {
+        CliError::Refused(format!(
+            "no usable schedule named {schedule:?} (see schedctl validate)"
+        ))
+    })
+}
+
+/// A feed fetched now and read.
+async fn read<C, S, F, N>(deps: &Deps<C, S, F, N>, url: &str) -> Result<Holidays, CliError> {
+    match deps.feeds.fetch(url, &CalendarCache::default()).await? {
+        Fetched::Fresh { body, .. } => {
+            parse_ics(&body).map_err(|e| CliError::Refused(format!("{url}: {e}")))
+        }
+        Fetched::NotModified => Err(CliError::Failed(format!(
+            "{url}: 304 to an unconditional GET"
+        ))),
+    }
+}
+
+fn in_year(holidays: Holidays, year: i32) -> Vec<(NaiveDate, String)> {
+    holidays
+        .into_iter()
+        .filter(|(d, _)| d.year() == year)
+        .collect()
+}

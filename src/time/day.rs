@@ -1,0 +1,230 @@
+//! One local day of a schedule: the windows its periods give it (their
+//! union), then what a bad exception item, a holiday and the exception
+//! items make of them, and the events of those windows.
+
+use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
+
+use super::{resolve_local, Event};
+use crate::model::{Direction, ScheduleConfig};
+
+/// A start and a stop of one day (either may be missing). `crosses`: the
+/// stop falls on the next day (a window past midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: Option<NaiveTime>,
+    pub stop: Option<NaiveTime>,
+    pub crosses: bool,
+}
+
+impl Window {
+    /// A window from `start` to `stop`; without a start, `reference` (the
+    /// period's regular start) says whether the stop falls the next day.
+    fn new(
+        start: Option<NaiveTime>,
+        stop: Option<NaiveTime>,
+        reference: Option<NaiveTime>,
+    ) -> Window {
+        let crosses = match (start.or(reference), stop) {
+            (Some(s), Some(t)) => t < s,
+            _ => false,
+        };
+        Window {
+            start,
+            stop,
+            crosses,
+        }
+    }
+
+    /// Minutes from the day's midnight to the stop.
+    fn end(&self) -> Option<i64> {
+        self.stop
+            .map(|t| minutes(t) + if self.crosses { 1440 } else { 0 })
+    }
+}
+
+fn minutes(t: NaiveTime) -> i64 {
+    i64::from(t.hour() * 60 + t.minute())
+}
+
+/// The windows DaysActive, StartTime, StopTime, `Periods`, `MonthDays` and
+/// `Months` give a day: windows that overlap or touch become one.
+pub fn regular_windows(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Window> {
+    let mut full: Vec<Window> = Vec::new();
+    let mut open: Vec<Window> = Vec::new();
+    for p in cfg.schedule.periods_on(day) {
+        let w = Window::new(p.start, p.stop, p.start);
+        if w.start.is_some() && w.stop.is_some() {
+            full.push(w);
+        } else if w.start.is_some() || w.stop.is_some() {
+            open.push(w);
+        }
+    }
+    full.sort_by_key(|w| w.start);
+    let mut merged: Vec<Window> = Vec::with_capacity(full.len());
+    for w in full {
+        match merged.last_mut() {
+            Some(last) if w.start.map(minutes) <= last.end() => {
+                if w.end() > last.end() {
+                    last.stop = w.stop;
+                    last.crosses = w.crosses;
+                }
+            }
+            _ => merged.push(w),
+        }
+    }
+    merged.extend(open);
+    merged.sort_by_key(|w| (w.start, w.end()));
+    merged
+}
+
+/// The day's windows after a bad exception item (none), a holiday (no
+/// start, unless a `start` exception says otherwise) and the exception
+/// items: `start X` moves the first start, `stop Y` the last stop, `None`
+/// removes them all. On a day no period applies, a `start` exception
+/// brings the regular StopTime along with it.
+pub fn windows(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Window> {
+    if cfg.exceptions.closed(day) {
+        return vec![];
+    }
+    let s = &cfg.schedule;
+    let mut ws = regular_windows(cfg, day);
+    let start_x = match cfg.exceptions.get(day, Direction::Start) {
+        None if cfg.holiday(day).is_some() => Some(None),
+        x => x,
+    };
+    match start_x {
+        Some(None) => ws.iter_mut().for_each(|w| w.start = None),
+        Some(Some(x)) => match ws.first_mut() {
+            Some(w) => *w = Window::new(Some(x), w.stop, Some(x)),
+            None => ws.push(Window::new(Some(x), s.stop, Some(x))),
+        },
+        None => {}
+    }
+    match cfg.exceptions.get(day, Direction::Stop) {
+        Some(None) => ws.iter_mut().for_each(|w| w.stop = None),
+        Some(Some(y)) => match ws.iter_mut().max_by_key(|w| w.end()) {
+            Some(w) => *w = Window::new(w.start, Some(y), w.start.or(s.start)),
+            None => ws.push(Window::new(None, Some(y), s.start)),
+        },
+        None => {}
+    }
+    ws.retain(|w| w.start.is_some() || w.stop.is_some());
+    ws
+}
+
+/// The events of one day's windows.
+pub fn events_of(cfg: &ScheduleConfig, day: NaiveDate, windows: &[Window]) -> Vec<Event> {
+    let tz = cfg.schedule.time_zone;
+    let mut out = Vec::with_capacity(2 * windows.len());
+    for w in windows {
+        if let Some(t) = w.start {
+            let local = day.and_time(t);
+            out.push(Event {
+                kind: Direction::Start,
+                at: resolve_local(tz, local),
+                day,
+                local,
+            });
+        }
+        if let Some(t) = w.stop {
+            let date = if w.crosses {
+                day + Duration::days(1)
+            } else {
+                day
+            };
+            let local = date.and_time(t);
+            out.push(Event {
+                kind: Direction::Stop,
+                at: resolve_local(tz, local),
+                day,
+                local,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::AttributeValue as Av;
+
+    use super::*;
+    use crate::testing::{config, s, schedule_item};
+
+    fn t(text: &str) -> NaiveTime {
+        NaiveTime::parse_from_str(text, "%H:%M").unwrap()
+    }
+
+    fn period(days: &str, start: &str, stop: &str) -> Av {
+        Av::M(
+            [
+                ("DaysActive", days),
+                ("StartTime", start),
+                ("StopTime", stop),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), s(v)))
+            .collect(),
+        )
+    }
+
+    fn with_periods(periods: Vec<Av>) -> ScheduleConfig {
+        let item =
+            schedule_item("dev", "weekdays", "09:00", "12:00").with("Periods", Av::L(periods));
+        config(vec![item], vec![], vec![]).schedules["dev"].clone()
+    }
+
+    fn spans(ws: &[Window]) -> Vec<(Option<NaiveTime>, Option<NaiveTime>)> {
+        ws.iter().map(|w| (w.start, w.stop)).collect()
+    }
+
+    #[test]
+    fn overlapping_periods_are_one_window_and_apart_ones_two() {
+        let cfg = with_periods(vec![
+            period("mon", "11:00", "14:00"),
+            period("mon", "16:00", "18:00"),
+        ]);
+        let monday = "2026-11-30".parse().unwrap();
+        assert_eq!(
+            spans(&windows(&cfg, monday)),
+            [
+                (Some(t("09:00")), Some(t("14:00"))),
+                (Some(t("16:00")), Some(t("18:00")))
+            ]
+        );
+        let tuesday = "2026-12-01".parse().unwrap();
+        assert_eq!(
+            spans(&windows(&cfg, tuesday)),
+            [(Some(t("09:00")), Some(t("12:00")))]
+        );
+    }
+
+    #[test]
+    fn a_period_past_midnight_swallows_a_later_one() {
+        let cfg = with_periods(vec![
+            period("mon", "22:00", "02:00"),
+            period("mon", "23:00", "23:30"),
+        ]);
+        let ws = windows(&cfg, "2026-11-30".parse().unwrap());
+        assert_eq!(ws.len(), 2);
+        assert!(ws[1].crosses && ws[1].stop == Some(t("02:00")));
+    }
+
+    #[test]
+    fn exceptions_move_the_first_start_and_the_last_stop() {
+        let item = schedule_item("dev", "mon", "09:00", "12:00")
+            .with("Periods", Av::L(vec![period("mon", "13:00", "18:00")]));
+        let xs = vec![
+            crate::testing::exception_item("a", "dev", "2026-11-30", "start", "08:00"),
+            crate::testing::exception_item("b", "dev", "2026-11-30", "stop", "20:00"),
+        ];
+        let cfg = config(vec![item], vec![], xs).schedules["dev"].clone();
+        assert_eq!(
+            spans(&windows(&cfg, "2026-11-30".parse().unwrap())),
+            [
+                (Some(t("08:00")), Some(t("12:00"))),
+                (Some(t("13:00")), Some(t("20:00")))
+            ]
+        );
+    }
+}

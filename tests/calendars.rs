@@ -1,0 +1,338 @@
+//! Holiday calendars end to end: a Korean 2027 feed served by a real HTTP
+//! server (wiremock), whole passes over the in-memory tables and fleet.
+
+mod support;
+
+use aws_sdk_dynamodb::types::AttributeValue as Av;
+use scheduler::memory::{self, MemoryDeps};
+use scheduler::message::Level;
+use scheduler::model::{InstanceKind, RawConfig};
+use scheduler::pass;
+use support::{at, exception_item, instance, schedule_item};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KOREA_2027: &str = include_str!("fixtures/kr-holidays-2027.ics");
+
+fn feed(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "text/calendar; charset=utf-8")
+        .insert_header("etag", "\"kr-2027-v1\"")
+        .set_body_string(body)
+}
+
+/// `kr` (weekdays 09:00-18:00, the feed as its HolidayCalendars) and `plain`
+/// (no calendar), one server each.
+fn world(url: &str, exceptions: Vec<scheduler::model::Item>) -> MemoryDeps {
+    let calendars = Av::L(vec![Av::S(url.to_string())]);
+    memory::deps(
+        RawConfig {
+            schedules: vec![
+                schedule_item("kr", "weekdays", "09:00", "18:00")
+                    .with("HolidayCalendars", calendars),
+                schedule_item("plain", "weekdays", "09:00", "18:00"),
+            ],
+            groups: vec![],
+            exceptions,
+        },
+        vec![
+            instance("i-kr", InstanceKind::Ec2, "stopped", "kr", None),
+            instance("i-plain", InstanceKind::Ec2, "stopped", "plain", None),
+        ],
+    )
+}
+
+async fn run(d: &MemoryDeps, t: &str) -> pass::PassReport {
+    pass::run(d, at(t)).await.unwrap()
+}
+
+fn errors(d: &MemoryDeps) -> Vec<String> {
+    let sent = d.notifier.sent.lock().unwrap();
+    sent.iter()
+        .filter(|m| m.level == Level::Error)
+        .map(|m| m.text.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn holidays_stop_the_start_and_an_exception_wins() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/kr.ics"))
+        .respond_with(feed(KOREA_2027))
+        .mount(&server)
+        .await;
+    let url = format!("{}/kr.ics", server.uri());
+    // The team works on the substitute holiday from 10:00.
+    let d = world(
+        &url,
+        vec![exception_item("work", "kr", "2027-02-09", "start", "10:00")],
+    );
+    for (t, kr_runs) in [
+        ("2027-02-05T09:00:00+09:00", Some(true)), // Friday: a working day
+        ("2027-02-05T18:00:00+09:00", None),
+        ("2027-02-08T09:00:00+09:00", Some(false)), // Monday: Seollal
+        ("2027-02-08T18:00:00+09:00", None),
+        ("2027-02-09T09:00:00+09:00", Some(false)), // Tuesday: substitute holiday...
+        ("2027-02-09T10:00:00+09:00", Some(true)),  // ...but the exception starts at 10:00
+        ("2027-02-09T18:00:00+09:00", None),
+        ("2027-02-10T09:00:00+09:00", Some(true)), // Wednesday: back to work
+    ] {
+        let report = run(&d, t).await;
+        let Some(kr_runs) = kr_runs else { continue };
+        assert_eq!(d.fleet.state_of("i-kr") == "running", kr_runs, "{t}");
+        assert_eq!(
+            d.fleet.state_of("i-plain"),
+            "running",
+            "{t}: plain has no calendar"
+        );
+        if t.starts_with("2027-02-08") {
+            let skipped = &report.rounds[0]
+                .schedules
+                .iter()
+                .find(|s| s.schedule == "kr")
+                .unwrap()
+                .skipped;
+            assert_eq!(
+                serde_json::to_value(skipped).unwrap()[0]["why"],
+                serde_json::json!({"type": "holiday", "name": "설날"})
+            );
+        }
+    }
+    assert!(errors(&d).is_empty(), "{:?}", errors(&d));
+}
+
+#[tokio::test]
+async fn a_feed_is_read_at_most_once_a_day_and_then_asked_if_it_changed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("if-none-match", "\"kr-2027-v1\""))
+        .respond_with(ResponseTemplate::new(304))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(feed(KOREA_2027))
+        .mount(&server)
+        .await;
+    let d = world(&format!("{}/kr.ics", server.uri()), vec![]);
+    for t in ["09:00", "09:05", "12:00", "23:55"] {
+        run(&d, &format!("2027-02-04T{t}:00+09:00")).await;
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    run(&d, "2027-02-05T09:00:00+09:00").await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].headers["if-none-match"], "\"kr-2027-v1\"");
+    // The copy still holds after the 304: Monday is Seollal.
+    run(&d, "2027-02-05T18:00:00+09:00").await;
+    run(&d, "2027-02-08T09:00:00+09:00").await;
+    assert_eq!(d.fleet.state_of("i-kr"), "stopped");
+}
+
+#[tokio::test]
+async fn a_feed_that_goes_down_keeps_its_copy_and_is_told_once_then_once_back() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(feed(KOREA_2027))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let d = world(&format!("{}/kr.ics", server.uri()), vec![]);
+    run(&d, "2027-02-05T08:00:00+09:00").await;
+    // Down from the next day on: told once, the copy keeps Seollal.
+    for t in [
+        "2027-02-06T08:00",
+        "2027-02-06T09:10",
+        "2027-02-07T10:00",
+        "2027-02-08T09:00",
+    ] {
+        run(&d, &format!("{t}:00+09:00")).await;
+    }
+    assert_eq!(
+        d.fleet.state_of("i-kr"),
+        "stopped",
+        "Seollal from the kept copy"
+    );
+    assert_eq!(
+        errors(&d),
+        [format!(
+            "Holiday calendar {}/kr.ics could not be fetched; the copy of 2027-02-04 is used meanwhile",
+            server.uri()
+        )]
+    );
+    // Back: told once.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(feed(KOREA_2027))
+        .mount(&server)
+        .await;
+    run(&d, "2027-02-08T11:00:00+09:00").await;
+    run(&d, "2027-02-08T12:05:00+09:00").await;
+    let back: Vec<String> = d
+        .notifier
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.text.contains("is fetched again"))
+        .map(|m| m.text.clone())
+        .collect();
+    assert_eq!(back.len(), 1);
+}
+
+#[tokio::test]
+async fn a_huge_or_malformed_feed_is_refused_and_harms_no_other_schedule() {
+    let server = MockServer::start().await;
+    let huge = "X".repeat(50 * 1024 * 1024);
+    Mock::given(path("/huge.ics"))
+        .respond_with(feed(&huge))
+        .mount(&server)
+        .await;
+    Mock::given(path("/broken.ics"))
+        .respond_with(feed("<html>not a calendar</html>"))
+        .mount(&server)
+        .await;
+    for name in ["huge", "broken"] {
+        let d = world(&format!("{}/{name}.ics", server.uri()), vec![]);
+        let report = run(&d, "2027-02-05T09:00:00+09:00").await;
+        assert_eq!(d.fleet.state_of("i-plain"), "running", "{name}");
+        assert_eq!(
+            d.fleet.state_of("i-kr"),
+            "stopped",
+            "{name}: a feed never loaded holds its schedule"
+        );
+        let kr = report.rounds[0]
+            .schedules
+            .iter()
+            .find(|s| s.schedule == "kr")
+            .unwrap();
+        assert!(
+            kr.errors
+                .iter()
+                .any(|e| e.contains("HolidayCalendars") && e.contains("has never loaded")),
+            "{name}: {:?}",
+            kr.errors
+        );
+        let codes: Vec<String> = d
+            .notifier
+            .sent
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.text.contains("could not be fetched"))
+            .map(|m| m.fields[0].title.clone())
+            .collect();
+        assert_eq!(
+            codes,
+            [if name == "huge" {
+                "TooLarge"
+            } else {
+                "NotICalendar"
+            }]
+        );
+    }
+}
+
+fn schedctl(w: &support::World) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("schedctl").unwrap();
+    c.envs(w.moto.env()).env_remove("WEBHOOK_URL");
+    c
+}
+
+fn stdout(c: &mut assert_cmd::Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn schedctl_shows_imports_and_plans_with_holidays() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(feed(KOREA_2027))
+        .mount(&server)
+        .await;
+    let url = format!("{}/kr.ics", server.uri());
+    let w = support::World::new().await;
+    w.put(
+        "Schedule",
+        schedule_item("kr", "weekdays", "09:00", "18:00")
+            .with("HolidayCalendars", Av::L(vec![Av::S(url.clone())])),
+    )
+    .await;
+    w.put(
+        "Schedule",
+        schedule_item("team", "weekdays", "09:00", "18:00"),
+    )
+    .await;
+    w.exception("ours", "team", "2027-03-01", "start", "10:00")
+        .await;
+    w.ec2_instances(1, "kr", None, "kr-box").await;
+
+    let shown = stdout(schedctl(&w).args(["holidays", "show", "kr", "--year", "2027"]));
+    assert!(
+        shown.starts_with(&format!("2027-01-01\t신정\t{url}\n")),
+        "{shown}"
+    );
+    assert!(shown.contains("2027-02-09\t설날 대체공휴일"), "{shown}");
+
+    // Import into `team` (which keeps its own 2027-03-01 start), twice.
+    let first = stdout(schedctl(&w).args([
+        "holidays", "import", "team", "--ics", &url, "--year", "2027",
+    ]));
+    assert!(
+        first.ends_with(
+            "team: 10 written, 0 already there, 1 kept (a start exception of the team's own)\n"
+        ),
+        "{first}"
+    );
+    let again = stdout(schedctl(&w).args([
+        "holidays",
+        "import",
+        "team",
+        "--ics",
+        "tests/fixtures/kr-holidays-2027.ics",
+        "--year",
+        "2027",
+    ]));
+    assert!(
+        again.ends_with(
+            "team: 0 written, 10 already there, 1 kept (a start exception of the team's own)\n"
+        ),
+        "{again}"
+    );
+    let items = w
+        .ddb
+        .scan()
+        .table_name("ScheduleException")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(items.items().len(), 11);
+    assert!(items
+        .items()
+        .iter()
+        .filter(|i| i["ExceptionUuid"].as_s().unwrap() != "ours")
+        .all(|i| i["CreatedBy"].as_s().unwrap() == "holidays"
+            && i["ExceptionValue"].as_s().unwrap() == "None"));
+
+    // A pass keeps the feed's copy; the plan of Seollal week says why.
+    stdout(schedctl(&w).args(["run", "--at", "2027-02-05T09:00:00+09:00"]));
+    let plan = stdout(schedctl(&w).args(["plan", "--at", "2027-02-08T09:00:00+09:00"]));
+    assert!(
+        plan.contains("holiday   Mon 2027-02-08 설날: no start"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("skipped   kr: no start at 2027-02-08 (holiday: 설날)"),
+        "{plan}"
+    );
+}
