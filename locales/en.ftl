@@ -22,6 +22,7 @@ warning-running = Running
 warning-in-chat = Postpone in chat
 warning-cli = Postpone with schedctl
 warning-item = Or add to the ScheduleException table
+warning-week = The week
 postpone-button = Postpone 1 hour
 configuration = configuration
 config-error = [{ $who }] Configuration error

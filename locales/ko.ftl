@@ -18,6 +18,7 @@ warning-running = 실행 중인 서버
 warning-in-chat = 채팅으로 연장
 warning-cli = schedctl로 연장
 warning-item = 또는 ScheduleException 테이블에 추가
+warning-week = 이번 주 계획
 postpone-button = 1시간 연장
 configuration = 설정
 config-error = [{ $who }] 설정 오류

@@ -23,5 +23,8 @@ sam validate --lint --region ap-northeast-2 --template-file template.yaml
 step "cargo deny (licenses, bans, sources; offline: the advisory database is not fetched)"
 cargo fetch --quiet
 cargo-deny --offline check licenses bans sources
+step "chromium for the page test (Debian's package, installed when missing)"
+CHROMIUM="$(scripts/chromium.sh)"
+export CHROMIUM
 step "cargo test"
 cargo test --all-targets

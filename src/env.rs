@@ -9,6 +9,7 @@ use chrono::Duration;
 use crate::aws::dynamodb::Tables;
 use crate::bot::BotSecrets;
 use crate::i18n::Language;
+use crate::links::PlanLinks;
 use crate::notify::compose::Voice;
 use crate::notify::Format;
 use crate::pass::Tuning;
@@ -33,6 +34,8 @@ pub struct Env {
     pub bot: BotSecrets,
     /// `SCHEDULER_FUNCTION`: the function the bot asks for a pass now.
     pub scheduler_function: Option<String>,
+    /// What the page's links are keyed by (a secret).
+    link_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Env {
@@ -44,11 +47,20 @@ impl std::fmt::Debug for Env {
             .field("format", &self.format)
             .field("bot", &self.bot)
             .field("scheduler_function", &self.scheduler_function)
+            .field(
+                "link_secret",
+                &self.link_secret.as_ref().map(|_| "<secret>"),
+            )
             .finish()
     }
 }
 
 impl Env {
+    /// Links to the week's page under `base`, when a secret can key them.
+    pub fn plan_links(&self, base: &str) -> Option<PlanLinks> {
+        self.link_secret.as_deref().map(|s| PlanLinks::new(base, s))
+    }
+
     /// From the process environment.
     pub fn from_env() -> Result<Env, EnvError> {
         Env::read(|name| std::env::var(name).ok())
@@ -93,7 +105,7 @@ impl Env {
                 format!("/{k}")
             }
         });
-        let tuning = Tuning {
+        let mut tuning = Tuning {
             zone,
             timing: Timing {
                 warning: Duration::seconds((warning_minutes * 60.0) as i64),
@@ -101,9 +113,13 @@ impl Env {
             },
             budget: StdDuration::from_secs_f64(vars.number("TIME_BUDGET_SECONDS", 120.0)?),
             poll: StdDuration::from_secs_f64(vars.number("POLL_SECONDS", 10.0)?),
-            voice: Voice { lang, keyword },
+            voice: Voice {
+                lang,
+                keyword,
+                links: None,
+            },
         };
-        let bot = BotSecrets {
+        let bot_secrets = BotSecrets {
             slack_signing_secret: vars.get("SLACK_SIGNING_SECRET"),
             jandi_token: vars
                 .get("JANDI_OUTGOING_TOKEN")
@@ -116,6 +132,19 @@ impl Env {
                     .collect()
             }),
         };
+        // The page's links: under BOT_URL, keyed by PLAN_LINK_SECRET or the
+        // first bot secret set.
+        let link_secret = vars
+            .get("PLAN_LINK_SECRET")
+            .or_else(|| bot_secrets.slack_signing_secret.clone())
+            .or_else(|| bot_secrets.jandi_token.clone())
+            .or_else(|| bot_secrets.mattermost_token.clone());
+        let links = match (vars.get("BOT_URL"), &link_secret) {
+            (Some(base), Some(secret)) => Some(PlanLinks::new(&base, secret)),
+            _ => None,
+        };
+        tuning.voice.links = links;
+        let bot = bot_secrets;
         Ok(Env {
             tables,
             tuning,
@@ -123,6 +152,7 @@ impl Env {
             format,
             bot,
             scheduler_function: vars.get("SCHEDULER_FUNCTION"),
+            link_secret,
         })
     }
 }

@@ -39,10 +39,12 @@ pub mod fleet;
 pub mod graph;
 pub mod i18n;
 pub mod lambda;
+pub mod links;
 pub mod memory;
 pub mod message;
 pub mod model;
 pub mod notify;
+pub mod page;
 pub mod pass;
 pub mod plan;
 pub mod ports;
@@ -50,4 +52,5 @@ pub mod state;
 #[doc(hidden)]
 pub mod testing;
 pub mod time;
+pub mod week;
 pub mod wiring;

@@ -30,6 +30,18 @@ pub struct ScheduleState {
     /// schedule keeps its servers stopped until the next start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped_by_order: Option<DateTime<Utc>>,
+    /// The starts and stops of the last two days, for the week's page.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<Logged>,
+}
+
+/// One start or stop a pass sent for a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logged {
+    pub at: DateTime<Utc>,
+    pub direction: Direction,
+    pub group: String,
+    pub servers: usize,
 }
 
 /// A start or stop moving through the waves, possibly over several passes.

@@ -79,5 +79,6 @@ fn bot<T>(env: &Env, deps: AwsDeps, trigger: T) -> Bot<Dynamo, Dynamo, AwsFleet,
         secrets: env.bot.clone(),
         zone: env.tuning.zone,
         lang: env.tuning.voice.lang,
+        links: env.tuning.voice.links.clone(),
     }
 }

@@ -45,6 +45,7 @@ fn bot(secrets: BotSecrets) -> MemBot {
         secrets,
         zone: support::SEOUL,
         lang: Language::En,
+        links: None,
     }
 }
 
@@ -80,6 +81,7 @@ fn signed(path: &str, body: String, now: DateTime<Utc>) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         path: path.into(),
+        query: String::new(),
         headers: vec![
             (
                 "x-slack-request-timestamp".into(),
@@ -192,6 +194,7 @@ async fn routes_without_secrets_are_404_and_limits_hold() {
     let not_json = HttpRequest {
         method: "POST".into(),
         path: "/jandi".into(),
+        query: String::new(),
         headers: vec![],
         body: b"{not json".to_vec(),
     };
@@ -389,6 +392,7 @@ fn jandi(keyword: &str, text: &str) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         path: "/jandi".into(),
+        query: String::new(),
         headers: vec![("content-type".into(), "application/json".into())],
         body:
             json!({"token": JANDI, "teamName": "acme", "roomName": "개발", "writerName": "김개발",
@@ -462,6 +466,7 @@ async fn jandi_and_mattermost_tokens_are_checked() {
     let req = |token: &str| HttpRequest {
         method: "POST".into(),
         path: "/jandi".into(),
+        query: String::new(),
         headers: vec![],
         body: body(token),
     };
@@ -476,6 +481,7 @@ async fn jandi_and_mattermost_tokens_are_checked() {
     let mm = |token: &str| HttpRequest {
         method: "POST".into(),
         path: "/slack/commands".into(),
+        query: String::new(),
         headers: vec![],
         body: serde_urlencoded::to_string([
             ("token", token),
@@ -662,6 +668,7 @@ async fn a_hanging_webhook_does_not_hold_the_answer() {
         secrets: base.secrets,
         zone: base.zone,
         lang: base.lang,
+        links: None,
     };
     let started = std::time::Instant::now();
     let r = b

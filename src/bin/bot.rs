@@ -21,7 +21,7 @@ async fn main() -> Result<(), Error> {
             let answer = bot.handle(&request, chrono::Utc::now()).await;
             Response::builder()
                 .status(answer.status)
-                .header("content-type", "application/json")
+                .header("content-type", answer.content_type)
                 .body(Body::Text(answer.body))
                 .map_err(Error::from)
         }

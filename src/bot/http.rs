@@ -10,6 +10,8 @@ use super::auth::BotSecrets;
 pub struct HttpRequest {
     pub method: String,
     pub path: String,
+    /// The query string, without `?`.
+    pub query: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -27,6 +29,7 @@ impl HttpRequest {
         HttpRequest {
             method: method.to_string(),
             path: uri.path().to_string(),
+            query: uri.query().unwrap_or_default().to_string(),
             headers: headers
                 .iter()
                 .map(|(k, v)| {
@@ -51,15 +54,29 @@ impl HttpRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     pub status: u16,
+    pub content_type: &'static str,
     pub body: String,
 }
 
 impl HttpResponse {
     /// A status with a short JSON error body.
     pub(super) fn status(status: u16, text: &str) -> Self {
+        Self::json(status, json!({ "error": text }).to_string())
+    }
+
+    pub(super) fn json(status: u16, body: String) -> Self {
         Self {
             status,
-            body: json!({ "error": text }).to_string(),
+            content_type: "application/json",
+            body,
+        }
+    }
+
+    pub(super) fn html(body: String) -> Self {
+        Self {
+            status: 200,
+            content_type: "text/html; charset=utf-8",
+            body,
         }
     }
 }
@@ -73,6 +90,8 @@ pub(super) enum Route {
     SlackActions,
     /// JANDI outgoing webhooks.
     Jandi,
+    /// `GET /plan`: the week's page, with a signed link.
+    Plan,
 }
 
 impl Route {
@@ -81,13 +100,15 @@ impl Route {
             "/slack/commands" => Some(Route::SlackCommands),
             "/slack/actions" => Some(Route::SlackActions),
             "/jandi" => Some(Route::Jandi),
+            "/plan" => Some(Route::Plan),
             _ => None,
         }
     }
 
     /// Whether the secret this route is checked with is set.
-    pub fn configured(self, s: &BotSecrets) -> bool {
+    pub fn configured(self, s: &BotSecrets, links: bool) -> bool {
         match self {
+            Route::Plan => links,
             Route::SlackCommands => {
                 s.slack_signing_secret.is_some() || s.mattermost_token.is_some()
             }

@@ -58,6 +58,7 @@ pub(super) fn read(
         Route::SlackCommands => slash_command(req, secrets, now),
         Route::SlackActions => slack_action(req, secrets, now),
         Route::Jandi => jandi(req, secrets),
+        Route::Plan => Err(HttpResponse::status(405, "GET only")),
     }
 }
 

@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::i18n::Language;
+use crate::links::PlanLinks;
 use crate::message::{Level, Message};
 use crate::ports::{ConfigStore, Fleet, Notifier, PassTrigger, ScheduleEditor, StateStore};
 use crate::tr;
@@ -52,6 +53,8 @@ pub struct Bot<E, S, F, N, T> {
     /// Zone of schedules without a TimeZone.
     pub zone: Tz,
     pub lang: Language,
+    /// Signed links to the week's page; `None`: `/plan` answers 404.
+    pub links: Option<PlanLinks>,
 }
 
 /// An answer, and the announcement of the change it made (if any), which
@@ -80,6 +83,36 @@ where
         handled.response
     }
 
+    /// `GET /plan`: the week's page, for a genuine unexpired link only.
+    async fn week_page(&self, req: &HttpRequest, now: DateTime<Utc>) -> HttpResponse {
+        if !req.method.eq_ignore_ascii_case("GET") {
+            return HttpResponse::status(405, "GET only");
+        }
+        let Some(links) = &self.links else {
+            return HttpResponse::status(404, "this route is not configured");
+        };
+        let only = match links.verify(&req.query, now) {
+            Ok(only) => only,
+            Err(why) => return HttpResponse::status(401, why),
+        };
+        match crate::page::load(
+            &self.store,
+            &self.state,
+            &self.fleet,
+            self.zone,
+            now,
+            only.as_deref(),
+        )
+        .await
+        {
+            Ok(page) => HttpResponse::html(crate::page::html(&page)),
+            Err(e) => {
+                tracing::error!(error = %e, "the week's page could not be read");
+                HttpResponse::status(503, "the tables could not be read")
+            }
+        }
+    }
+
     /// Sends an announcement, giving up after [`ANNOUNCE_BUDGET`].
     pub async fn announce(&self, m: &Message) {
         if tokio::time::timeout(ANNOUNCE_BUDGET, self.notifier.send(m))
@@ -100,8 +133,11 @@ where
         let Some(route) = Route::parse(&req.path) else {
             return only(HttpResponse::status(404, "no such route"));
         };
-        if !route.configured(&self.secrets) {
+        if !route.configured(&self.secrets, self.links.is_some()) {
             return only(HttpResponse::status(404, "this route is not configured"));
+        }
+        if route == Route::Plan {
+            return only(self.week_page(req, now).await);
         }
         if !req.method.eq_ignore_ascii_case("POST") {
             return only(HttpResponse::status(405, "POST only"));
@@ -126,6 +162,16 @@ where
                 Err(refusal) => Err(refusal),
             },
         };
+        let answer = answer.map(|mut r| {
+            if let (Some(links), true) = (&self.links, r.link) {
+                r.text = format!(
+                    "{}\n{}",
+                    r.text,
+                    tr!(self.lang, "plan-link", url = links.link(None, now))
+                );
+            }
+            r
+        });
         match answer {
             Ok(r) => Handled {
                 response: reply::answer(inv.chat, &r.text),

@@ -31,8 +31,5 @@ fn body(chat: Chat, text: &str, ok: bool) -> HttpResponse {
             "connectInfo": []
         }),
     };
-    HttpResponse {
-        status: 200,
-        body: body.to_string(),
-    }
+    HttpResponse::json(200, body.to_string())
 }

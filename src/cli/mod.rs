@@ -49,12 +49,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// What a pass would do, doing nothing.
+    /// What a pass would do, doing nothing; or the week ahead.
     Plan {
         #[arg(long)]
         at: Option<String>,
         #[arg(long)]
         json: bool,
+        /// The next seven days as a text timeline (100 columns).
+        #[arg(long, conflicts_with_all = ["json", "html"])]
+        week: bool,
+        /// Write the next seven days as an HTML page to FILE.
+        #[arg(long, value_name = "FILE", conflicts_with = "json")]
+        html: Option<std::path::PathBuf>,
+        /// Only this schedule (with --week and --html).
+        #[arg(long)]
+        schedule: Option<String>,
     },
     /// Check every item and dependency graph; exit 1 on any problem.
     Validate,
@@ -190,7 +199,11 @@ fn fail(e: CliError) -> ExitCode {
 
 async fn serve_bot(env: &Env, listen: &str, at: Option<&str>) -> Result<ExitCode, CliError> {
     let clock = at.map(|t| parse_at(Some(t))).transpose()?;
-    let bot = wiring::local_bot(env, &crate::aws::sdk_config().await);
+    let mut bot = wiring::local_bot(env, &crate::aws::sdk_config().await);
+    // Without BOT_URL, the page's links point at this server.
+    if bot.links.is_none() {
+        bot.links = env.plan_links(&format!("http://{listen}"));
+    }
     crate::bot::serve::listen(listen, bot, clock)
         .await
         .map_err(|e| CliError::Failed(format!("bot --listen {listen}: {e}")))?;
@@ -211,7 +224,20 @@ where
 {
     match command {
         Command::Run { at, json } => run::apply(deps, parse_at(at.as_deref())?, json, out).await,
-        Command::Plan { at, json } => plan::apply(deps, parse_at(at.as_deref())?, json, out).await,
+        Command::Plan {
+            at,
+            json,
+            week,
+            html,
+            schedule,
+        } => {
+            let now = parse_at(at.as_deref())?;
+            match (week, html) {
+                (true, _) => plan::week(deps, now, schedule.as_deref(), out).await,
+                (false, Some(file)) => plan::html(deps, now, schedule.as_deref(), &file, out).await,
+                (false, None) => plan::apply(deps, now, json, out).await,
+            }
+        }
         Command::Validate => validate::apply(deps, out).await,
         Command::Exception(ExceptionCommand::Add {
             schedule,

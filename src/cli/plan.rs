@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 
 use super::CliError;
+use crate::page;
 use crate::pass::{preview, Deps};
 use crate::plan::Plan;
 use crate::ports::{ConfigStore, Fleet, StateStore};
@@ -23,6 +24,49 @@ pub async fn apply<C: ConfigStore, S: StateStore, F: Fleet, N>(
     } else {
         out.push_str(&render(&plan));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `plan --week`: the next seven days as a text timeline.
+pub async fn week<C: ConfigStore, S: StateStore, F: Fleet, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    only: Option<&str>,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let page = page::load(
+        &deps.config,
+        &deps.state,
+        &deps.fleet,
+        deps.tuning.zone,
+        now,
+        only,
+    )
+    .await?;
+    out.push_str(&page::text(&page));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `plan --html FILE`: the week's page, as the bot serves it.
+pub async fn html<C: ConfigStore, S: StateStore, F: Fleet, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    only: Option<&str>,
+    file: &std::path::Path,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let page = page::load(
+        &deps.config,
+        &deps.state,
+        &deps.fleet,
+        deps.tuning.zone,
+        now,
+        only,
+    )
+    .await?;
+    std::fs::write(file, page::html(&page))
+        .map_err(|e| CliError::Failed(format!("--html {}: {e}", file.display())))?;
+    let _ = writeln!(out, "wrote {}", file.display());
     Ok(ExitCode::SUCCESS)
 }
 

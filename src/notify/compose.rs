@@ -6,6 +6,7 @@ use chrono::Duration;
 use serde_json::Value;
 
 use crate::i18n::Language;
+use crate::links::PlanLinks;
 use crate::message::{Level, Message, Postpone};
 use crate::model::{Direction, GLOBAL_KEY};
 use crate::plan::{Action, Notice, SchedulePlan, Target, Wait, Warning};
@@ -18,6 +19,8 @@ use crate::tr;
 pub struct Voice {
     pub lang: Language,
     pub keyword: Option<String>,
+    /// Signed links to the week's page (`BOT_URL` and a bot secret set).
+    pub links: Option<PlanLinks>,
 }
 
 /// `web-1 (i-0abc, t3.micro)`: a server as the messages name it.
@@ -126,6 +129,15 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
             format!("schedctl extend {} --until {later}", sp.schedule),
         )
         .field(tr!(lang, "warning-item"), item);
+    if let Some(links) = &voice.links {
+        m = m.field(
+            tr!(lang, "warning-week"),
+            links.link(
+                Some(&sp.schedule),
+                w.stop.at - chrono::Duration::minutes(w.minutes),
+            ),
+        );
+    }
     m.postpone = Some(Postpone {
         schedule: sp.schedule.clone(),
         date,

@@ -497,6 +497,15 @@ fn plan_schedule(
     if s.enabled {
         out.warning = warning::due(now, out.next_stop, &roster, &mut state, asked.timing);
     }
+    state.log.retain(|l| now - l.at < Duration::days(2));
+    state
+        .log
+        .extend(out.actions.iter().map(|a| crate::state::Logged {
+            at: now,
+            direction: a.direction,
+            group: a.group.clone(),
+            servers: a.instances.len(),
+        }));
     state.force_start_done |= out.reset_force_start;
     finish(out, state, &stored, now)
 }

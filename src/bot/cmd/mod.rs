@@ -53,6 +53,8 @@ pub enum Command {
 pub struct Reply {
     pub text: String,
     pub announce: bool,
+    /// Add the link to the week's page.
+    pub link: bool,
 }
 
 impl Reply {
@@ -61,6 +63,7 @@ impl Reply {
         Reply {
             text,
             announce: false,
+            link: false,
         }
     }
 
@@ -69,7 +72,14 @@ impl Reply {
         Reply {
             text,
             announce: true,
+            link: false,
         }
+    }
+
+    /// The same answer with the link to the week's page.
+    pub fn with_link(mut self) -> Reply {
+        self.link = true;
+        self
     }
 }
 

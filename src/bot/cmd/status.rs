@@ -80,7 +80,7 @@ pub async fn summary<E, S, F: Fleet, N, T>(
     if lines.is_empty() {
         lines.push(tr!(lang, "no-schedules"));
     }
-    Ok(Reply::only(lines.join("\n")))
+    Ok(Reply::only(lines.join("\n")).with_link())
 }
 
 /// Every server of one schedule, wave by wave, as the planner groups them.
@@ -127,5 +127,5 @@ pub async fn servers<E, S, F: Fleet, N, T>(ctx: &Ctx<'_, E, S, F, N, T>, name: &
             }
         }
     }
-    Ok(Reply::only(lines.join("\n")))
+    Ok(Reply::only(lines.join("\n")).with_link())
 }

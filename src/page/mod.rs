@@ -1,0 +1,106 @@
+//! The week as something a person looks at: an HTML page with an inline
+//! SVG timeline (the bot's `GET /plan`, `schedctl plan --html`) and a text
+//! timeline for the terminal (`schedctl plan --week`). Both draw the same
+//! [`WeekPage`], loaded read-only through the ports.
+
+mod html;
+mod text;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::pass::load_config;
+use crate::plan::{self, Orders, Timing};
+use crate::ports::{CallError, ConfigStore, Fleet, StateStore};
+use crate::state::Logged;
+use crate::time;
+use crate::week::{self, Week};
+
+pub use html::render as html;
+pub use text::render as text;
+
+/// Everything the page shows.
+#[derive(Debug, Clone)]
+pub struct WeekPage {
+    pub generated: DateTime<Utc>,
+    pub schedules: Vec<SchedulePage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchedulePage {
+    pub week: Week,
+    /// Groups wave by wave, with how many servers each holds.
+    pub waves: Vec<Vec<(String, usize)>>,
+    /// Today's starts and stops so far (local times).
+    pub today: Vec<Logged>,
+    pub zone: Tz,
+}
+
+/// Reads the configuration (with holidays), the fleet and the state, and
+/// builds the page of every schedule, or of `only`.
+pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
+    config: &C,
+    state: &S,
+    fleet: &F,
+    zone: Tz,
+    now: DateTime<Utc>,
+    only: Option<&str>,
+) -> Result<WeekPage, CallError> {
+    let mut cfg = load_config(config, zone, now).await?;
+    let stored = state.load().await?;
+    cfg.apply_holidays(&stored.calendars);
+    let instances = fleet.describe().await?;
+    let plan = plan::plan(
+        now,
+        &cfg,
+        &instances,
+        &BTreeMap::new(),
+        &Timing::default(),
+        &Orders::default(),
+    );
+    let schedules = cfg
+        .schedules
+        .values()
+        .filter(|c| only.is_none_or(|o| o == c.schedule.name))
+        .map(|c| {
+            let tz = c.schedule.time_zone;
+            let today = time::local_date(tz, now);
+            let waves = plan
+                .schedules
+                .iter()
+                .find(|s| s.schedule == c.schedule.name)
+                .map(|s| {
+                    s.waves
+                        .iter()
+                        .map(|w| {
+                            w.groups
+                                .iter()
+                                .map(|g| (g.group.clone(), g.instances.len()))
+                                .collect()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let log = stored
+                .schedules
+                .get(&c.schedule.name)
+                .map(|v| v.state.log.clone())
+                .unwrap_or_default();
+            SchedulePage {
+                week: week::week(c, today),
+                waves,
+                today: log
+                    .into_iter()
+                    .filter(|l| time::local_date(tz, l.at) == today)
+                    .collect(),
+                zone: tz,
+            }
+        })
+        .collect();
+    Ok(WeekPage {
+        generated: now,
+        schedules,
+    })
+}

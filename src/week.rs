@@ -1,0 +1,165 @@
+//! A schedule's next seven days as people look at them: each day's
+//! windows in the schedule's zone and why the day is as it is (its
+//! regular periods, an exception item and who wrote it, a holiday, a bad
+//! item, a pending ForceStart). Pure; the page and `plan --week` draw it.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde::Serialize;
+
+use crate::model::{clock_text, Direction, ScheduleConfig};
+use crate::time::{self, Window};
+
+/// Days shown.
+pub const DAYS: i64 = 7;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Week {
+    pub schedule: String,
+    pub zone: String,
+    pub enabled: bool,
+    pub days: Vec<Day>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Day {
+    pub date: NaiveDate,
+    /// Start and stop of each window (`crosses`: the stop is the next day).
+    pub windows: Vec<Span>,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Span {
+    pub start: Option<NaiveTime>,
+    pub stop: Option<NaiveTime>,
+    pub crosses: bool,
+}
+
+/// Why a day looks as it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Reason {
+    /// The schedule's own periods.
+    Regular,
+    Exception {
+        kind: Direction,
+        value: String,
+        created_by: Option<String>,
+    },
+    Holiday {
+        name: String,
+    },
+    /// A bad exception item takes the date out of service.
+    Closed,
+    /// ForceStart is set: everything starts at the next pass.
+    ForceStart,
+}
+
+impl Reason {
+    /// A short line for people.
+    pub fn text(&self) -> String {
+        match self {
+            Reason::Regular => "regular".into(),
+            Reason::Exception {
+                kind,
+                value,
+                created_by,
+            } => match created_by {
+                Some(who) => format!("exception: {kind} {value} by {who}"),
+                None => format!("exception: {kind} {value}"),
+            },
+            Reason::Holiday { name } => format!("holiday: {name}"),
+            Reason::Closed => "a bad exception item (see schedctl validate)".into(),
+            Reason::ForceStart => "ForceStart: starting at the next pass".into(),
+        }
+    }
+}
+
+/// The week of `cfg` from `today` (a date in its zone).
+pub fn week(cfg: &ScheduleConfig, today: NaiveDate) -> Week {
+    let days = (0..DAYS)
+        .map(|i| {
+            let date = today + Duration::days(i);
+            Day {
+                date,
+                windows: time::day_windows(cfg, date).iter().map(span).collect(),
+                reasons: reasons(cfg, date, i == 0),
+            }
+        })
+        .collect();
+    Week {
+        schedule: cfg.schedule.name.clone(),
+        zone: cfg.schedule.time_zone.name().to_string(),
+        enabled: cfg.schedule.enabled,
+        days,
+    }
+}
+
+fn span(w: &Window) -> Span {
+    Span {
+        start: w.start,
+        stop: w.stop,
+        crosses: w.crosses,
+    }
+}
+
+fn reasons(cfg: &ScheduleConfig, date: NaiveDate, today: bool) -> Vec<Reason> {
+    let mut out = Vec::new();
+    if today && cfg.schedule.force_start {
+        out.push(Reason::ForceStart);
+    }
+    if cfg.exceptions.closed(date) {
+        out.push(Reason::Closed);
+        return out;
+    }
+    if let Some(name) = cfg.holiday(date) {
+        out.push(Reason::Holiday {
+            name: name.to_string(),
+        });
+    }
+    for kind in [Direction::Start, Direction::Stop] {
+        if let Some(x) = cfg.exceptions.item(date, kind) {
+            out.push(Reason::Exception {
+                kind,
+                value: clock_text(x.value),
+                created_by: x.created_by.clone(),
+            });
+        }
+    }
+    if out.is_empty() && cfg.schedule.periods_on(date).next().is_some() {
+        out.push(Reason::Regular);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{config, exception_item, schedule_item};
+
+    #[test]
+    fn a_week_names_why_each_day_is_as_it_is() {
+        let cfg = config(
+            vec![schedule_item("dev", "weekdays", "09:00", "22:00")],
+            vec![],
+            vec![exception_item("x", "dev", "2026-12-01", "start", "None")
+                .with("CreatedBy", crate::testing::s("alice (Slack #ops)"))],
+        );
+        let mut cfg = cfg.schedules["dev"].clone();
+        cfg.holidays
+            .insert("2026-12-03".parse().unwrap(), "Founding Day".into());
+        let w = week(&cfg, "2026-11-30".parse().unwrap());
+        assert_eq!(w.days.len(), 7);
+        assert_eq!(w.days[0].reasons, [Reason::Regular]);
+        assert_eq!(
+            w.days[1].reasons[0].text(),
+            "exception: start None by alice (Slack #ops)"
+        );
+        assert_eq!(w.days[1].windows[0].start, None);
+        assert_eq!(w.days[3].reasons[0].text(), "holiday: Founding Day");
+        assert!(
+            w.days[5].windows.is_empty() && w.days[5].reasons.is_empty(),
+            "Saturday"
+        );
+    }
+}
