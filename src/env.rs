@@ -36,6 +36,8 @@ pub struct Env {
     pub scheduler_function: Option<String>,
     /// What the page's links are keyed by (a secret).
     link_secret: Option<String>,
+    /// `EMIT_EVENTS`: put scheduling events on the default EventBridge bus.
+    pub emit_events: bool,
 }
 
 impl std::fmt::Debug for Env {
@@ -51,6 +53,7 @@ impl std::fmt::Debug for Env {
                 "link_secret",
                 &self.link_secret.as_ref().map(|_| "<secret>"),
             )
+            .field("emit_events", &self.emit_events)
             .finish()
     }
 }
@@ -118,6 +121,7 @@ impl Env {
                 keyword,
                 links: None,
             },
+            tag_instances: vars.flag("TAG_INSTANCES")?,
         };
         let bot_secrets = BotSecrets {
             slack_signing_secret: vars.get("SLACK_SIGNING_SECRET"),
@@ -153,6 +157,7 @@ impl Env {
             bot,
             scheduler_function: vars.get("SCHEDULER_FUNCTION"),
             link_secret,
+            emit_events: vars.flag("EMIT_EVENTS")?,
         })
     }
 }
@@ -163,6 +168,19 @@ struct Vars<'a, L>(&'a L);
 impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
     fn get(&self, name: &str) -> Option<String> {
         (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    /// `true` or `false` (any case; unset is false).
+    fn flag(&self, name: &'static str) -> Result<bool, EnvError> {
+        match self.get(name).map(|v| v.trim().to_ascii_lowercase()) {
+            None => Ok(false),
+            Some(v) if v == "true" || v == "1" || v == "yes" => Ok(true),
+            Some(v) if v == "false" || v == "0" || v == "no" => Ok(false),
+            Some(v) => Err(EnvError {
+                name,
+                problem: format!("{v:?} is not true or false"),
+            }),
+        }
     }
 
     fn number(&self, name: &'static str, default: f64) -> Result<f64, EnvError> {

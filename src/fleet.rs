@@ -25,6 +25,9 @@ pub struct Instance {
     pub state: Arc<str>,
     /// What it is: the EC2 instance type, the DB engine and class.
     pub spec: Option<Arc<str>>,
+    /// Its ARN where tagging needs it (RDS and Aurora).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<Arc<str>>,
     pub schedule_tag: Option<String>,
     pub group_tag: Option<String>,
     /// Why the scheduler must not start or stop it one by one (Auto Scaling
@@ -55,6 +58,7 @@ impl Instance {
             name: id.into(),
             state: state.into(),
             spec: None,
+            arn: None,
             schedule_tag: None,
             group_tag: None,
             unmanageable: None,

@@ -48,6 +48,7 @@ pub mod page;
 pub mod pass;
 pub mod plan;
 pub mod ports;
+pub mod signals;
 pub mod state;
 #[doc(hidden)]
 pub mod testing;

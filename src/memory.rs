@@ -16,7 +16,7 @@ use crate::pass::{Deps, Tuning};
 use crate::plan::Orders;
 use crate::ports::{
     CallError, CommandFailure, ConfigStore, Fleet, Notifier, PassTrigger, Put, Saved,
-    ScheduleEditor, StateStore,
+    ScheduleEditor, StateStore, Tagged,
 };
 use crate::state::{ScheduleState, Stored, Versioned};
 
@@ -42,6 +42,7 @@ pub fn deps_with<N>(
         notifier,
         told: Default::default(),
         feeds: Default::default(),
+        signals: Default::default(),
         tuning: Tuning {
             poll: std::time::Duration::from_millis(10),
             budget: std::time::Duration::from_secs(5),
@@ -194,6 +195,8 @@ pub struct MemoryFleet {
     pub calls: Mutex<Vec<(Direction, Vec<String>)>>,
     /// When set, a command never returns: the process dies in it.
     pub hang: Mutex<bool>,
+    /// Tags set on instances (by id).
+    pub tags: Mutex<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 impl MemoryFleet {
@@ -257,6 +260,23 @@ impl Fleet for MemoryFleet {
             }
         }
         failures
+    }
+
+    async fn tag(
+        &self,
+        _: InstanceKind,
+        targets: &[Tagged],
+        set: &[(String, String)],
+        remove: &[String],
+    ) {
+        let mut tags = self.tags.lock().unwrap();
+        for t in targets {
+            let on = tags.entry(t.id.clone()).or_default();
+            on.extend(set.iter().cloned());
+            remove.iter().for_each(|k| {
+                on.remove(k);
+            });
+        }
     }
 }
 

@@ -142,6 +142,23 @@ pub trait Fleet: Sync {
         kind: InstanceKind,
         ids: &[String],
     ) -> impl Future<Output = Vec<CommandFailure>> + Send;
+
+    /// Sets `set` and removes `remove` tags on `targets` (all of `kind`;
+    /// RDS needs each one's ARN). A failure is logged, never fatal.
+    fn tag(
+        &self,
+        kind: InstanceKind,
+        targets: &[Tagged],
+        set: &[(String, String)],
+        remove: &[String],
+    ) -> impl Future<Output = ()> + Send;
+}
+
+/// A server to tag: its id, and its ARN where the API wants that (RDS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tagged {
+    pub id: String,
+    pub arn: Option<String>,
 }
 
 /// The chat topic. Sending never fails the pass: an implementation logs

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 
 use crate::aws::dynamodb::Dynamo;
+use crate::aws::signed::SignedClient;
 use crate::aws::trigger::LambdaTrigger;
 use crate::aws::{sdk_config, AwsFleet};
 use crate::bot::Bot;
 use crate::env::Env;
 use crate::notify::{ChatNotifier, LogNotifier, WebhookNotifier};
 use crate::pass::{Deps, LocalTrigger};
+use crate::signals::Signals;
 
 pub type AwsDeps = Deps<Dynamo, Dynamo, AwsFleet, ChatNotifier>;
 /// The bot Lambda's: it asks the scheduler function for passes.
@@ -42,6 +44,11 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         tuning: env.tuning.clone(),
         told: Default::default(),
         feeds: Default::default(),
+        signals: if env.emit_events {
+            Signals::EventBridge(SignedClient::new(sdk, "events", "EVENTBRIDGE"))
+        } else {
+            Signals::Off
+        },
     }
 }
 

@@ -29,11 +29,17 @@ fn template() -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Every statement of a function's policies, the conditional ones
+/// (`!If [Cond, policy, NoValue]`) included.
 fn statements(t: &Value, function: &str) -> Vec<Value> {
     t["Resources"][function]["Properties"]["Policies"]
         .as_array()
         .unwrap()
         .iter()
+        .map(|p| match p.get("Fn::If") {
+            Some(branches) => &branches[1],
+            None => p,
+        })
         .flat_map(|p| p["Statement"].as_array().cloned().unwrap_or_default())
         .collect()
 }
@@ -117,10 +123,35 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
         .collect();
     assert_eq!(invoke.len(), 1, "{invoke:?}");
     assert_eq!(actions(&invoke[0]), ["lambda:InvokeFunction"]);
-    assert_eq!(
-        invoke[0]["Resource"]["Fn::GetAtt"][0], "SchedulerFunction",
-        "the bot may invoke the scheduler function only"
+    assert!(
+        invoke[0]["Resource"]["Fn::Sub"]
+            .as_str()
+            .unwrap()
+            .ends_with(":function:${AWS::StackName}-scheduler"),
+        "the bot may invoke the scheduler function only: {}",
+        invoke[0]
     );
+    assert_eq!(
+        f["Properties"]["FunctionName"]["Fn::Sub"],
+        "${AWS::StackName}-scheduler"
+    );
+    // Tagging: only servers with the schedule tag, only the two keys.
+    let tagging: Vec<Value> = statements(&t, "SchedulerFunction")
+        .into_iter()
+        .filter(|s| actions(s).iter().any(|a| a.contains("Tag")))
+        .collect();
+    assert_eq!(tagging.len(), 2);
+    for s in tagging {
+        assert_eq!(
+            s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false",
+            "{s}"
+        );
+        assert_eq!(
+            s["Condition"]["ForAllValues:StringEquals"]["aws:TagKeys"],
+            serde_json::json!(["ScheduleLastAction", "ScheduleError"]),
+            "{s}"
+        );
+    }
     assert_eq!(f["Properties"]["Architectures"][0], "arm64");
     assert_eq!(t["Parameters"]["WebhookUrl"]["NoEcho"], true);
     for table in ["ScheduleTable", "ServerGroupTable", "ExceptionTable"] {

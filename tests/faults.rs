@@ -413,6 +413,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         tuning: d.tuning.clone(),
         told: Default::default(),
         feeds: Default::default(),
+        signals: Default::default(),
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))
         .await

@@ -19,7 +19,11 @@ const NOW: &str = "2026-11-30T10:00:00+09:00";
 fn chromium() -> PathBuf {
     let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let path = PathBuf::from(path);
-    assert!(path.exists(), "{} is missing: run scripts/chromium.sh", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/chromium.sh",
+        path.display()
+    );
     path
 }
 
@@ -54,10 +58,14 @@ impl Drop for Server {
 async fn world() -> World {
     let w = World::new().await;
     let saturday = Av::M(
-        [("DaysActive", "sat"), ("StartTime", "10:00"), ("StopTime", "14:00")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), s(v)))
-            .collect(),
+        [
+            ("DaysActive", "sat"),
+            ("StartTime", "10:00"),
+            ("StopTime", "14:00"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), s(v)))
+        .collect(),
     );
     w.put(
         "Schedule",
@@ -68,7 +76,8 @@ async fn world() -> World {
     w.group("dev", "api", "EC2", &["db"]).await;
     w.put(
         "ScheduleException",
-        exception_item("x", "dev", "2026-12-01", "start", "None").with("CreatedBy", s("alice (Slack #ops)")),
+        exception_item("x", "dev", "2026-12-01", "start", "None")
+            .with("CreatedBy", s("alice (Slack #ops)")),
     )
     .await;
     w.rds_instance("dev-db", "dev", Some("db")).await;
@@ -77,7 +86,11 @@ async fn world() -> World {
 }
 
 async fn serve(w: &World) -> (Server, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(env!("CARGO_BIN_EXE_schedctl"))
         .args(["bot", "--listen", &format!("127.0.0.1:{port}"), "--at", NOW])
         .envs(w.moto.env())
@@ -126,7 +139,11 @@ async fn the_week_renders_in_chromium_behind_a_signed_link() {
     }
 
     let profile = tempfile::tempdir().unwrap();
-    let dom = headless(&profile).arg("--dump-dom").arg(&url).output().unwrap();
+    let dom = headless(&profile)
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .unwrap();
     assert!(dom.status.success());
     let dom = String::from_utf8(dom.stdout).unwrap();
     for want in [
@@ -141,7 +158,10 @@ async fn the_week_renders_in_chromium_behind_a_signed_link() {
     ] {
         assert!(dom.contains(want), "{want}\n{dom}");
     }
-    assert!(!dom.contains("data-day=\"2026-12-01\" data-start"), "no start on Tuesday");
+    assert!(
+        !dom.contains("data-day=\"2026-12-01\" data-start"),
+        "no start on Tuesday"
+    );
 
     let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plan-page.png");
     let _ = std::fs::remove_file(&shot);
@@ -153,7 +173,11 @@ async fn the_week_renders_in_chromium_behind_a_signed_link() {
         .unwrap();
     assert!(done.status.success());
     let png = std::fs::read(&shot).unwrap();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{} bytes", png.len());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "{} bytes",
+        png.len()
+    );
 }
 
 #[tokio::test]
@@ -166,7 +190,11 @@ async fn status_answers_carry_the_link_and_html_writes_the_same_page() {
         .envs(w.moto.env())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let html = std::fs::read_to_string(file.path()).unwrap();
     assert!(html.starts_with("<!doctype html>") && html.contains("data-schedule=\"dev\""));
     let week = Command::new(env!("CARGO_BIN_EXE_schedctl"))
@@ -175,5 +203,8 @@ async fn status_answers_carry_the_link_and_html_writes_the_same_page() {
         .output()
         .unwrap();
     let week = String::from_utf8(week.stdout).unwrap();
-    assert!(week.contains("Tue 12-01 ················································ ..-22:00"), "{week}");
+    assert!(
+        week.contains("Tue 12-01 ················································ ..-22:00"),
+        "{week}"
+    );
 }

@@ -8,7 +8,7 @@ use super::aws_error;
 use crate::fleet::{Instance, GROUP_TAG, SCHEDULE_TAG};
 use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{CallError, CommandFailure};
+use crate::ports::{CallError, CommandFailure, Tagged};
 
 /// Instances per Start/StopInstances call. The API documents no maximum,
 /// but the request grows with each id; 200 keeps a request small (~6 KB),
@@ -64,6 +64,7 @@ impl Ec2 {
                         .and_then(|s| s.name())
                         .map_or("".into(), |n| n.as_str().into()),
                     spec: i.instance_type().map(|t| t.as_str().into()),
+                    arn: None,
                     schedule_tag: tag(tags, SCHEDULE_TAG).map(str::to_string),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: tag(tags, ASG_TAG).map(|g| {
@@ -122,5 +123,41 @@ impl Ec2 {
             }
         }
         failures
+    }
+
+    /// Sets and removes tags on the instances, in chunks of
+    /// [`COMMAND_CHUNK`].
+    pub async fn tag(
+        &self,
+        targets: &[Tagged],
+        set: &[(String, String)],
+        remove: &[String],
+    ) -> Result<(), CallError> {
+        let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+        for chunk in ids.chunks(COMMAND_CHUNK) {
+            if !set.is_empty() {
+                let tags = set
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build());
+                self.client
+                    .create_tags()
+                    .set_resources(Some(chunk.to_vec()))
+                    .set_tags(Some(tags.collect()))
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("ec2:CreateTags", e))?;
+            }
+            if !remove.is_empty() {
+                let tags = remove.iter().map(|k| Tag::builder().key(k).build());
+                self.client
+                    .delete_tags()
+                    .set_resources(Some(chunk.to_vec()))
+                    .set_tags(Some(tags.collect()))
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("ec2:DeleteTags", e))?;
+            }
+        }
+        Ok(())
     }
 }

@@ -17,7 +17,7 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use crate::fleet::Instance;
 use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{CallError, CommandFailure, Fleet};
+use crate::ports::{CallError, CommandFailure, Fleet, Tagged};
 
 /// Loads the standard AWS configuration (region, credentials,
 /// `AWS_ENDPOINT_URL`) once per process, with one rustls+ring HTTPS client
@@ -94,6 +94,22 @@ impl Fleet for AwsFleet {
             InstanceKind::Rds | InstanceKind::Aurora => {
                 self.rds.command(direction, kind, ids).await
             }
+        }
+    }
+
+    async fn tag(
+        &self,
+        kind: InstanceKind,
+        targets: &[Tagged],
+        set: &[(String, String)],
+        remove: &[String],
+    ) {
+        let result = match kind {
+            InstanceKind::Ec2 => self.ec2.tag(targets, set, remove).await,
+            InstanceKind::Rds | InstanceKind::Aurora => self.rds.tag(targets, set, remove).await,
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "servers not tagged");
         }
     }
 }

@@ -10,7 +10,7 @@ use super::aws_error;
 use crate::fleet::{Instance, GROUP_TAG, SCHEDULE_TAG};
 use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{CallError, CommandFailure};
+use crate::ports::{CallError, CommandFailure, Tagged};
 
 /// DescribeDBInstances' and DescribeDBClusters' largest page.
 const PAGE_SIZE: i32 = 100;
@@ -80,6 +80,7 @@ impl Rds {
                             .join(" ")
                             .into(),
                     ),
+                    arn: db.db_instance_arn().map(Into::into),
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable,
@@ -112,6 +113,7 @@ impl Rds {
                     name: tag(tags, "Name").unwrap_or(id).into(),
                     state: c.status().unwrap_or_default().into(),
                     spec: c.engine().map(Into::into),
+                    arn: c.db_cluster_arn().map(Into::into),
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: None,
@@ -180,5 +182,38 @@ impl Rds {
                 .map(|_| ())
                 .map_err(|e| aws_error("rds:StopDBInstance", e)),
         }
+    }
+
+    /// Sets and removes tags, one call per database (the API takes one ARN).
+    pub async fn tag(
+        &self,
+        targets: &[Tagged],
+        set: &[(String, String)],
+        remove: &[String],
+    ) -> Result<(), CallError> {
+        for arn in targets.iter().filter_map(|t| t.arn.as_deref()) {
+            if !set.is_empty() {
+                let tags = set
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build());
+                self.client
+                    .add_tags_to_resource()
+                    .resource_name(arn)
+                    .set_tags(Some(tags.collect()))
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("rds:AddTagsToResource", e))?;
+            }
+            if !remove.is_empty() {
+                self.client
+                    .remove_tags_from_resource()
+                    .resource_name(arn)
+                    .set_tag_keys(Some(remove.to_vec()))
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("rds:RemoveTagsFromResource", e))?;
+            }
+        }
+        Ok(())
     }
 }

@@ -146,18 +146,24 @@ mod tests {
     /// a holiday on Thursday; night: every day 22:00-02:00.
     pub fn sample() -> WeekPage {
         let saturday = Av::M(
-            [("DaysActive", "sat"), ("StartTime", "10:00"), ("StopTime", "14:00")]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), s(v)))
-                .collect(),
+            [
+                ("DaysActive", "sat"),
+                ("StartTime", "10:00"),
+                ("StopTime", "14:00"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), s(v)))
+            .collect(),
         );
         let cfg = config(
             vec![
-                schedule_item("dev", "weekdays", "09:00", "22:00").with("Periods", Av::L(vec![saturday])),
+                schedule_item("dev", "weekdays", "09:00", "22:00")
+                    .with("Periods", Av::L(vec![saturday])),
                 schedule_item("night", "all", "22:00", "02:00"),
             ],
             vec![],
-            vec![exception_item("x", "dev", "2026-12-01", "start", "None").with("CreatedBy", s("alice (Slack #ops)"))],
+            vec![exception_item("x", "dev", "2026-12-01", "start", "None")
+                .with("CreatedBy", s("alice (Slack #ops)"))],
         );
         let today = "2026-11-30".parse().unwrap();
         let schedules = cfg
@@ -166,7 +172,8 @@ mod tests {
             .map(|c| {
                 let mut c = c.clone();
                 if c.schedule.name == "dev" {
-                    c.holidays.insert("2026-12-03".parse().unwrap(), "Founding Day".into());
+                    c.holidays
+                        .insert("2026-12-03".parse().unwrap(), "Founding Day".into());
                 }
                 SchedulePage {
                     week: week::week(&c, today),

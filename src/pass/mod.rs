@@ -8,6 +8,7 @@ mod calendars;
 mod claim;
 mod load;
 mod local;
+mod signal;
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -20,10 +21,12 @@ use crate::message::Message;
 use crate::notify::compose::{self, Voice};
 use crate::plan::{self, FailedCommand, Orders, Plan, Timing};
 use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
+use crate::signals::Signals;
 use claim::Claims;
 
 pub use load::{load_config, preview};
 pub use local::LocalTrigger;
+pub use signal::{ERROR_TAG, LAST_ACTION_TAG};
 
 /// The parts a pass works with.
 pub struct Deps<C, S, F, N> {
@@ -37,6 +40,8 @@ pub struct Deps<C, S, F, N> {
     pub told: Told,
     /// Fetches holiday calendars.
     pub feeds: Feeds,
+    /// Where scheduling events go (`EMIT_EVENTS`).
+    pub signals: Signals,
 }
 
 /// Lines already told by this process. A std Mutex: it is never held
@@ -67,6 +72,9 @@ pub struct Tuning {
     pub poll: StdDuration,
     /// The language of the messages and the chat command they name.
     pub voice: Voice,
+    /// Tag commanded servers with ScheduleLastAction and ScheduleError
+    /// (`TAG_INSTANCES`).
+    pub tag_instances: bool,
 }
 
 impl Default for Tuning {
@@ -77,6 +85,7 @@ impl Default for Tuning {
             budget: StdDuration::from_secs(120),
             poll: StdDuration::from_secs(10),
             voice: Voice::default(),
+            tag_instances: false,
         }
     }
 }
@@ -183,6 +192,7 @@ where
         }
         announce(deps, &plan, report).await;
         let (acted, failed) = act::command(deps, &plan, report).await;
+        signal::tell(deps, &plan, &failed, now).await;
         for (schedule, failures) in failed {
             record(deps, &mut claims, &schedule, failures, now, report).await;
         }

@@ -242,6 +242,9 @@ pub struct Target {
     /// The EC2 instance type, or the DB engine and class.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<Arc<str>>,
+    /// Its ARN where tagging needs it (RDS and Aurora).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<Arc<str>>,
 }
 
 /// Start or stop these instances of one group now.

@@ -68,6 +68,7 @@ pub(super) fn target(i: &Instance) -> Target {
         kind: i.kind,
         state: i.state.clone(),
         spec: i.spec.clone(),
+        arn: i.arn.clone(),
     }
 }
 
