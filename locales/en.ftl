@@ -46,8 +46,11 @@ calendar-failing = Holiday calendar { $url } could not be fetched; the copy of {
 calendar-never-loaded = Holiday calendar { $url } could not be fetched and has never loaded: its schedules wait for it
 calendar-recovered = Holiday calendar { $url } is fetched again
 pass-failed = Scheduler pass failed: no servers were started or stopped
+pass-recovered = Scheduler passes run again
 state-not-saved = [{ $schedule }] Could not save the scheduler's state; this schedule waits for the next pass
 weekly-report = Weekly report: hours running and saved since { $since }
+weekly-line = { $servers }: { $running } h running, { $stopped } h stopped by the scheduler, saving { $saving }
+weekly-total = Total saving
 
 ## Chat bot
 

@@ -42,8 +42,11 @@ calendar-failing = 공휴일 달력 { $url }을(를) 가져오지 못했습니�
 calendar-never-loaded = 공휴일 달력 { $url }을(를) 가져오지 못했고 한 번도 읽은 적이 없습니다. 이 달력을 쓰는 스케쥴은 기다립니다
 calendar-recovered = 공휴일 달력 { $url }을(를) 다시 가져왔습니다
 pass-failed = 스케쥴러 실행 실패: 아무 서버도 시작하거나 중지하지 않았습니다
+pass-recovered = 스케쥴러가 다시 정상적으로 실행됩니다
 state-not-saved = [{ $schedule }] 스케쥴러 상태를 저장하지 못했습니다. 이 스케쥴은 다음 실행을 기다립니다
 weekly-report = 주간 보고: { $since } 이후 실행 시간과 절약 시간
+weekly-line = { $servers }: 실행 { $running }시간, 스케쥴러가 중지 { $stopped }시간, 절약 { $saving }
+weekly-total = 총 절약
 
 ## 채팅 봇
 

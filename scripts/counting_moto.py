@@ -1,9 +1,13 @@
-"""moto's server with a counter in front: every AWS call is counted by
-service and action, so a benchmark can compare a pass's API calls with the
-minimum. GET /__counts returns the counts as JSON; DELETE /__counts resets
-them. Usage: python counting_moto.py PORT"""
+"""moto's server with a front: every AWS call is counted by service and
+action, so a benchmark can compare a pass's API calls with the minimum
+(GET /__counts returns the counts as JSON; DELETE /__counts resets them);
+and an STS AssumeRole of a role whose ARN contains one of the
+comma-separated DENY_ASSUME_ROLE strings is refused with AccessDenied, as a
+spoke without the hub's trust would (moto itself lets any role be assumed).
+Usage: python counting_moto.py PORT"""
 import io
 import json
+import os
 import sys
 import threading
 from collections import Counter
@@ -15,6 +19,7 @@ from werkzeug.serving import run_simple
 counts = Counter()
 lock = threading.Lock()
 moto = DomainDispatcherApplication(create_backend_app)
+denied = [d for d in os.environ.get("DENY_ASSUME_ROLE", "").split(",") if d]
 
 
 def action_of(environ, body):
@@ -39,9 +44,26 @@ def app(environ, start_response):
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
+    action = action_of(environ, body)
     with lock:
-        counts[action_of(environ, body)] += 1
+        counts[action] += 1
+    if action == "sts:AssumeRole":
+        role = parse_qs(body.decode("utf-8", "replace")).get("RoleArn", [""])[0]
+        if any(d in role for d in denied):
+            return access_denied(role, start_response)
     return moto(environ, start_response)
+
+
+def access_denied(role, start_response):
+    body = (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        "<Error><Type>Sender</Type><Code>AccessDenied</Code>"
+        "<Message>User: arn:aws:sts::123456789012:assumed-role/hub/scheduler is not "
+        f"authorized to perform: sts:AssumeRole on resource: {role}</Message></Error>"
+        "<RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>"
+    ).encode()
+    start_response("403 Forbidden", [("Content-Type", "text/xml")])
+    return [body]
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The scheduler end to end on a local emulator: moto, the four tables,
+# The scheduler end to end on a local emulator: moto, the five tables,
 # seeded schedules and instances, then passes at chosen clock times of one
 # Monday (Asia/Seoul) and the Tuesday holiday after it. Leaves nothing running.
 set -euo pipefail

@@ -16,10 +16,12 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
-step "cfn-lint template.yaml"
-cfn-lint template.yaml
+step "cfn-lint template.yaml spoke.yaml"
+cfn-lint template.yaml spoke.yaml
 step "sam validate --lint"
-sam validate --lint --region ap-northeast-2 --template-file template.yaml
+for t in template.yaml spoke.yaml; do
+  sam validate --lint --region ap-northeast-2 --template-file "$t"
+done
 step "cargo deny (licenses, bans, sources; offline: the advisory database is not fetched)"
 cargo fetch --quiet
 cargo-deny --offline check licenses bans sources

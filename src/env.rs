@@ -14,6 +14,7 @@ use crate::notify::compose::Voice;
 use crate::notify::Format;
 use crate::pass::Tuning;
 use crate::plan::Timing;
+use crate::target::Target;
 
 /// A variable that is set but unusable; the message names it.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +39,10 @@ pub struct Env {
     link_secret: Option<String>,
     /// `EMIT_EVENTS`: put scheduling events on the default EventBridge bus.
     pub emit_events: bool,
+    /// `TARGETS`: a hub's account-regions; empty: a single deployment.
+    pub targets: Vec<Target>,
+    /// `TARGET_EXTERNAL_ID`: the external id the spoke roles ask for.
+    pub target_external_id: Option<String>,
 }
 
 impl std::fmt::Debug for Env {
@@ -54,6 +59,11 @@ impl std::fmt::Debug for Env {
                 &self.link_secret.as_ref().map(|_| "<secret>"),
             )
             .field("emit_events", &self.emit_events)
+            .field("targets", &self.targets)
+            .field(
+                "target_external_id",
+                &self.target_external_id.as_ref().map(|_| "<set>"),
+            )
             .finish()
     }
 }
@@ -72,85 +82,33 @@ impl Env {
     /// From any lookup of variables by name (tests give a map).
     pub fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<Env, EnvError> {
         let vars = Vars(&lookup);
-        let defaults = Tables::default();
-        let tables = Tables {
-            schedule: vars.get("SCHEDULE_TABLE").unwrap_or(defaults.schedule),
-            group: vars.get("SERVER_GROUP_TABLE").unwrap_or(defaults.group),
-            exception: vars.get("EXCEPTION_TABLE").unwrap_or(defaults.exception),
-            state: vars.get("STATE_TABLE").unwrap_or(defaults.state),
-        };
-        let zone = match vars.get("TIMEZONE") {
-            None => chrono_tz::Asia::Seoul,
-            Some(z) => z.trim().parse().map_err(|_| EnvError {
-                name: "TIMEZONE",
-                problem: format!("{z:?} is not an IANA time zone"),
-            })?,
-        };
         let format_text = vars.get("WEBHOOK_FORMAT").unwrap_or_default();
         let format = Format::parse(&format_text).ok_or(EnvError {
             name: "WEBHOOK_FORMAT",
             problem: format!("{format_text:?} is not jandi, slack or teams"),
         })?;
-        let warning_minutes = match vars.get("WARNING_MINUTES") {
-            Some(_) => vars.number("WARNING_MINUTES", 10.0)?,
-            None => vars.number("STOP_ALERT_BEFORE_TIME_MINUTE", 10.0)?,
-        };
-        let language_text = vars.get("MESSAGE_LANGUAGE").unwrap_or_default();
-        let lang = Language::parse(&language_text).ok_or(EnvError {
-            name: "MESSAGE_LANGUAGE",
-            problem: format!("{language_text:?} is not en or ko"),
-        })?;
-        let keyword = vars.get("BOT_KEYWORD").map(|k| {
-            let k = k.trim();
-            if k.starts_with('/') {
-                k.to_string()
-            } else {
-                format!("/{k}")
-            }
-        });
-        let mut tuning = Tuning {
-            zone,
-            timing: Timing {
-                warning: Duration::seconds((warning_minutes * 60.0) as i64),
-                ..Timing::default()
-            },
-            budget: StdDuration::from_secs_f64(vars.number("TIME_BUDGET_SECONDS", 120.0)?),
-            poll: StdDuration::from_secs_f64(vars.number("POLL_SECONDS", 10.0)?),
-            voice: Voice {
-                lang,
-                keyword,
-                links: None,
-            },
-            tag_instances: vars.flag("TAG_INSTANCES")?,
-        };
-        let bot_secrets = BotSecrets {
-            slack_signing_secret: vars.get("SLACK_SIGNING_SECRET"),
-            jandi_token: vars
-                .get("JANDI_OUTGOING_TOKEN")
-                .or_else(|| vars.get("OUTGOING_WEBHOOK_TOKEN")),
-            mattermost_token: vars.get("MATTERMOST_TOKEN"),
-            allowed_users: vars.get("BOT_ALLOWED_USERS").map(|v| {
-                v.split(',')
-                    .map(|u| u.trim().to_string())
-                    .filter(|u| !u.is_empty())
-                    .collect()
-            }),
-        };
+        let mut tuning = vars.tuning()?;
+        let bot = vars.bot_secrets();
         // The page's links: under BOT_URL, keyed by PLAN_LINK_SECRET or the
         // first bot secret set.
         let link_secret = vars
             .get("PLAN_LINK_SECRET")
-            .or_else(|| bot_secrets.slack_signing_secret.clone())
-            .or_else(|| bot_secrets.jandi_token.clone())
-            .or_else(|| bot_secrets.mattermost_token.clone());
-        let links = match (vars.get("BOT_URL"), &link_secret) {
+            .or_else(|| bot.slack_signing_secret.clone())
+            .or_else(|| bot.jandi_token.clone())
+            .or_else(|| bot.mattermost_token.clone());
+        tuning.voice.links = match (vars.get("BOT_URL"), &link_secret) {
             (Some(base), Some(secret)) => Some(PlanLinks::new(&base, secret)),
             _ => None,
         };
-        tuning.voice.links = links;
-        let bot = bot_secrets;
+        let targets =
+            Target::parse_list(&vars.get("TARGETS").unwrap_or_default()).map_err(|problem| {
+                EnvError {
+                    name: "TARGETS",
+                    problem,
+                }
+            })?;
         Ok(Env {
-            tables,
+            tables: vars.tables(),
             tuning,
             webhook: vars.get("WEBHOOK_URL"),
             format,
@@ -158,7 +116,85 @@ impl Env {
             scheduler_function: vars.get("SCHEDULER_FUNCTION"),
             link_secret,
             emit_events: vars.flag("EMIT_EVENTS")?,
+            targets,
+            target_external_id: vars.get("TARGET_EXTERNAL_ID"),
         })
+    }
+}
+
+impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
+    fn tables(&self) -> Tables {
+        let defaults = Tables::default();
+        Tables {
+            schedule: self.get("SCHEDULE_TABLE").unwrap_or(defaults.schedule),
+            group: self.get("SERVER_GROUP_TABLE").unwrap_or(defaults.group),
+            exception: self.get("EXCEPTION_TABLE").unwrap_or(defaults.exception),
+            state: self.get("STATE_TABLE").unwrap_or(defaults.state),
+            usage: self.get("USAGE_TABLE").unwrap_or(defaults.usage),
+        }
+    }
+
+    /// The pass's settings (without the page's links, read with the secrets).
+    fn tuning(&self) -> Result<Tuning, EnvError> {
+        let zone = match self.get("TIMEZONE") {
+            None => chrono_tz::Asia::Seoul,
+            Some(z) => z.trim().parse().map_err(|_| EnvError {
+                name: "TIMEZONE",
+                problem: format!("{z:?} is not an IANA time zone"),
+            })?,
+        };
+        let warning_minutes = match self.get("WARNING_MINUTES") {
+            Some(_) => self.number("WARNING_MINUTES", 10.0)?,
+            None => self.number("STOP_ALERT_BEFORE_TIME_MINUTE", 10.0)?,
+        };
+        let language_text = self.get("MESSAGE_LANGUAGE").unwrap_or_default();
+        let lang = Language::parse(&language_text).ok_or(EnvError {
+            name: "MESSAGE_LANGUAGE",
+            problem: format!("{language_text:?} is not en or ko"),
+        })?;
+        let keyword = self.get("BOT_KEYWORD").map(|k| {
+            let k = k.trim();
+            if k.starts_with('/') {
+                k.to_string()
+            } else {
+                format!("/{k}")
+            }
+        });
+        Ok(Tuning {
+            zone,
+            timing: Timing {
+                warning: Duration::seconds((warning_minutes * 60.0) as i64),
+                ..Timing::default()
+            },
+            budget: StdDuration::from_secs_f64(self.number("TIME_BUDGET_SECONDS", 120.0)?),
+            poll: StdDuration::from_secs_f64(self.number("POLL_SECONDS", 10.0)?),
+            voice: Voice {
+                lang,
+                keyword,
+                links: None,
+                place: None,
+            },
+            tag_instances: self.flag("TAG_INSTANCES")?,
+            target: None,
+            region: String::new(),
+            weekly_report: self.flag("WEEKLY_REPORT")?,
+        })
+    }
+
+    fn bot_secrets(&self) -> BotSecrets {
+        BotSecrets {
+            slack_signing_secret: self.get("SLACK_SIGNING_SECRET"),
+            jandi_token: self
+                .get("JANDI_OUTGOING_TOKEN")
+                .or_else(|| self.get("OUTGOING_WEBHOOK_TOKEN")),
+            mattermost_token: self.get("MATTERMOST_TOKEN"),
+            allowed_users: self.get("BOT_ALLOWED_USERS").map(|v| {
+                v.split(',')
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty())
+                    .collect()
+            }),
+        }
     }
 }
 
@@ -231,6 +267,7 @@ mod tests {
             ("POLL_SECONDS", "NaN"),
             ("STOP_ALERT_BEFORE_TIME_MINUTE", "ten"),
             ("MESSAGE_LANGUAGE", "klingon"),
+            ("TARGETS", "account-2@eu-west-1"),
         ] {
             let e = env(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name);

@@ -1,13 +1,16 @@
 //! The Lambda entry point as an ordinary async function, so tests can call
 //! it with the same events Lambda delivers: the EventBridge rule's
-//! scheduled event, and the bot's request for a pass now.
+//! scheduled event, the bot's request for a pass now, and a hub's Step
+//! Functions Map item (the same event with its `target`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::pass::{self, Deps, PassError};
 use crate::plan::Orders;
-use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
+use crate::target::Target;
+use crate::wiring::{AwsDeps, Hub};
 
 /// What starts a pass: the EventBridge "Scheduled Event" (see
 /// `events/scheduled.json`), or the bot's asynchronous invoke
@@ -23,6 +26,9 @@ pub struct PassEvent {
     /// Schedules to stop now, in reverse order (the chat's `stop`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop: Vec<String>,
+    /// A hub's target (`ROLE_ARN@REGION`, `self@REGION`), set by the Map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 /// `source` of the bot's requests.
@@ -36,6 +42,7 @@ impl PassEvent {
             source: BOT_SOURCE.into(),
             time: Some(now),
             stop: orders.stop.iter().cloned().collect(),
+            target: None,
         }
     }
 
@@ -47,7 +54,7 @@ impl PassEvent {
 }
 
 /// What the invocation returns (visible in `cargo lambda invoke`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PassSummary {
     pub at: DateTime<Utc>,
     pub rounds: usize,
@@ -94,6 +101,69 @@ where
     tracing::info!(summary = %serde_json::to_string(&summary).unwrap_or_default(), "pass done");
     println!("{}", heartbeat(&summary, real));
     Ok(summary)
+}
+
+/// The production entry: the event's target, or without one every target
+/// of a hub in turn (the bot's requests), or the single deployment's pass.
+pub async fn handle_deployed(
+    single: &AwsDeps,
+    hub: &Hub,
+    event: PassEvent,
+) -> Result<PassSummary, PassError> {
+    if let Some(text) = &event.target {
+        let target = Target::parse(text).map_err(|message| {
+            PassError(CallError {
+                operation: "event".into(),
+                code: "InvalidTarget".into(),
+                message,
+            })
+        })?;
+        return handle_target(hub, &target, event.clone()).await;
+    }
+    if hub.targets().is_empty() {
+        return handle(single, event).await;
+    }
+    let mut all: Option<PassSummary> = None;
+    for target in hub.targets() {
+        let one = match handle_target(hub, target, event.clone()).await {
+            Ok(one) => one,
+            Err(e) => PassSummary {
+                at: event.time.unwrap_or_else(Utc::now),
+                failures: vec![format!("{target}: {e}")],
+                ..PassSummary::default()
+            },
+        };
+        all = Some(match all {
+            None => one,
+            Some(sum) => sum.and(one),
+        });
+    }
+    Ok(all.unwrap_or_default())
+}
+
+/// One target's pass, when its role can be assumed.
+async fn handle_target(
+    hub: &Hub,
+    target: &Target,
+    event: PassEvent,
+) -> Result<PassSummary, PassError> {
+    let t = hub.target(target).await;
+    if let Err(e) = t.reach().await {
+        return Err(pass::unreachable(&t.deps, e).await);
+    }
+    handle(&t.deps, event).await
+}
+
+impl PassSummary {
+    /// Two targets' passes as one.
+    fn and(mut self, other: PassSummary) -> PassSummary {
+        self.rounds = self.rounds.max(other.rounds);
+        self.commanded += other.commanded;
+        self.failures.extend(other.failures);
+        self.messages += other.messages;
+        self.conflicts.extend(other.conflicts);
+        self
+    }
 }
 
 /// The pass's heartbeat as a CloudWatch embedded-metric-format log line:

@@ -48,10 +48,13 @@ pub mod page;
 pub mod pass;
 pub mod plan;
 pub mod ports;
+pub mod pricing;
 pub mod signals;
 pub mod state;
+pub mod target;
 #[doc(hidden)]
 pub mod testing;
 pub mod time;
+pub mod usage;
 pub mod week;
 pub mod wiring;

@@ -18,7 +18,9 @@ use crate::ports::{
     CallError, CommandFailure, ConfigStore, Fleet, Notifier, PassTrigger, Put, Saved,
     ScheduleEditor, StateStore, Tagged,
 };
+use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored, Versioned};
+use crate::usage::Observation;
 
 /// A whole pass's parts in memory.
 pub type MemoryDeps = Deps<MemoryConfig, MemoryState, MemoryFleet, RecordingNotifier>;
@@ -43,6 +45,7 @@ pub fn deps_with<N>(
         told: Default::default(),
         feeds: Default::default(),
         signals: Default::default(),
+        prices: Default::default(),
         tuning: Tuning {
             poll: std::time::Duration::from_millis(10),
             budget: std::time::Duration::from_secs(5),
@@ -138,6 +141,8 @@ impl ScheduleEditor for MemoryConfig {
 pub struct MemoryState {
     pub items: Mutex<BTreeMap<String, Versioned>>,
     pub calendars: Mutex<BTreeMap<String, CalendarCache>>,
+    pub prices: Mutex<BTreeMap<String, CachedPrice>>,
+    pub usage: Mutex<Vec<Observation>>,
     /// Schedules whose writes fail with this error (throttling past the
     /// retries, an item too large, access denied...).
     pub failing: Mutex<BTreeMap<String, CallError>>,
@@ -148,7 +153,25 @@ impl StateStore for MemoryState {
         Ok(Stored {
             schedules: self.items.lock().unwrap().clone(),
             calendars: self.calendars.lock().unwrap().clone(),
+            prices: self.prices.lock().unwrap().clone(),
         })
+    }
+
+    async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
+        self.prices
+            .lock()
+            .unwrap()
+            .insert(price.key.clone(), price.clone());
+        Ok(())
+    }
+
+    async fn record_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
+        self.usage.lock().unwrap().extend_from_slice(observed);
+        Ok(())
+    }
+
+    async fn usage(&self) -> Result<Vec<Observation>, CallError> {
+        Ok(self.usage.lock().unwrap().clone())
     }
 
     async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {

@@ -10,7 +10,9 @@ use crate::fleet::Instance;
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::plan::Orders;
+use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored};
+use crate::usage::Observation;
 
 /// A failed call through a port: which operation, the error code (AWS's
 /// own, or one an adapter gives, like `DispatchFailure`), and the message.
@@ -120,6 +122,16 @@ pub trait StateStore: Sync {
         state: &ScheduleState,
         expected: u64,
     ) -> impl Future<Output = Result<Saved, CallError>> + Send;
+    /// Keeps a looked-up price (the last lookup wins).
+    fn save_price(&self, price: &CachedPrice)
+        -> impl Future<Output = Result<(), CallError>> + Send;
+    /// Adds servers' observed transitions to the usage history.
+    fn record_usage(
+        &self,
+        observed: &[Observation],
+    ) -> impl Future<Output = Result<(), CallError>> + Send;
+    /// The whole usage history (at most [`crate::usage::KEEP_DAYS`] days).
+    fn usage(&self) -> impl Future<Output = Result<Vec<Observation>, CallError>> + Send;
 }
 
 /// One instance that a start or stop command failed for.

@@ -31,6 +31,9 @@ pub struct SchedulingEvent {
     pub instances: Vec<String>,
     /// Why: `schedule`, `force-start`, `enforced`, `ordered`, or the error.
     pub cause: String,
+    /// A hub's target the servers are in (`ROLE_ARN@REGION`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 /// Where the events go.

@@ -33,6 +33,17 @@ pub struct ScheduleState {
     /// The starts and stops of the last two days, for the week's page.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<Logged>,
+    /// The global state's: the cause of the failed passes since the last
+    /// one that ran, told once (`pass::health`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass_failing: Option<String>,
+    /// Each server as last seen settled: up (`true`) or down; what a
+    /// usage observation is measured against.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub seen: BTreeMap<String, bool>,
+    /// The global state's: the Monday the last weekly report was sent for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekly_report: Option<chrono::NaiveDate>,
 }
 
 /// One start or stop a pass sent for a group.
@@ -107,8 +118,10 @@ pub struct Versioned {
 
 /// Everything the state table holds: each schedule's state, and the
 /// holiday calendars' last good copies by URL.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stored {
     pub schedules: BTreeMap<String, Versioned>,
     pub calendars: BTreeMap<String, crate::calendar::CalendarCache>,
+    /// On-demand prices looked up, by [`crate::usage::Product::key`].
+    pub prices: BTreeMap<String, crate::pricing::CachedPrice>,
 }

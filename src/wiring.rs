@@ -1,12 +1,20 @@
 //! The production wiring: DynamoDB, EC2 and RDS clients from one
 //! `aws-config` load, the notifier the environment selects, and the pass
-//! and the bot over them. The binaries and `schedctl` only call these.
+//! and the bot over them; for a hub, the same per target, the fleet seen
+//! through the target's assumed role. The binaries and `schedctl` only call
+//! these.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use aws_config::SdkConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{Region, SdkConfig};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use tokio::sync::Mutex;
 
 use crate::aws::dynamodb::Dynamo;
+use crate::aws::role::AssumedRole;
 use crate::aws::signed::SignedClient;
 use crate::aws::trigger::LambdaTrigger;
 use crate::aws::{sdk_config, AwsFleet};
@@ -14,7 +22,10 @@ use crate::bot::Bot;
 use crate::env::Env;
 use crate::notify::{ChatNotifier, LogNotifier, WebhookNotifier};
 use crate::pass::{Deps, LocalTrigger};
+use crate::ports::CallError;
+use crate::pricing::PriceList;
 use crate::signals::Signals;
+use crate::target::Target;
 
 pub type AwsDeps = Deps<Dynamo, Dynamo, AwsFleet, ChatNotifier>;
 /// The bot Lambda's: it asks the scheduler function for passes.
@@ -36,7 +47,7 @@ pub async fn aws_deps(env: &Env) -> AwsDeps {
 /// The wiring over an already loaded AWS configuration.
 pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
     let dynamo = Dynamo::new(aws_sdk_dynamodb::Client::new(sdk), env.tables.clone());
-    Deps {
+    let mut deps = Deps {
         config: dynamo.clone(),
         state: dynamo,
         fleet: AwsFleet::new(sdk),
@@ -49,6 +60,101 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         } else {
             Signals::Off
         },
+        prices: PriceList::api(sdk),
+    };
+    deps.tuning.region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
+    deps
+}
+
+/// A hub's wiring per target, built on first use and kept for the next
+/// invocations of a warm function (the assumed role's credentials with it).
+pub struct Hub {
+    env: Env,
+    sdk: SdkConfig,
+    targets: Mutex<HashMap<Target, Arc<TargetDeps>>>,
+}
+
+/// One target's pass wiring: the hub's tables (this target's partition of
+/// the state), the target's fleet, messages naming the target.
+pub struct TargetDeps {
+    pub deps: AwsDeps,
+    role: Option<SharedCredentialsProvider>,
+}
+
+impl Hub {
+    pub fn new(env: Env, sdk: SdkConfig) -> Hub {
+        Hub {
+            env,
+            sdk,
+            targets: Mutex::default(),
+        }
+    }
+
+    /// The targets of `TARGETS`.
+    pub fn targets(&self) -> &[Target] {
+        &self.env.targets
+    }
+
+    pub async fn target(&self, target: &Target) -> Arc<TargetDeps> {
+        let mut known = self.targets.lock().await;
+        if let Some(t) = known.get(target) {
+            return t.clone();
+        }
+        let built = Arc::new(self.build(target).await);
+        known.insert(target.clone(), built.clone());
+        built
+    }
+
+    async fn build(&self, target: &Target) -> TargetDeps {
+        let region = Region::new(target.region.clone());
+        let role = match &target.role {
+            None => None,
+            Some(arn) => {
+                let mut b = AssumeRoleProvider::builder(arn)
+                    .session_name("instance-scheduler")
+                    .region(region.clone())
+                    .configure(&self.sdk);
+                if let Some(id) = &self.env.target_external_id {
+                    b = b.external_id(id);
+                }
+                Some(SharedCredentialsProvider::new(AssumedRole::new(
+                    b.build().await,
+                )))
+            }
+        };
+        let mut seen = self.sdk.to_builder().region(region);
+        if let Some(role) = &role {
+            seen = seen.credentials_provider(role.clone());
+        }
+        let mut deps = deps_from(&self.env, &self.sdk);
+        deps.fleet = AwsFleet::new(&seen.build());
+        deps.state = deps.state.partitioned(target.partition());
+        deps.tuning.target = Some(target.clone());
+        deps.tuning.region = target.region.clone();
+        deps.tuning.voice.place = Some(target.label());
+        TargetDeps { deps, role }
+    }
+}
+
+impl TargetDeps {
+    /// Whether the target's role can be assumed (the credentials are kept
+    /// until they expire); `self` always can.
+    pub async fn reach(&self) -> Result<(), CallError> {
+        let Some(role) = &self.role else {
+            return Ok(());
+        };
+        role.provide_credentials()
+            .await
+            .map(drop)
+            .map_err(|e| CallError {
+                operation: "sts:AssumeRole".into(),
+                code: "AssumeRoleFailed".into(),
+                message: DisplayErrorContext(&e)
+                    .to_string()
+                    .chars()
+                    .take(300)
+                    .collect(),
+            })
     }
 }
 

@@ -4,29 +4,14 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use support::lambda::{event, invoke_binary};
 
 use serde_json::Value;
-use wiremock::matchers::{method, path, path_regex};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// template.yaml as JSON, read by cfn-lint's decoder (which knows !Ref & co).
 fn template() -> Value {
-    let out = Command::new(support::venv_bin().join("python"))
-        .args([
-            "-c",
-            "import json,sys; from cfnlint.decode import decode; t,m=decode(sys.argv[1]); assert not m, m; print(json.dumps(t))",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml"),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    support::template::template("template.yaml")
 }
 
 /// Every statement of a function's policies, the conditional ones
@@ -73,10 +58,10 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
             assert_ne!(s["Resource"], "*", "{s}");
         }
         if s["Resource"] == "*" {
-            assert_eq!(
-                actions(s),
-                ["ec2:DescribeInstances"],
-                "only the describe without resource-level permissions may use *"
+            let acts = actions(s);
+            assert!(
+                acts == ["ec2:DescribeInstances"] || acts == ["pricing:GetProducts"],
+                "only the calls without resource-level permissions may use *: {s}"
             );
         }
     }
@@ -170,83 +155,6 @@ fn template_names_the_lambda_binary_that_cargo_builds() {
     assert!(std::path::Path::new(env!("CARGO_BIN_EXE_scheduler-lambda")).exists());
 }
 
-fn event(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/events/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-/// Runs the scheduler binary against `w` under a local Lambda Runtime API
-/// that hands it `event` once; returns what the invocation answered.
-async fn invoke_binary(w: &support::World, event: String) -> Value {
-    let runtime = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/2018-06-01/runtime/invocation/next"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("Lambda-Runtime-Aws-Request-Id", "req-1")
-                .insert_header("Lambda-Runtime-Deadline-Ms", "4102444800000")
-                .insert_header(
-                    "Lambda-Runtime-Invoked-Function-Arn",
-                    "arn:aws:lambda:ap-northeast-2:123456789012:function:scheduler",
-                )
-                .set_body_string(event),
-        )
-        .up_to_n_times(1)
-        .mount(&runtime)
-        .await;
-    // Later polls wait, as the real Runtime API does between invocations.
-    Mock::given(method("GET"))
-        .and(path("/2018-06-01/runtime/invocation/next"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(600)))
-        .mount(&runtime)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex(
-            "^/2018-06-01/runtime/invocation/req-1/(response|error)$",
-        ))
-        .respond_with(ResponseTemplate::new(202))
-        .mount(&runtime)
-        .await;
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scheduler-lambda"))
-        .envs(w.moto.env())
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address().to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "scheduler")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "test")
-        .env_remove("WEBHOOK_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let body = loop {
-        let posted = runtime
-            .received_requests()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|r| r.method.as_str() == "POST");
-        if let Some(r) = posted {
-            assert!(
-                r.url.path().ends_with("/response"),
-                "the invocation failed: {}",
-                String::from_utf8_lossy(&r.body)
-            );
-            break serde_json::from_slice::<Value>(&r.body).unwrap();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no answer from the Lambda binary"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let _ = child.kill();
-    let _ = child.wait();
-    body
-}
-
 #[tokio::test]
 async fn lambda_binary_answers_the_scheduled_event_and_a_stop_request() {
     let w = support::World::new().await;
@@ -257,7 +165,7 @@ async fn lambda_binary_answers_the_scheduled_event_and_a_stop_request() {
     let app = w.ec2_instances(1, "dev", Some("app"), "dev-app").await;
 
     // The event fired at 2026-11-30T00:00Z = 09:00 KST: the start event.
-    let body = invoke_binary(&w, event("scheduled.json")).await;
+    let body = invoke_binary(&w.moto.env(), event("scheduled.json")).await;
     assert_eq!(body["at"], "2026-11-30T00:00:00Z");
     assert_eq!(body["commanded"], 2, "{body}");
     assert!(body["failures"].as_array().unwrap().is_empty(), "{body}");
@@ -265,7 +173,7 @@ async fn lambda_binary_answers_the_scheduled_event_and_a_stop_request() {
         assert_eq!(w.ec2_state(id).await, "running");
     }
     // The bot's stop request at 15:00 KST: both stop now, app first.
-    let body = invoke_binary(&w, event("stop-request.json")).await;
+    let body = invoke_binary(&w.moto.env(), event("stop-request.json")).await;
     assert_eq!(body["at"], "2026-11-30T06:00:00Z");
     assert_eq!(body["commanded"], 2, "{body}");
     for id in db.iter().chain(&app) {
@@ -379,4 +287,107 @@ fn someone_is_told_when_the_scheduler_is_sick() {
         r["BotFunction"]["Properties"]["ReservedConcurrentExecutions"]["Fn::If"][0],
         "HasBotConcurrencyCap"
     );
+}
+
+#[test]
+fn a_hub_fans_out_per_target_and_a_single_deployment_keeps_its_rule() {
+    let t = template();
+    let r = &t["Resources"];
+    // Without Targets: the rule invokes the function, as before; no state machine.
+    assert_eq!(r["EveryFiveMinutes"]["Condition"], "SingleAccount");
+    assert_eq!(
+        r["EveryFiveMinutes"]["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0],
+        "SchedulerFunction"
+    );
+    for hub_only in ["FanOut", "FanOutSchedule", "FanOutRole", "FanOutStartRole"] {
+        assert_eq!(r[hub_only]["Condition"], "HasTargets", "{hub_only}");
+    }
+    let fan_out = &r["FanOut"]["Properties"];
+    assert_eq!(fan_out["StateMachineType"], "EXPRESS");
+
+    let d = support::template::fan_out(
+        &[
+            "self@ap-northeast-2",
+            "arn:aws:iam::111111111111:role/s@us-east-1",
+        ],
+        25,
+    );
+    let map = &d["States"]["EachTarget"];
+    assert_eq!(map["MaxConcurrency"], 25);
+    let task = &map["ItemProcessor"]["States"]["Pass"];
+    assert_eq!(task["Resource"], "arn:aws:states:::lambda:invoke");
+    // Retried with backoff: Lambda's own errors only, never the pass's.
+    let retry = &task["Retry"][0];
+    assert!(retry["ErrorEquals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e.as_str().unwrap().starts_with("Lambda.")));
+    assert!(retry["BackoffRate"].as_f64().unwrap() > 1.0);
+    // A failed target is caught: the Map, and the other targets, go on.
+    assert_eq!(task["Catch"][0]["ErrorEquals"][0], "States.ALL");
+    assert_eq!(
+        map["ItemProcessor"]["States"]["TargetFailed"]["Type"],
+        "Pass"
+    );
+    let scheduled: Value = serde_json::from_str(&event("scheduled.json")).unwrap();
+    let items = support::template::map_items(&d, &scheduled);
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        items[1]["target"],
+        "arn:aws:iam::111111111111:role/s@us-east-1"
+    );
+    assert_eq!(items[1]["time"], scheduled["time"]);
+    assert_eq!(items[1]["detail-type"], "Scheduled Event");
+    // events/map-item.json is what the Map sends for its target.
+    let sample: Value = serde_json::from_str(&event("map-item.json")).unwrap();
+    let one = support::template::fan_out(&[sample["target"].as_str().unwrap()], 1);
+    assert_eq!(support::template::map_items(&one, &scheduled)[0], sample);
+    // The scheduler may assume the spoke roles, by name only.
+    let assume: Vec<Value> = statements(&t, "SchedulerFunction")
+        .into_iter()
+        .filter(|s| actions(s) == ["sts:AssumeRole"])
+        .collect();
+    assert_eq!(assume.len(), 1);
+    assert_eq!(
+        assume[0]["Resource"]["Fn::Sub"],
+        "arn:${AWS::Partition}:iam::*:role/${SpokeRoleName}"
+    );
+}
+
+#[test]
+fn the_spoke_trusts_the_hub_role_with_the_external_id_and_only_tagged_servers() {
+    let t = support::template::template("spoke.yaml");
+    let role = &t["Resources"]["SpokeRole"]["Properties"];
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Principal"]["AWS"]["Ref"], "HubRoleArn");
+    assert_eq!(
+        trust["Condition"]["StringEquals"]["sts:ExternalId"]["Ref"],
+        "ExternalId"
+    );
+    let statements: Vec<Value> = role["Policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| match p.get("Fn::If") {
+            Some(branches) => &branches[1],
+            None => p,
+        })
+        .flat_map(|p| {
+            p["PolicyDocument"]["Statement"]
+                .as_array()
+                .cloned()
+                .unwrap()
+        })
+        .collect();
+    for s in &statements {
+        let acts = actions(s);
+        assert!(acts.iter().all(|a| !a.contains('*')), "{s}");
+        if acts.iter().any(|a| !a.contains("Describe")) {
+            assert_eq!(
+                s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false",
+                "{s}"
+            );
+        }
+    }
 }

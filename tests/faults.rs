@@ -404,6 +404,15 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         ) -> Result<scheduler::ports::Saved, CallError> {
             scheduler::ports::StateStore::save(self.0, s, st, v).await
         }
+        async fn save_price(&self, _: &scheduler::pricing::CachedPrice) -> Result<(), CallError> {
+            Ok(())
+        }
+        async fn record_usage(&self, o: &[scheduler::usage::Observation]) -> Result<(), CallError> {
+            scheduler::ports::StateStore::record_usage(self.0, o).await
+        }
+        async fn usage(&self) -> Result<Vec<scheduler::usage::Observation>, CallError> {
+            scheduler::ports::StateStore::usage(self.0).await
+        }
     }
     let stale = Deps {
         config: MemoryConfig::new(d.config.raw.lock().unwrap().clone()),
@@ -414,6 +423,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         told: Default::default(),
         feeds: Default::default(),
         signals: Default::default(),
+        prices: Default::default(),
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))
         .await

@@ -34,14 +34,14 @@ async fn chain(w: &World) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn init_tables_creates_the_four_tables_once() {
+async fn init_tables_creates_the_five_tables_once() {
     let moto = support::Moto::start();
     let mut c = Command::cargo_bin("schedctl").unwrap();
     for (k, v) in moto.env() {
         c.env(k, v);
     }
     let out = String::from_utf8(c.arg("init-tables").output().unwrap().stdout).unwrap();
-    assert_eq!(out, "Schedule: created\nScheduleServerGroup: created\nScheduleException: created\nScheduleState: created\n");
+    assert_eq!(out, "Schedule: created\nScheduleServerGroup: created\nScheduleException: created\nScheduleState: created\nScheduleUsage: created\n");
     let mut c = Command::cargo_bin("schedctl").unwrap();
     for (k, v) in moto.env() {
         c.env(k, v);

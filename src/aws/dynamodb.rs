@@ -1,27 +1,27 @@
-//! The four tables: paginated scans of the configuration (whatever key
-//! schema an existing table has), conditional writes of the state, and the
-//! few writes the CLI and the bot make (whole exception items, ForceStart).
+//! The five tables: paginated scans of the configuration (whatever key
+//! schema an existing table has) and the few writes the CLI and the bot
+//! make (whole exception items, ForceStart). The state table is
+//! `aws::state`'s, the usage table `aws::usage`'s.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, ScalarAttributeType,
 };
 use aws_sdk_dynamodb::Client;
 
 use super::aws_error;
-use crate::calendar::CalendarCache;
 use crate::model::{Item, RawConfig};
-use crate::ports::{CallError, ConfigStore, Put, Saved, ScheduleEditor, StateStore};
-use crate::state::{ScheduleState, Stored, Versioned};
+use crate::ports::{CallError, ConfigStore, Put, ScheduleEditor};
 
 /// Table names, from `SCHEDULE_TABLE`, `SERVER_GROUP_TABLE`,
-/// `EXCEPTION_TABLE` and `STATE_TABLE`.
+/// `EXCEPTION_TABLE`, `STATE_TABLE` and `USAGE_TABLE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tables {
     pub schedule: String,
     pub group: String,
     pub exception: String,
     pub state: String,
+    pub usage: String,
 }
 
 impl Default for Tables {
@@ -31,6 +31,7 @@ impl Default for Tables {
             group: "ScheduleServerGroup".into(),
             exception: "ScheduleException".into(),
             state: "ScheduleState".into(),
+            usage: "ScheduleUsage".into(),
         }
     }
 }
@@ -39,14 +40,26 @@ impl Default for Tables {
 pub struct Dynamo {
     client: Client,
     pub tables: Tables,
+    /// Whose states it reads and writes in the state table: a hub's target
+    /// (keys start with its partition, see `aws::state`), or `None`, the
+    /// single deployment's own (keys without one).
+    pub(super) partition: Option<String>,
 }
 
 impl Dynamo {
     pub fn new(client: Client, tables: Tables) -> Self {
-        Self { client, tables }
+        Self {
+            client,
+            tables,
+            partition: None,
+        }
     }
 
-    async fn scan(&self, table: &str) -> Result<Vec<Item>, CallError> {
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(super) async fn scan(&self, table: &str) -> Result<Vec<Item>, CallError> {
         let items: Result<Vec<_>, _> = self
             .client
             .scan()
@@ -61,7 +74,7 @@ impl Dynamo {
             .map_err(|e| aws_error(&format!("dynamodb:Scan {table}"), e))
     }
 
-    /// Creates whichever of the four tables is missing, with the keys the
+    /// Creates whichever of the five tables is missing, with the keys the
     /// SAM template gives them; returns the names it created.
     pub async fn create_tables(&self) -> Result<Vec<String>, CallError> {
         let t = &self.tables;
@@ -69,23 +82,64 @@ impl Dynamo {
             (&t.schedule, &["ScheduleName"]),
             (&t.group, &["ScheduleName", "GroupName"]),
             (&t.exception, &["ExceptionUuid"]),
-            (&t.state, &["ScheduleName"]),
+            (&t.usage, &["InstanceId", "At"]),
         ];
         let mut created = Vec::new();
         for (name, keys) in specs {
-            if self.create_table(name, keys).await? {
+            if self.create_table(name, keys, None).await? {
                 created.push(name.to_string());
             }
+        }
+        if self.create_state_table().await? {
+            created.push(t.state.clone());
+        }
+        if created.contains(&t.usage) {
+            self.expire_usage().await?;
         }
         Ok(created)
     }
 
-    async fn create_table(&self, name: &str, keys: &[&str]) -> Result<bool, CallError> {
+    /// Creates table `name` with `keys` (hash, then range), all strings, and
+    /// `index`: a global secondary index keyed by one more string attribute.
+    pub(super) async fn create_table(
+        &self,
+        name: &str,
+        keys: &[&str],
+        index: Option<(&str, &str)>,
+    ) -> Result<bool, CallError> {
         let mut req = self
             .client
             .create_table()
             .table_name(name)
             .billing_mode(BillingMode::PayPerRequest);
+        if let Some((index, key)) = index {
+            req = req
+                .attribute_definitions(
+                    AttributeDefinition::builder()
+                        .attribute_name(key)
+                        .attribute_type(ScalarAttributeType::S)
+                        .build()
+                        .expect("name and type are set"),
+                )
+                .global_secondary_indexes(
+                    GlobalSecondaryIndex::builder()
+                        .index_name(index)
+                        .key_schema(
+                            KeySchemaElement::builder()
+                                .attribute_name(key)
+                                .key_type(KeyType::Hash)
+                                .build()
+                                .expect("name and type are set"),
+                        )
+                        .projection(
+                            Projection::builder()
+                                .projection_type(ProjectionType::All)
+                                .build(),
+                        )
+                        .build()
+                        .expect("name, keys and projection are set"),
+                );
+        }
         for (i, k) in keys.iter().enumerate() {
             let kind = if i == 0 {
                 KeyType::Hash
@@ -201,115 +255,5 @@ impl ConfigStore for Dynamo {
 
     async fn reset_force_start(&self, schedule: &str) -> Result<(), CallError> {
         self.set_force_start(schedule, false).await
-    }
-}
-
-const STATE_ATTR: &str = "State";
-const VERSION_ATTR: &str = "Version";
-/// State-table keys of calendar copies start with this; the rest is a
-/// digest of the URL (a key must stay under 2 KB).
-const CALENDAR_PREFIX: &str = "calendar:";
-const CALENDAR_ATTR: &str = "Calendar";
-
-fn calendar_key(url: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(url.as_bytes());
-    format!("{CALENDAR_PREFIX}{}", hex::encode(&digest[..12]))
-}
-
-impl StateStore for Dynamo {
-    /// A missing state table is created: losing it costs one pass's memory,
-    /// not the scheduler.
-    async fn load(&self) -> Result<Stored, CallError> {
-        let items = match self.scan(&self.tables.state).await {
-            Ok(items) => items,
-            Err(e) if e.code == "ResourceNotFoundException" => {
-                tracing::warn!(table = %self.tables.state, "state table missing; creating it");
-                self.create_table(&self.tables.state, &["ScheduleName"])
-                    .await?;
-                Vec::new()
-            }
-            Err(e) => return Err(e),
-        };
-        let mut out = Stored::default();
-        for item in items {
-            let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else {
-                continue;
-            };
-            if name.starts_with(CALENDAR_PREFIX) {
-                if let Some(AttributeValue::S(json)) = item.0.get(CALENDAR_ATTR) {
-                    match serde_json::from_str::<CalendarCache>(json) {
-                        Ok(c) => {
-                            out.calendars.insert(c.url.clone(), c);
-                        }
-                        Err(e) => {
-                            tracing::warn!(key = %name, error = %e, "unreadable calendar copy")
-                        }
-                    }
-                }
-                continue;
-            }
-            let version = match item.0.get(VERSION_ATTR) {
-                Some(AttributeValue::N(n)) => n.parse().unwrap_or(0),
-                _ => 0,
-            };
-            let state = match item.0.get(STATE_ATTR) {
-                Some(AttributeValue::S(json)) => serde_json::from_str(json).unwrap_or_else(|e| {
-                    tracing::warn!(schedule = %name, error = %e, "unreadable state; starting afresh");
-                    ScheduleState::default()
-                }),
-                _ => ScheduleState::default(),
-            };
-            out.schedules
-                .insert(name.clone(), Versioned { state, version });
-        }
-        Ok(out)
-    }
-
-    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
-        let json = serde_json::to_string(cache).expect("a calendar copy serialises");
-        self.client
-            .put_item()
-            .table_name(&self.tables.state)
-            .item("ScheduleName", AttributeValue::S(calendar_key(&cache.url)))
-            .item(CALENDAR_ATTR, AttributeValue::S(json))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| aws_error("dynamodb:PutItem calendar", e))
-    }
-
-    async fn save(
-        &self,
-        schedule: &str,
-        state: &ScheduleState,
-        expected: u64,
-    ) -> Result<Saved, CallError> {
-        let json = serde_json::to_string(state).expect("state serialises");
-        let next = expected + 1;
-        let mut req = self
-            .client
-            .put_item()
-            .table_name(&self.tables.state)
-            .item("ScheduleName", AttributeValue::S(schedule.to_string()))
-            .item(STATE_ATTR, AttributeValue::S(json))
-            .item(VERSION_ATTR, AttributeValue::N(next.to_string()));
-        req = if expected == 0 {
-            req.condition_expression("attribute_not_exists(ScheduleName)")
-        } else {
-            req.condition_expression("#v = :v")
-                .expression_attribute_names("#v", VERSION_ATTR)
-                .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
-        };
-        match req.send().await {
-            Ok(_) => Ok(Saved::Written(next)),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(Saved::Conflict)
-            }
-            Err(e) => Err(aws_error("dynamodb:PutItem state", e)),
-        }
     }
 }

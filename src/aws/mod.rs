@@ -4,8 +4,11 @@
 pub mod dynamodb;
 pub mod ec2;
 pub mod rds;
+pub mod role;
 pub mod signed;
+pub mod state;
 pub mod trigger;
+pub mod usage;
 
 use std::fmt::Debug;
 

@@ -42,18 +42,33 @@ pub struct Answer {
 }
 
 impl SignedClient {
-    /// A client of `service` (its signing name, e.g. `lambda`); `env_id` is
-    /// the service's suffix in `AWS_ENDPOINT_URL_<ID>` (e.g. `LAMBDA`).
+    /// A client of `service` (its signing name, e.g. `lambda`) in the
+    /// configuration's region; `env_id` is the service's suffix in
+    /// `AWS_ENDPOINT_URL_<ID>` (e.g. `LAMBDA`).
     pub fn new(sdk: &SdkConfig, service: &'static str, env_id: &str) -> SignedClient {
         let region = sdk
             .region()
             .map(|r| r.to_string())
             .unwrap_or_else(|| "us-east-1".into());
+        let endpoint = format!("https://{service}.{region}.amazonaws.com");
+        SignedClient::at(sdk, service, env_id, region, endpoint)
+    }
+
+    /// A client of a service that answers in one region at one endpoint
+    /// (the Price List: `us-east-1`, `https://api.pricing.us-east-1.amazonaws.com`),
+    /// unless `AWS_ENDPOINT_URL_<ID>` or `AWS_ENDPOINT_URL` says otherwise.
+    pub fn at(
+        sdk: &SdkConfig,
+        service: &'static str,
+        env_id: &str,
+        region: String,
+        endpoint: String,
+    ) -> SignedClient {
         let endpoint = std::env::var(format!("AWS_ENDPOINT_URL_{env_id}"))
             .ok()
             .filter(|v| !v.trim().is_empty())
             .or_else(|| sdk.endpoint_url().map(str::to_string))
-            .unwrap_or_else(|| format!("https://{service}.{region}.amazonaws.com"));
+            .unwrap_or(endpoint);
         SignedClient {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))

@@ -1,18 +1,26 @@
 //! The scheduler Lambda: wiring only (see `scheduler::lambda::handle`).
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
+use scheduler::aws::sdk_config;
 use scheduler::env::Env;
-use scheduler::lambda::{handle, PassEvent};
-use scheduler::wiring::aws_deps;
+use scheduler::lambda::{handle_deployed, PassEvent};
+use scheduler::wiring::{deps_from, Hub};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let env = Env::from_env()?;
-    let deps = aws_deps(&env).await;
+    let sdk = sdk_config().await;
+    let single = deps_from(&env, &sdk);
+    let hub = Hub::new(env, sdk);
     lambda_runtime::run(service_fn(|event: LambdaEvent<PassEvent>| {
-        let deps = &deps;
-        async move { handle(deps, event.payload).await.map_err(Error::from) }
+        let (single, hub) = (&single, &hub);
+        async move {
+            // Boxed: the pass's future is too deep to lay out inline.
+            Box::pin(handle_deployed(single, hub, event.payload))
+                .await
+                .map_err(Error::from)
+        }
     }))
     .await
 }

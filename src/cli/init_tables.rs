@@ -1,4 +1,5 @@
-//! `schedctl init-tables`: the four tables, for local use and tests (in
+//! `schedctl init-tables`: the five tables (the usage history's with its
+//! expiry), for local use and tests (in
 //! AWS the template creates them). The one subcommand that needs DynamoDB
 //! itself rather than a port.
 
@@ -11,7 +12,7 @@ use crate::aws::dynamodb::Dynamo;
 pub async fn apply(dynamo: &Dynamo, out: &mut String) -> Result<ExitCode, CliError> {
     let created = dynamo.create_tables().await?;
     let t = &dynamo.tables;
-    for name in [&t.schedule, &t.group, &t.exception, &t.state] {
+    for name in [&t.schedule, &t.group, &t.exception, &t.state, &t.usage] {
         let what = if created.contains(name) {
             "created"
         } else {

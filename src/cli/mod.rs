@@ -13,6 +13,7 @@ mod run;
 mod stop;
 #[cfg(test)]
 mod tests;
+mod usage;
 mod validate;
 
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ use clap::{Parser, Subcommand};
 use crate::env::Env;
 use crate::pass::Deps;
 use crate::ports::{CallError, ConfigStore, Fleet, Notifier, ScheduleEditor, StateStore};
+use crate::target::Target;
 use crate::wiring;
 
 #[derive(Debug, Parser)]
@@ -38,7 +40,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create the four tables (local use and tests; in AWS the template does it).
+    /// Create the five tables (local use and tests; in AWS the template does it).
     InitTables,
     /// One pass exactly as the Lambda does it.
     Run {
@@ -48,6 +50,12 @@ pub enum Command {
         /// Print the pass report as JSON.
         #[arg(long)]
         json: bool,
+        /// A hub's target, ROLE_ARN@REGION or self@REGION.
+        #[arg(long, conflicts_with = "all_targets")]
+        target: Option<String>,
+        /// Every target of TARGETS, in turn.
+        #[arg(long)]
+        all_targets: bool,
     },
     /// What a pass would do, doing nothing; or the week ahead.
     Plan {
@@ -89,6 +97,18 @@ pub enum Command {
         #[arg(long)]
         at: Option<String>,
         /// Print the pass report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Hours running, hours stopped by the scheduler and the estimated
+    /// saving, per schedule and group.
+    Usage {
+        /// From this date (local midnight; default: seven days ago).
+        #[arg(long)]
+        since: Option<String>,
+        /// The clock, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -183,6 +203,14 @@ pub async fn main(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::InitTables => init_tables::apply(&deps.config, &mut out).await,
         Command::Bot { listen, at } => serve_bot(&env, &listen, at.as_deref()).await,
+        Command::Run {
+            at,
+            json,
+            target,
+            all_targets,
+        } if target.is_some() || all_targets => {
+            run_targets(env, at.as_deref(), json, target, &mut out).await
+        }
         command => dispatch(command, &deps, &mut out).await,
     };
     print!("{out}");
@@ -195,6 +223,27 @@ pub async fn main(cli: Cli) -> ExitCode {
 fn fail(e: CliError) -> ExitCode {
     eprintln!("schedctl: {e}");
     e.code()
+}
+
+async fn run_targets(
+    env: Env,
+    at: Option<&str>,
+    json: bool,
+    target: Option<String>,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let now = parse_at(at)?;
+    let targets = match target {
+        Some(t) => vec![Target::parse(&t).map_err(|e| CliError::Failed(format!("--target: {e}")))?],
+        None if env.targets.is_empty() => {
+            return Err(CliError::Failed(
+                "--all-targets: TARGETS is not set (ROLE_ARN@REGION,self@REGION,...)".into(),
+            ))
+        }
+        None => env.targets.clone(),
+    };
+    let hub = wiring::Hub::new(env, crate::aws::sdk_config().await);
+    run::targets(&hub, &targets, now, json, out).await
 }
 
 async fn serve_bot(env: &Env, listen: &str, at: Option<&str>) -> Result<ExitCode, CliError> {
@@ -223,7 +272,9 @@ where
     N: Notifier,
 {
     match command {
-        Command::Run { at, json } => run::apply(deps, parse_at(at.as_deref())?, json, out).await,
+        Command::Run { at, json, .. } => {
+            run::apply(deps, parse_at(at.as_deref())?, json, out).await
+        }
         Command::Plan {
             at,
             json,
@@ -265,6 +316,9 @@ where
             ics,
             year,
         }) => holidays::import(deps, &schedule, &ics, year, out).await,
+        Command::Usage { since, at, json } => {
+            usage::apply(deps, since.as_deref(), parse_at(at.as_deref())?, json, out).await
+        }
         Command::Stop { schedule, at, json } => {
             stop::apply(deps, &schedule, parse_at(at.as_deref())?, json, out).await
         }

@@ -10,7 +10,9 @@ use super::plan::to_json;
 use super::CliError;
 use crate::pass::{self, Deps, PassReport};
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+use crate::target::Target;
 use crate::time::{Skip, SkipReason};
+use crate::wiring::Hub;
 
 pub async fn apply<C, S, F, N>(
     deps: &Deps<C, S, F, N>,
@@ -31,6 +33,54 @@ where
         let _ = writeln!(out, "{}", to_json(&report));
     } else {
         out.push_str(&render(now, &report));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `run --target T` or `--all-targets`: the pass of each target in turn,
+/// as the Map runs them. A target out of reach is reported (once, in the
+/// chat) and the others proceed; exit 2 if any target failed.
+pub async fn targets(
+    hub: &Hub,
+    targets: &[Target],
+    now: DateTime<Utc>,
+    json: bool,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let mut failed = 0;
+    let mut reports = Vec::new();
+    for target in targets {
+        let t = hub.target(target).await;
+        let result = match t.reach().await {
+            Ok(()) => pass::run(&t.deps, now).await,
+            Err(e) => Err(pass::unreachable(&t.deps, e).await),
+        };
+        let entry = match result {
+            Ok(report) => {
+                if !json {
+                    let _ = writeln!(out, "target {target}");
+                    out.push_str(&render(now, &report));
+                }
+                serde_json::json!({"target": target.to_string(), "report": report})
+            }
+            Err(e) => {
+                failed += 1;
+                if !json {
+                    let _ = writeln!(out, "target {target}\n  FAILED {e}");
+                }
+                serde_json::json!({"target": target.to_string(), "error": e.to_string()})
+            }
+        };
+        reports.push(entry);
+    }
+    if json {
+        let _ = writeln!(out, "{}", to_json(&reports));
+    }
+    if failed > 0 {
+        return Err(CliError::Failed(format!(
+            "{failed} of {} targets could not run",
+            targets.len()
+        )));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::calendar::CalendarCache;
+use crate::target::Target;
 use chrono_tz::Tz;
 use foldhash::HashMap;
 
@@ -194,6 +195,15 @@ impl Config {
         let errors = &self.errors;
         self.schedules
             .retain(|name, _| !errors.iter().any(|e| e.disables(name)));
+    }
+
+    /// Keeps the schedules that apply to `target`: those without
+    /// `Targets`, and those that name it.
+    pub fn keep_target(&mut self, target: &Target) {
+        self.schedules.retain(|_, c| {
+            let ts = &c.schedule.targets;
+            ts.is_empty() || ts.iter().any(|t| Target::parse(t).as_ref() == Ok(target))
+        });
     }
 
     /// Every calendar URL a usable schedule names.

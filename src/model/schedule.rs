@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::days::{DaysActive, MonthDays, Months};
 use super::item::{key_text, string_attr, ItemReader};
 use super::{quoted, ConfigError, Item, Table};
+use crate::target::Target;
 
 /// One row of the Schedule table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,6 +161,9 @@ impl Schedule {
         let targets: Vec<String> = r
             .optional("Targets", "a list (L) of strings (S) ROLE_ARN@REGION")?
             .unwrap_or_default();
+        for t in &targets {
+            Target::parse(t).map_err(|e| r.error("Targets", e))?;
+        }
         Ok(Schedule {
             name,
             tag_value,

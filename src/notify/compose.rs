@@ -21,6 +21,27 @@ pub struct Voice {
     pub keyword: Option<String>,
     /// Signed links to the week's page (`BOT_URL` and a bot secret set).
     pub links: Option<PlanLinks>,
+    /// The account and region of a hub's target, named with each schedule.
+    pub place: Option<String>,
+}
+
+impl Voice {
+    /// How messages name a schedule: `dev`, or `dev · 111111111111 eu-west-1`
+    /// for a hub's target.
+    pub fn label(&self, schedule: &str) -> String {
+        match &self.place {
+            Some(place) => format!("{schedule} · {place}"),
+            None => schedule.to_string(),
+        }
+    }
+
+    /// `text`, after `[place] ` for a hub's target.
+    pub fn placed(&self, text: String) -> String {
+        match &self.place {
+            Some(place) => format!("[{place}] {text}"),
+            None => text,
+        }
+    }
 }
 
 /// `web-1 (i-0abc, t3.micro)`: a server as the messages name it.
@@ -50,7 +71,7 @@ pub fn actions(voice: &Voice, sp: &SchedulePlan, actions: &[&Action]) -> Option<
     let first = actions.first()?;
     let groups: Vec<&str> = actions.iter().map(|a| a.group.as_str()).collect();
     let total = sp.waves.len().max(1);
-    let (groups, schedule) = (groups.join(", "), &sp.schedule);
+    let (groups, schedule) = (groups.join(", "), voice.label(&sp.schedule));
     let text = match first.direction {
         Direction::Start => {
             tr!(
@@ -109,7 +130,7 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
     let text = tr!(
         lang,
         "warning",
-        schedule = &sp.schedule,
+        schedule = voice.label(&sp.schedule),
         servers = tr!(lang, "servers", count = names.len()),
         at = at,
         zone = sp.time_zone.as_deref().unwrap_or(""),
@@ -151,9 +172,9 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
 pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
     let lang = voice.lang;
     let who = if schedule == GLOBAL_KEY {
-        tr!(lang, "configuration")
+        voice.label(&tr!(lang, "configuration"))
     } else {
-        schedule.to_string()
+        voice.label(schedule)
     };
     let each = |m: Message, title: String, lines: &[String]| {
         lines
@@ -320,7 +341,11 @@ pub fn wait(lang: Language, w: &Wait) -> String {
 pub fn force_start_not_reset(voice: &Voice, schedule: &str, e: &CallError) -> Message {
     Message::new(
         Level::Error,
-        tr!(voice.lang, "force-start-not-reset", schedule = schedule),
+        tr!(
+            voice.lang,
+            "force-start-not-reset",
+            schedule = voice.label(schedule)
+        ),
     )
     .field(e.code.clone(), e.message.clone())
 }
@@ -329,7 +354,11 @@ pub fn force_start_not_reset(voice: &Voice, schedule: &str, e: &CallError) -> Me
 pub fn state_not_saved(voice: &Voice, schedule: &str, e: &CallError) -> Message {
     Message::new(
         Level::Error,
-        tr!(voice.lang, "state-not-saved", schedule = schedule),
+        tr!(
+            voice.lang,
+            "state-not-saved",
+            schedule = voice.label(schedule)
+        ),
     )
     .field(e.code.clone(), e.message.clone())
 }
@@ -359,10 +388,16 @@ pub fn calendar_recovered(voice: &Voice, url: &str) -> Message {
     Message::new(Level::Ok, tr!(voice.lang, "calendar-recovered", url = url))
 }
 
-/// The pass could not run at all (a table or an API unreachable).
+/// The pass could not run at all (a table, an API or a target's role out
+/// of reach).
 pub fn pass_failed(voice: &Voice, e: &CallError) -> Message {
-    Message::new(Level::Error, tr!(voice.lang, "pass-failed"))
+    Message::new(Level::Error, voice.placed(tr!(voice.lang, "pass-failed")))
         .field(format!("{} ({})", e.operation, e.code), e.message.clone())
+}
+
+/// A pass ran again after passes that failed.
+pub fn pass_recovered(voice: &Voice) -> Message {
+    Message::new(Level::Ok, voice.placed(tr!(voice.lang, "pass-recovered")))
 }
 
 /// Everything a schedule's plan owes the chat topic this round, in order:

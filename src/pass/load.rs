@@ -26,6 +26,9 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
     now: DateTime<Utc>,
 ) -> Result<Plan, CallError> {
     let mut config = load_config(&deps.config, deps.tuning.zone, now).await?;
+    if let Some(target) = &deps.tuning.target {
+        config.keep_target(target);
+    }
     let stored = deps.state.load().await?;
     config.apply_holidays(&stored.calendars);
     let states = stored

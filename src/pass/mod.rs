@@ -6,9 +6,11 @@
 mod act;
 mod calendars;
 mod claim;
+mod health;
 mod load;
 mod local;
 mod signal;
+mod usage;
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -21,7 +23,9 @@ use crate::message::Message;
 use crate::notify::compose::{self, Voice};
 use crate::plan::{self, FailedCommand, Orders, Plan, Timing};
 use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
+use crate::pricing::PriceList;
 use crate::signals::Signals;
+use crate::target::Target;
 use claim::Claims;
 
 pub use load::{load_config, preview};
@@ -42,6 +46,8 @@ pub struct Deps<C, S, F, N> {
     pub feeds: Feeds,
     /// Where scheduling events go (`EMIT_EVENTS`).
     pub signals: Signals,
+    /// Where the weekly report's prices come from.
+    pub prices: PriceList,
 }
 
 /// Lines already told by this process. A std Mutex: it is never held
@@ -75,6 +81,13 @@ pub struct Tuning {
     /// Tag commanded servers with ScheduleLastAction and ScheduleError
     /// (`TAG_INSTANCES`).
     pub tag_instances: bool,
+    /// The target this pass is for (`ROLE_ARN@REGION`), in a hub
+    /// deployment; `None`: the one account of a single deployment.
+    pub target: Option<Target>,
+    /// The region the fleet is in, named in the usage history.
+    pub region: String,
+    /// Post the weekly usage report on Monday mornings (`WEEKLY_REPORT`).
+    pub weekly_report: bool,
 }
 
 impl Default for Tuning {
@@ -86,6 +99,9 @@ impl Default for Tuning {
             poll: StdDuration::from_secs(10),
             voice: Voice::default(),
             tag_instances: false,
+            target: None,
+            region: String::new(),
+            weekly_report: false,
         }
     }
 }
@@ -146,12 +162,22 @@ where
         Ok(()) => Ok(report),
         Err(e) => {
             tracing::error!(error = %e, "pass failed");
-            report
-                .say(&deps.notifier, compose::pass_failed(&deps.tuning.voice, &e))
-                .await;
+            health::failed(deps, &e, &mut report).await;
             Err(PassError(e))
         }
     }
+}
+
+/// A pass that cannot begin (a hub's target whose role cannot be
+/// assumed): told once, like any pass that fails.
+pub async fn unreachable<C, S, F, N>(deps: &Deps<C, S, F, N>, e: CallError) -> PassError
+where
+    S: StateStore,
+    N: Notifier,
+{
+    tracing::error!(error = %e, "target out of reach");
+    health::failed(deps, &e, &mut PassReport::default()).await;
+    PassError(e)
 }
 
 async fn run_rounds<C, S, F, N>(
@@ -168,9 +194,14 @@ where
 {
     let started = Instant::now();
     let mut config = load_config(&deps.config, deps.tuning.zone, now).await?;
+    if let Some(target) = &deps.tuning.target {
+        config.keep_target(target);
+    }
     let stored = deps.state.load().await?;
     calendars::refresh(deps, &mut config, stored.calendars, now, report).await;
     let mut claims = Claims::new(stored.schedules);
+    health::running(deps, &mut claims, report).await;
+    usage::weekly(deps, &mut claims, &stored.prices, now, report).await;
     // An order is carried out by the first round; later rounds go on with
     // the transition it began.
     let mut orders = orders.clone();
@@ -183,6 +214,7 @@ where
             tracing::warn!("{note}");
         }
         let (plan, unsaved) = claims.claim(&deps.state, plan, report).await;
+        usage::record(deps, &plan).await;
         for u in unsaved {
             let line = format!("{}: {}", u.schedule, u.error.code);
             if deps.told.first(&line) {

@@ -25,7 +25,13 @@ pub(super) async fn tell<C, S, F: Fleet, N>(
     now: DateTime<Utc>,
 ) {
     if !matches!(deps.signals, Signals::Off) {
-        deps.signals.emit(events(plan, failed)).await;
+        let mut events = events(plan, failed);
+        if let Some(target) = &deps.tuning.target {
+            for e in &mut events {
+                e.target = Some(target.to_string());
+            }
+        }
+        deps.signals.emit(events).await;
     }
     if deps.tuning.tag_instances {
         tag(deps, plan, failed, now).await;
@@ -52,6 +58,7 @@ fn events(plan: &Plan, failed: &BTreeMap<String, Vec<FailedCommand>>) -> Vec<Sch
                 group: Some(a.group.clone()),
                 instances: a.instances.iter().map(|t| t.id.to_string()).collect(),
                 cause: cause(sp).into(),
+                target: None,
             });
         }
         for n in &sp.notices {
@@ -63,6 +70,7 @@ fn events(plan: &Plan, failed: &BTreeMap<String, Vec<FailedCommand>>) -> Vec<Sch
                     group: None,
                     instances: vec![],
                     cause: l.clone(),
+                    target: None,
                 }));
             }
         }
@@ -75,6 +83,7 @@ fn events(plan: &Plan, failed: &BTreeMap<String, Vec<FailedCommand>>) -> Vec<Sch
             group: Some(f.group.clone()),
             instances: vec![f.target.id.to_string()],
             cause: format!("{}: {}", f.code, f.message),
+            target: None,
         }));
     }
     out

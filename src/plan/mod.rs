@@ -8,6 +8,7 @@
 
 mod failures;
 mod notices;
+mod observed;
 mod roster;
 #[cfg(test)]
 mod testing;
@@ -26,6 +27,7 @@ use crate::fleet::{Instance, Power};
 use crate::model::{Config, Direction, InstanceKind, ScheduleConfig, GLOBAL_KEY};
 use crate::state::{Cause, ScheduleState};
 use crate::time::{self, Event, Skip};
+use crate::usage::Observation;
 use roster::{Member, Roster};
 use transition::Causes;
 
@@ -112,6 +114,10 @@ pub struct SchedulePlan {
     /// Holidays of the next seven days (the schedule's calendars).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub holidays: Vec<Holiday>,
+    /// Servers seen settling up or down, for the usage history (kept once
+    /// the plan is claimed).
+    #[serde(skip)]
+    pub observed: Vec<Observation>,
     /// The state to store for the next pass.
     pub state: ScheduleState,
     /// Whether this plan must be written before it is acted on: it changes
@@ -404,6 +410,7 @@ fn empty(name: &str) -> SchedulePlan {
         notes: vec![],
         skipped: vec![],
         holidays: vec![],
+        observed: vec![],
         state: ScheduleState::default(),
         persist: false,
         moving: false,
@@ -450,15 +457,7 @@ fn plan_schedule(
     out.enabled = s.enabled;
     out.waves = roster.views();
     out.notes = roster.notes.clone();
-    let today = time::local_date(s.time_zone, now);
-    out.holidays = cfg
-        .holidays
-        .range(today..today + Duration::days(7))
-        .map(|(date, name)| Holiday {
-            date: *date,
-            name: name.clone(),
-        })
-        .collect();
+    out.holidays = holidays_ahead(cfg, time::local_date(s.time_zone, now));
     let mut state = stored.clone();
     if s.enabled {
         lines.extend(roster.problems.iter().cloned());
@@ -487,6 +486,13 @@ fn plan_schedule(
         enabled: s.enabled,
         stopped_by_order: stored.stopped_by_order,
     };
+    out.observed = observed::observe(
+        &s.name,
+        &mut state.seen,
+        stored.transition.as_ref(),
+        &roster,
+        now,
+    );
     let decision = transition::decide(now, cfg, state.transition.take(), &causes, &roster);
     out.reset_force_start = decision.reset_force_start || state.force_start_done;
     if let Some(t) = decision.transition {
@@ -511,6 +517,17 @@ fn plan_schedule(
         }));
     state.force_start_done |= out.reset_force_start;
     finish(out, state, &stored, now)
+}
+
+/// The schedule's holidays of the seven days from `today`.
+fn holidays_ahead(cfg: &ScheduleConfig, today: chrono::NaiveDate) -> Vec<Holiday> {
+    cfg.holidays
+        .range(today..today + Duration::days(7))
+        .map(|(date, name)| Holiday {
+            date: *date,
+            name: name.clone(),
+        })
+        .collect()
 }
 
 /// Steps the transition `t`; keeps it in `state` while it goes on, gives

@@ -152,6 +152,13 @@ impl<'a> Roster<'a> {
         self.slots.iter().flat_map(|s| &s.members)
     }
 
+    /// Every member with the name of its group.
+    pub fn grouped_members(&self) -> impl Iterator<Item = (&'a str, &Member<'a>)> + '_ {
+        self.slots
+            .iter()
+            .flat_map(|s| s.members.iter().map(move |m| (s.name, m)))
+    }
+
     /// The groups wave by wave, as plans show them.
     pub fn views(&self) -> Vec<Wave> {
         self.waves

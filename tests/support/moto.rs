@@ -43,17 +43,36 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Moto {
+        Moto::spawn(|port| {
+            let mut c = Command::new(venv_bin().join("moto_server"));
+            c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+            c
+        })
+    }
+
+    /// moto behind `scripts/counting_moto.py`, which refuses AssumeRole of
+    /// the roles whose ARN contains one of `deny_roles`.
+    pub fn start_denying(deny_roles: &str) -> Moto {
+        Moto::spawn(|port| {
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/counting_moto.py");
+            let mut c = Command::new(venv_bin().join("python"));
+            c.args([script, &port.to_string()])
+                .env("DENY_ASSUME_ROLE", deny_roles);
+            c
+        })
+    }
+
+    fn spawn(command: impl FnOnce(u16) -> Command) -> Moto {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(venv_bin().join("moto_server"))
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let child = command(port)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("moto_server starts");
+            .expect("moto starts");
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -109,7 +128,11 @@ pub fn test_env(webhook: Option<String>, format: Format) -> Env {
 
 impl World {
     pub async fn new() -> World {
-        let moto = Moto::start();
+        World::on(Moto::start()).await
+    }
+
+    /// The world over an already started moto.
+    pub async fn on(moto: Moto) -> World {
         let sdk = scheduler::aws::loader()
             .endpoint_url(&moto.url)
             .region(Region::new(REGION))
@@ -174,38 +197,7 @@ impl World {
         group: Option<&str>,
         name: &str,
     ) -> Vec<String> {
-        let mut tags = vec![tag("ScheduleName", schedule), tag("Name", name)];
-        if let Some(g) = group {
-            tags.push(tag("ScheduleGroupName", g));
-        }
-        let out = self
-            .ec2
-            .run_instances()
-            .image_id("ami-12345678")
-            .instance_type(InstanceType::T3Micro)
-            .min_count(count)
-            .max_count(count)
-            .tag_specifications(
-                TagSpecification::builder()
-                    .resource_type(ResourceType::Instance)
-                    .set_tags(Some(tags))
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("run_instances");
-        let ids: Vec<String> = out
-            .instances()
-            .iter()
-            .map(|i| i.instance_id().unwrap().to_string())
-            .collect();
-        self.ec2
-            .stop_instances()
-            .set_instance_ids(Some(ids.clone()))
-            .send()
-            .await
-            .expect("stop");
-        ids
+        launch(&self.ec2, count, schedule, group, name).await
     }
 
     /// A stopped RDS DB instance with the schedule's tags.
@@ -259,20 +251,7 @@ impl World {
     }
 
     pub async fn ec2_state(&self, id: &str) -> String {
-        let out = self
-            .ec2
-            .describe_instances()
-            .instance_ids(id)
-            .send()
-            .await
-            .unwrap();
-        out.reservations()[0].instances()[0]
-            .state()
-            .unwrap()
-            .name()
-            .unwrap()
-            .as_str()
-            .to_string()
+        ec2_state(&self.ec2, id).await
     }
 
     pub async fn rds_state(&self, id: &str) -> String {
@@ -299,6 +278,64 @@ impl World {
             .unwrap();
         out.db_clusters()[0].status().unwrap().to_string()
     }
+}
+
+/// Launches `count` tagged EC2 instances through `ec2` (any account and
+/// region) and leaves them stopped.
+pub async fn launch(
+    ec2: &aws_sdk_ec2::Client,
+    count: i32,
+    schedule: &str,
+    group: Option<&str>,
+    name: &str,
+) -> Vec<String> {
+    let mut tags = vec![tag("ScheduleName", schedule), tag("Name", name)];
+    if let Some(g) = group {
+        tags.push(tag("ScheduleGroupName", g));
+    }
+    let out = ec2
+        .run_instances()
+        .image_id("ami-12345678")
+        .instance_type(InstanceType::T3Micro)
+        .min_count(count)
+        .max_count(count)
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::Instance)
+                .set_tags(Some(tags))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("run_instances");
+    let ids: Vec<String> = out
+        .instances()
+        .iter()
+        .map(|i| i.instance_id().unwrap().to_string())
+        .collect();
+    ec2.stop_instances()
+        .set_instance_ids(Some(ids.clone()))
+        .send()
+        .await
+        .expect("stop");
+    ids
+}
+
+/// The state name of EC2 instance `id` as `ec2` sees it.
+pub async fn ec2_state(ec2: &aws_sdk_ec2::Client, id: &str) -> String {
+    let out = ec2
+        .describe_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .unwrap();
+    out.reservations()[0].instances()[0]
+        .state()
+        .unwrap()
+        .name()
+        .unwrap()
+        .as_str()
+        .to_string()
 }
 
 fn tag(k: &str, v: &str) -> Tag {

@@ -1,0 +1,242 @@
+//! The state table, the scheduler's own memory: each schedule's state
+//! with its version (conditional writes: claims), and the shared copies of
+//! holiday calendars and prices. A hub keeps each target's states under
+//! keys that start with the target's partition (`target:ROLE_ARN@REGION/`)
+//! and names the partition in `Partition`, the hash key of the index
+//! `ByPartition`, so a target's pass queries its own items (and the
+//! `shared` ones) instead of scanning every target's.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::aws_error;
+use super::dynamodb::Dynamo;
+use crate::calendar::CalendarCache;
+use crate::model::Item;
+use crate::ports::{CallError, Saved, StateStore};
+use crate::pricing::CachedPrice;
+use crate::state::{ScheduleState, Stored, Versioned};
+use crate::usage::Observation;
+
+/// State-table keys of a hub's targets start with this.
+const TARGET_PREFIX: &str = "target:";
+/// The partition index and its key.
+pub const PARTITION_INDEX: &str = "ByPartition";
+pub const PARTITION_ATTR: &str = "Partition";
+/// The partition of calendar copies and prices, which every target reads.
+const SHARED_PARTITION: &str = "shared";
+const STATE_ATTR: &str = "State";
+const VERSION_ATTR: &str = "Version";
+/// State-table keys of calendar copies start with this; the rest is a
+/// digest of the URL (a key must stay under 2 KB).
+const CALENDAR_PREFIX: &str = "calendar:";
+const CALENDAR_ATTR: &str = "Calendar";
+const PRICE_PREFIX: &str = "price:";
+const PRICE_ATTR: &str = "Price";
+
+fn calendar_key(url: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(url.as_bytes());
+    format!("{CALENDAR_PREFIX}{}", hex::encode(&digest[..12]))
+}
+
+impl Dynamo {
+    /// The same tables, with the states of one target of a hub.
+    pub fn partitioned(mut self, partition: String) -> Self {
+        self.partition = Some(partition);
+        self
+    }
+
+    /// The schedule a state-table key holds in this partition, if it does.
+    fn schedule_of<'k>(&self, key: &'k str) -> Option<&'k str> {
+        match &self.partition {
+            Some(p) => key.strip_prefix(p.as_str()),
+            None if [TARGET_PREFIX, CALENDAR_PREFIX, PRICE_PREFIX]
+                .iter()
+                .any(|p| key.starts_with(p)) =>
+            {
+                None
+            }
+            None => Some(key),
+        }
+    }
+
+    fn state_key(&self, schedule: &str) -> String {
+        format!(
+            "{}{schedule}",
+            self.partition.as_deref().unwrap_or_default()
+        )
+    }
+
+    /// The state table with its partition index (if missing).
+    pub(super) async fn create_state_table(&self) -> Result<bool, CallError> {
+        self.create_table(
+            &self.tables.state,
+            &["ScheduleName"],
+            Some((PARTITION_INDEX, PARTITION_ATTR)),
+        )
+        .await
+    }
+
+    /// This store's items: a single deployment's by one scan (small, and
+    /// strongly consistent); a target's by two queries of the partition
+    /// index, its own and the shared ones, so a hub's passes each read
+    /// their own, not every target's.
+    async fn state_items(&self) -> Result<Vec<Item>, CallError> {
+        let Some(partition) = &self.partition else {
+            return self.scan(&self.tables.state).await;
+        };
+        let mut items = self.partition_items(partition).await?;
+        items.extend(self.partition_items(SHARED_PARTITION).await?);
+        Ok(items)
+    }
+
+    async fn partition_items(&self, partition: &str) -> Result<Vec<Item>, CallError> {
+        let items: Result<Vec<_>, _> = self
+            .client()
+            .query()
+            .table_name(&self.tables.state)
+            .index_name(PARTITION_INDEX)
+            .key_condition_expression("#p = :p")
+            .expression_attribute_names("#p", PARTITION_ATTR)
+            .expression_attribute_values(":p", AttributeValue::S(partition.to_string()))
+            .into_paginator()
+            .items()
+            .send()
+            .collect()
+            .await;
+        items
+            .map(|v| v.into_iter().map(Item).collect())
+            .map_err(|e| aws_error("dynamodb:Query state", e))
+    }
+
+    /// A shared item (calendar copy, price) of the state table.
+    async fn put_shared(&self, key: String, attr: &str, json: String) -> Result<(), CallError> {
+        self.client()
+            .put_item()
+            .table_name(&self.tables.state)
+            .item("ScheduleName", AttributeValue::S(key))
+            .item(attr, AttributeValue::S(json))
+            .item(PARTITION_ATTR, AttributeValue::S(SHARED_PARTITION.into()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| aws_error(&format!("dynamodb:PutItem {attr}"), e))
+    }
+}
+
+impl StateStore for Dynamo {
+    /// A missing state table is created: losing it costs one pass's memory,
+    /// not the scheduler.
+    async fn load(&self) -> Result<Stored, CallError> {
+        let items = match self.state_items().await {
+            Ok(items) => items,
+            Err(e) if e.code == "ResourceNotFoundException" => {
+                tracing::warn!(table = %self.tables.state, "state table missing; creating it");
+                self.create_state_table().await?;
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        let mut out = Stored::default();
+        for item in items {
+            let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else {
+                continue;
+            };
+            if name.starts_with(CALENDAR_PREFIX) {
+                if let Some(AttributeValue::S(json)) = item.0.get(CALENDAR_ATTR) {
+                    match serde_json::from_str::<CalendarCache>(json) {
+                        Ok(c) => {
+                            out.calendars.insert(c.url.clone(), c);
+                        }
+                        Err(e) => {
+                            tracing::warn!(key = %name, error = %e, "unreadable calendar copy")
+                        }
+                    }
+                }
+                continue;
+            }
+            if name.starts_with(PRICE_PREFIX) {
+                if let Some(AttributeValue::S(json)) = item.0.get(PRICE_ATTR) {
+                    if let Ok(p) = serde_json::from_str::<CachedPrice>(json) {
+                        out.prices.insert(p.key.clone(), p);
+                    }
+                }
+                continue;
+            }
+            let Some(schedule) = self.schedule_of(name) else {
+                continue;
+            };
+            let version = match item.0.get(VERSION_ATTR) {
+                Some(AttributeValue::N(n)) => n.parse().unwrap_or(0),
+                _ => 0,
+            };
+            let state = match item.0.get(STATE_ATTR) {
+                Some(AttributeValue::S(json)) => serde_json::from_str(json).unwrap_or_else(|e| {
+                    tracing::warn!(schedule = %name, error = %e, "unreadable state; starting afresh");
+                    ScheduleState::default()
+                }),
+                _ => ScheduleState::default(),
+            };
+            out.schedules
+                .insert(schedule.to_string(), Versioned { state, version });
+        }
+        Ok(out)
+    }
+
+    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
+        let json = serde_json::to_string(cache).expect("a calendar copy serialises");
+        self.put_shared(calendar_key(&cache.url), CALENDAR_ATTR, json)
+            .await
+    }
+
+    async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
+        let json = serde_json::to_string(price).expect("a price serialises");
+        self.put_shared(format!("{PRICE_PREFIX}{}", price.key), PRICE_ATTR, json)
+            .await
+    }
+
+    async fn record_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
+        self.write_usage(observed).await
+    }
+
+    async fn usage(&self) -> Result<Vec<Observation>, CallError> {
+        self.read_usage().await
+    }
+
+    async fn save(
+        &self,
+        schedule: &str,
+        state: &ScheduleState,
+        expected: u64,
+    ) -> Result<Saved, CallError> {
+        let json = serde_json::to_string(state).expect("state serialises");
+        let next = expected + 1;
+        let mut req = self
+            .client()
+            .put_item()
+            .table_name(&self.tables.state)
+            .item("ScheduleName", AttributeValue::S(self.state_key(schedule)))
+            .item(STATE_ATTR, AttributeValue::S(json))
+            .item(VERSION_ATTR, AttributeValue::N(next.to_string()));
+        if let Some(p) = &self.partition {
+            req = req.item(PARTITION_ATTR, AttributeValue::S(p.clone()));
+        }
+        req = if expected == 0 {
+            req.condition_expression("attribute_not_exists(ScheduleName)")
+        } else {
+            req.condition_expression("#v = :v")
+                .expression_attribute_names("#v", VERSION_ATTR)
+                .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
+        };
+        match req.send().await {
+            Ok(_) => Ok(Saved::Written(next)),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(Saved::Conflict)
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem state", e)),
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The usage history and the weekly report: what a claimed plan observed
+//! goes to the usage table; on Monday mornings (`WEEKLY_REPORT`) the week
+//! before is summed and posted once.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::claim::Claims;
+use super::{Deps, PassReport};
+use crate::model::GLOBAL_KEY;
+use crate::plan::Plan;
+use crate::ports::{Notifier, StateStore};
+use crate::pricing::CachedPrice;
+use crate::usage::{self, Observation};
+
+/// Writes what `plan`'s schedules observed, named with the fleet's region
+/// and target. A failed write is logged: usage is counted, never acted on.
+pub(super) async fn record<C, S: StateStore, F, N>(deps: &Deps<C, S, F, N>, plan: &Plan) {
+    let target = deps.tuning.target.as_ref().map(|t| t.to_string());
+    let observed: Vec<Observation> = plan
+        .schedules
+        .iter()
+        .flat_map(|sp| sp.observed.iter().cloned())
+        .map(|mut o| {
+            o.product.region.clone_from(&deps.tuning.region);
+            o.target.clone_from(&target);
+            o
+        })
+        .collect();
+    if observed.is_empty() {
+        return;
+    }
+    if let Err(error) = deps.state.record_usage(&observed).await {
+        tracing::warn!(%error, count = observed.len(), "usage not recorded");
+    }
+}
+
+/// Posts the weekly report when it is due, once: the global state is
+/// claimed for it first, so of two passes only one posts. A week without
+/// observed servers is not reported.
+pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
+    deps: &Deps<C, S, F, N>,
+    claims: &mut Claims,
+    kept_prices: &BTreeMap<String, CachedPrice>,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) {
+    if !deps.tuning.weekly_report {
+        return;
+    }
+    let zone = deps.tuning.zone;
+    let mut global = claims.state(GLOBAL_KEY);
+    let Some(monday) = usage::report_due(now, zone, global.weekly_report) else {
+        return;
+    };
+    global.weekly_report = Some(monday);
+    if !matches!(claims.save(&deps.state, GLOBAL_KEY, global).await, Ok(true)) {
+        return;
+    }
+    let observed = match deps.state.usage().await {
+        Ok(all) => {
+            let target = deps.tuning.target.as_ref().map(|t| t.to_string());
+            all.into_iter()
+                .filter(|o| o.target == target)
+                .collect::<Vec<_>>()
+        }
+        Err(error) => {
+            tracing::warn!(%error, "usage not readable; no weekly report");
+            return;
+        }
+    };
+    let (since, until) = usage::report_week(monday, zone);
+    let prices = deps
+        .prices
+        .prices(&deps.state, kept_prices, &usage::products(&observed), now)
+        .await;
+    let sums = usage::tally(&observed, since, until, &prices);
+    if sums.rows.is_empty() {
+        tracing::info!("no servers observed last week; no weekly report");
+        return;
+    }
+    let m = usage::weekly_message(&deps.tuning.voice, &sums, zone);
+    report.say(&deps.notifier, m).await;
+}

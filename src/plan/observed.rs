@@ -1,0 +1,125 @@
+//! What the servers were seen doing, for the usage history: a server
+//! that settled up or down since the state's last view is one observation.
+//! One the current transition commanded is credited to the scheduler, at
+//! the time its command was sent; any other change (a person, or a server
+//! first seen) at this pass's time. Servers between states wait for a
+//! later pass; servers no longer tagged are forgotten.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::roster::{target_power, Roster};
+use crate::fleet::Power;
+use crate::state::Transition;
+use crate::usage::{Observation, Product};
+
+pub(super) fn observe(
+    schedule: &str,
+    seen: &mut BTreeMap<String, bool>,
+    transition: Option<&Transition>,
+    roster: &Roster,
+    now: DateTime<Utc>,
+) -> Vec<Observation> {
+    let mut out = Vec::new();
+    let mut still: BTreeMap<String, bool> = BTreeMap::new();
+    for (group, m) in roster.grouped_members() {
+        let id = &*m.instance.id;
+        let up = match m.power {
+            Power::Up => true,
+            Power::Down => false,
+            _ => {
+                if let Some(&was) = seen.get(id) {
+                    still.insert(id.to_string(), was);
+                }
+                continue;
+            }
+        };
+        still.insert(id.to_string(), up);
+        if seen.get(id) == Some(&up) {
+            continue;
+        }
+        let sent = transition
+            .filter(|t| target_power(t.direction) == m.power)
+            .and_then(|t| t.sent_at(id));
+        out.push(Observation {
+            id: id.to_string(),
+            at: sent.unwrap_or(now),
+            up,
+            by_scheduler: sent.is_some(),
+            schedule: schedule.to_string(),
+            group: group.to_string(),
+            product: Product {
+                kind: m.instance.kind,
+                spec: m.instance.spec.as_deref().map(str::to_string),
+                region: String::new(),
+            },
+            target: None,
+        });
+    }
+    *seen = still;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{chain, chain_fleet, plan_at, settle, stored_states, MONDAY_0900};
+    use crate::testing::utc;
+
+    #[test]
+    fn the_schedulers_starts_are_its_own_and_a_persons_stop_is_not() {
+        let config = chain();
+        let mut fleet = chain_fleet("stopped", "stopped");
+        let first = plan_at(MONDAY_0900, &config, &fleet, &Default::default());
+        let dev = &first.schedules[0];
+        // First seen: down, at this pass, not the scheduler's doing.
+        assert_eq!(dev.observed.len(), 5);
+        assert!(dev.observed.iter().all(|o| !o.up && !o.by_scheduler));
+
+        let mut states = Default::default();
+        settle(MONDAY_0900, &config, &mut fleet, &mut states);
+        let up = plan_at("2026-11-30T09:05:00+09:00", &config, &fleet, &states);
+        // The chain was settled within the 09:00 pass, so the states already
+        // hold every server up: nothing new at 09:05.
+        assert!(up.schedules[0].observed.is_empty());
+        let seen = &up.schedules[0].state.seen;
+        assert_eq!(seen.values().filter(|&&up| up).count(), 5);
+
+        // Someone stops the batch server at 15:00.
+        let mut states = stored_states(&up);
+        fleet
+            .iter_mut()
+            .find(|i| &*i.id == "i-batch")
+            .unwrap()
+            .state = "stopped".into();
+        let later = plan_at("2026-11-30T15:00:00+09:00", &config, &fleet, &states);
+        let o = &later.schedules[0].observed;
+        assert_eq!(o.len(), 1);
+        assert_eq!(
+            (o[0].id.as_str(), o[0].up, o[0].by_scheduler),
+            ("i-batch", false, false)
+        );
+        assert_eq!(o[0].at, utc("2026-11-30T15:00:00+09:00"));
+        states = stored_states(&later);
+        assert_eq!(states["dev"].seen.get("i-batch"), Some(&false));
+    }
+
+    #[test]
+    fn a_start_is_dated_when_its_command_was_sent() {
+        let config = chain();
+        let mut fleet = chain_fleet("stopped", "stopped");
+        let mut states = Default::default();
+        let first = plan_at(MONDAY_0900, &config, &fleet, &states);
+        states = stored_states(&first);
+        // The database was commanded at 09:00 and is up by 09:05.
+        fleet.iter_mut().find(|i| &*i.id == "db-1").unwrap().state = "available".into();
+        let next = plan_at("2026-11-30T09:05:00+09:00", &config, &fleet, &states);
+        let o = &next.schedules[0].observed;
+        assert_eq!(o.len(), 1);
+        assert_eq!(
+            (o[0].id.as_str(), o[0].up, o[0].by_scheduler),
+            ("db-1", true, true)
+        );
+        assert_eq!(o[0].at, utc(MONDAY_0900));
+    }
+}

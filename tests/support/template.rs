@@ -1,0 +1,75 @@
+//! The CloudFormation templates as the tests read them: decoded by
+//! cfn-lint (which knows `!Ref` & co), and the hub's state machine with its
+//! `!Sub` resolved, so the Map's items can be built as Step Functions does.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::venv_bin;
+
+/// `name` (template.yaml, spoke.yaml) as JSON.
+pub fn template(name: &str) -> Value {
+    let out = Command::new(venv_bin().join("python"))
+        .args([
+            "-c",
+            "import json,sys; from cfnlint.decode import decode; t,m=decode(sys.argv[1]); assert not m, m; print(json.dumps(t))",
+            &format!("{}/{name}", env!("CARGO_MANIFEST_DIR")),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The fan-out's definition as deployed with `Targets` and
+/// `MapConcurrency`: the `!Sub` text with its variables put in.
+pub fn fan_out(targets: &[&str], concurrency: u32) -> Value {
+    let t = template("template.yaml");
+    let sub = &t["Resources"]["FanOut"]["Properties"]["DefinitionString"]["Fn::Sub"];
+    let text = sub[0]
+        .as_str()
+        .unwrap()
+        .replace("${TargetList}", &targets.join("\", \""))
+        .replace("${MapConcurrency}", &concurrency.to_string())
+        .replace("${AWS::Partition}", "aws")
+        .replace(
+            "${SchedulerFunction.Arn}",
+            "arn:aws:lambda:ap-northeast-2:123456789012:function:hub-scheduler",
+        );
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}:\n{text}"))
+}
+
+/// The Lambda payloads the Map sends for `event` (the rule's scheduled
+/// event): the `Targets` Pass state's list, each item built by the Map's
+/// `ItemSelector` (the paths it uses: `$.x`, `$['x']`, `$$.Map.Item.Value`).
+pub fn map_items(definition: &Value, event: &Value) -> Vec<Value> {
+    let states = &definition["States"];
+    let targets = states["Targets"]["Result"].as_array().unwrap();
+    let selector = states["EachTarget"]["ItemSelector"].as_object().unwrap();
+    targets
+        .iter()
+        .map(|target| {
+            let item = selector.iter().map(|(key, path)| {
+                let key = key.strip_suffix(".$").expect("a path");
+                let path = path.as_str().unwrap();
+                let value = match path {
+                    "$$.Map.Item.Value" => target.clone(),
+                    _ => {
+                        let field = path
+                            .strip_prefix("$.")
+                            .or_else(|| path.strip_prefix("$['").and_then(|p| p.strip_suffix("']")))
+                            .unwrap_or_else(|| panic!("unknown path {path}"));
+                        event[field].clone()
+                    }
+                };
+                (key.to_string(), value)
+            });
+            Value::Object(item.collect())
+        })
+        .collect()
+}

@@ -1,0 +1,212 @@
+//! Hours and money saved, on moto: a day of passes records each server's
+//! transitions in the usage table (with their expiry), `schedctl usage`
+//! sums them with prices from a Price List Query API served by wiremock
+//! (the documented GetProducts answer), kept a day; without prices the
+//! hours stay and the saving says why; the weekly report posts once.
+
+mod support;
+
+use assert_cmd::Command;
+use scheduler::notify::Format;
+use scheduler::pass;
+use serde_json::{json, Value};
+use support::{at, World};
+use wiremock::matchers::{header, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A GetProducts answer: each PriceList entry is a JSON document in a string.
+fn price_list(usd: &str) -> Value {
+    let product = json!({
+        "product": {"productFamily": "Compute Instance", "attributes": {"instanceType": "t3.micro", "regionCode": "ap-northeast-2", "operatingSystem": "Linux"}},
+        "serviceCode": "AmazonEC2",
+        "terms": {"OnDemand": {"XXX.JRTCKXETXF": {"priceDimensions": {"XXX.JRTCKXETXF.6YS6EN2CT7": {
+            "unit": "Hrs", "description": "$0.013 per On Demand Linux t3.micro Instance Hour",
+            "pricePerUnit": {"USD": usd}
+        }}}}}
+    });
+    json!({"FormatVersion": "aws_v1", "PriceList": [product.to_string()]})
+}
+
+/// A day of `dev` (weekdays 09:00-22:00, two app servers): Monday's
+/// start and stop, and the passes after each.
+async fn a_day(w: &World, env: &scheduler::env::Env) {
+    w.schedule("dev", "weekdays", "09:00", "22:00").await;
+    w.group("dev", "app", "EC2", &[]).await;
+    w.ec2_instances(2, "dev", Some("app"), "dev-app").await;
+    let deps = w.deps_with(env);
+    for t in [
+        "2026-11-30T09:00:00+09:00",
+        "2026-11-30T09:05:00+09:00",
+        "2026-11-30T22:00:00+09:00",
+        "2026-11-30T22:05:00+09:00",
+    ] {
+        pass::run(&deps, at(t)).await.unwrap();
+    }
+}
+
+fn schedctl(w: &World, pricing: &str) -> Command {
+    let mut c = Command::cargo_bin("schedctl").unwrap();
+    c.envs(w.moto.env())
+        .env_remove("WEBHOOK_URL")
+        .env("AWS_ENDPOINT_URL_PRICING", pricing);
+    c
+}
+
+#[tokio::test]
+async fn a_day_of_passes_is_counted_and_priced() {
+    let w = World::new().await;
+    a_day(&w, &support::test_env(None, Format::Jandi)).await;
+
+    let ttl = w
+        .ddb
+        .describe_time_to_live()
+        .table_name("ScheduleUsage")
+        .send()
+        .await
+        .unwrap();
+    let spec = ttl.time_to_live_description().unwrap();
+    assert_eq!(spec.attribute_name(), Some("ExpiresAt"));
+
+    let pricing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("x-amz-target", "AWSPriceListService.GetProducts"))
+        .and(header("content-type", "application/x-amz-json-1.1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(price_list("0.0130000000")))
+        .mount(&pricing)
+        .await;
+    let usage = |c: &mut Command| -> Value {
+        let out = c
+            .args([
+                "usage",
+                "--since",
+                "2026-11-30",
+                "--at",
+                "2026-12-01T09:00:00+09:00",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let u = usage(&mut schedctl(&w, &pricing.uri()));
+    let row = &u["rows"][0];
+    assert_eq!(
+        (row["schedule"].as_str(), row["group"].as_str()),
+        (Some("dev"), Some("app"))
+    );
+    assert_eq!(row["servers"], 2);
+    // 09:00-22:00 up and 22:00-09:00 stopped by the scheduler, per server.
+    assert_eq!(row["running_hours"], 26.0, "{u}");
+    assert_eq!(row["stopped_hours"], 22.0, "{u}");
+    let saving = row["saving_usd"].as_f64().unwrap();
+    assert!((saving - 22.0 * 0.013).abs() < 1e-9, "{u}");
+
+    // The request named the product; the price is kept a day.
+    let asked = pricing.received_requests().await.unwrap();
+    assert_eq!(asked.len(), 1);
+    let body: Value = serde_json::from_slice(&asked[0].body).unwrap();
+    assert_eq!(body["ServiceCode"], "AmazonEC2");
+    assert!(body["Filters"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"Type": "TERM_MATCH", "Field": "instanceType", "Value": "t3.micro"})));
+    assert!(asked[0]
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("/us-east-1/pricing/aws4_request"));
+    usage(&mut schedctl(&w, &pricing.uri()));
+    assert_eq!(pricing.received_requests().await.unwrap().len(), 1);
+
+    let text = schedctl(&w, &pricing.uri())
+        .args([
+            "usage",
+            "--since",
+            "2026-11-30",
+            "--at",
+            "2026-12-01T09:00:00+09:00",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("dev") && text.contains("$0.29"), "{text}");
+}
+
+#[tokio::test]
+async fn without_prices_the_hours_stay_and_the_saving_says_why() {
+    let w = World::new().await;
+    a_day(&w, &support::test_env(None, Format::Jandi)).await;
+    let pricing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "__type": "com.amazon.coral.service#AccessDeniedException",
+            "Message": "User is not authorized to perform: pricing:GetProducts"
+        })))
+        .mount(&pricing)
+        .await;
+    let out = schedctl(&w, &pricing.uri())
+        .args([
+            "usage",
+            "--since",
+            "2026-11-30",
+            "--at",
+            "2026-12-01T09:00:00+09:00",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("22.0") && text.contains("n/a"), "{text}");
+    assert!(text.contains("AccessDeniedException"), "{text}");
+    // A failed lookup is not kept: the next report asks again.
+    schedctl(&w, &pricing.uri())
+        .args(["usage", "--at", "2026-12-01T09:00:00+09:00"])
+        .output()
+        .unwrap();
+    assert_eq!(pricing.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_weekly_report_is_posted_once_on_monday_morning() {
+    let w = World::new().await;
+    let hook = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&hook)
+        .await;
+    let mut env = support::test_env(Some(hook.uri()), Format::Slack);
+    env.tuning.weekly_report = true;
+    a_day(&w, &env).await;
+    let mut deps = w.deps_with(&env);
+    deps.prices = scheduler::pricing::PriceList::Fixed(
+        [("ap-northeast-2/EC2/t3.micro".to_string(), 0.013)].into(),
+    );
+    for t in ["2026-12-07T09:00:00+09:00", "2026-12-07T09:05:00+09:00"] {
+        pass::run(&deps, at(t)).await.unwrap();
+    }
+    let reports: Vec<String> = hook
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).to_string())
+        .filter(|b| b.contains("Weekly report"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    // The week from Monday 30 Nov (the report of 30 Nov had nothing to
+    // tell): 09:00-22:00 up, then stopped by the scheduler until Monday
+    // 7 Dec 00:00, two servers.
+    let r = &reports[0];
+    assert!(r.contains("since 2026-11-30"), "{r}");
+    assert!(
+        r.contains("2 servers: 26.0 h running, 292.0 h stopped by the scheduler, saving $3.80"),
+        "{r}"
+    );
+}
