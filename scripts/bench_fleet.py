@@ -7,44 +7,22 @@ import json
 import math
 import os
 import resource
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import boto3
 
+from bench_moto import REGION, CountingMoto
+
 SCHEDULES, EC2_PER, RDS_PER = 50, 40, 4
 schedctl = sys.argv[1]
-here = os.path.dirname(os.path.abspath(__file__))
 
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-port = sock.getsockname()[1]
-sock.close()
-url = f"http://127.0.0.1:{port}"
-server = subprocess.Popen([sys.executable, os.path.join(here, "counting_moto.py"), str(port)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-env = dict(os.environ, AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-           AWS_REGION="ap-northeast-2", AWS_DEFAULT_REGION="ap-northeast-2", AWS_EC2_METADATA_DISABLED="true",
-           TIMEZONE="Asia/Seoul", POLL_SECONDS="0.2", TIME_BUDGET_SECONDS="200")
-env.pop("WEBHOOK_URL", None)
-os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")})
-
-
-def counts(reset=False):
-    req = urllib.request.Request(url + "/__counts", method="DELETE" if reset else "GET")
-    return json.loads(urllib.request.urlopen(req).read())
+moto = CountingMoto(POLL_SECONDS="0.2", TIME_BUDGET_SECONDS="200")
+env, counts = moto.env, moto.counts
 
 
 try:
-    for _ in range(300):
-        try:
-            counts()
-            break
-        except OSError:
-            time.sleep(0.1)
     subprocess.run([schedctl, "init-tables"], env=env, check=True, stdout=subprocess.DEVNULL)
     ddb, ec2, rds = boto3.client("dynamodb"), boto3.client("ec2"), boto3.client("rds")
     S = lambda v: {"S": v}
@@ -114,5 +92,4 @@ try:
         if extra:
             print(f"  state writes: {extra}")
 finally:
-    server.terminate()
-    server.wait()
+    moto.stop()

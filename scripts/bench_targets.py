@@ -9,42 +9,23 @@ retrying a target whose pass already acted). Run it through
 scripts/bench-targets.sh."""
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 
+from bench_moto import REGION, CountingMoto
+
 TARGETS = int(os.environ.get("TARGETS_COUNT", "50"))
 INSTANCES = int(os.environ.get("INSTANCES", "200"))
 CONCURRENCY = int(os.environ.get("CONCURRENCY", "4"))
-REGION = "ap-northeast-2"
 schedctl = sys.argv[1]
-here = os.path.dirname(os.path.abspath(__file__))
 
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-port = sock.getsockname()[1]
-sock.close()
-url = f"http://127.0.0.1:{port}"
-server = subprocess.Popen([sys.executable, os.path.join(here, "counting_moto.py"), str(port)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-env = dict(os.environ, AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-           AWS_REGION=REGION, AWS_DEFAULT_REGION=REGION, AWS_EC2_METADATA_DISABLED="true",
-           TIMEZONE="Asia/Seoul", POLL_SECONDS="0.2", TIME_BUDGET_SECONDS="60", TARGET_EXTERNAL_ID="bench")
-env.pop("WEBHOOK_URL", None)
-os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                                       "AWS_DEFAULT_REGION")})
+moto = CountingMoto(POLL_SECONDS="0.2", TIME_BUDGET_SECONDS="60", TARGET_EXTERNAL_ID="bench")
+env, counts = moto.env, moto.counts
 targets = [f"arn:aws:iam::{100000000000 + n}:role/instance-scheduler-spoke@{REGION}" for n in range(TARGETS)]
-
-
-def counts(reset=False):
-    req = urllib.request.Request(url + "/__counts", method="DELETE" if reset else "GET")
-    return json.loads(urllib.request.urlopen(req).read())
 
 
 def seed_account(target):
@@ -80,12 +61,6 @@ def percentile(values, p):
 
 
 try:
-    for _ in range(300):
-        try:
-            counts()
-            break
-        except OSError:
-            time.sleep(0.1)
     subprocess.run([schedctl, "init-tables"], env=env, check=True, stdout=subprocess.DEVNULL)
     ddb = boto3.client("dynamodb")
     S = lambda v: {"S": v}
@@ -122,5 +97,4 @@ try:
                 again = list(pool.map(lambda t: one_pass(t, at), targets))
             print(f"  delivered again (the Map's retry): {sum(c for _, c in again)} duplicate commands")
 finally:
-    server.terminate()
-    server.wait()
+    moto.stop()

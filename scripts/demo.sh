@@ -49,4 +49,10 @@ pass 2026-11-30T22:50:00+09:00 "Mon 22:50: the warning is re-armed for 23:00"
 pass 2026-11-30T23:00:00+09:00 "Mon 23:00: stop in reverse order"
 pass 2026-12-01T09:00:00+09:00 "Tue 09:00: holiday exception, no start"
 echo
+echo "== the week ahead from Tuesday, as a timeline (schedctl plan --week)"
+"$schedctl" plan --week --at 2026-12-01T09:00:00+09:00
+echo
+echo "== what the day ran and saved (schedctl usage; moto has no Price List, so the saving says why)"
+"$schedctl" usage --since 2026-11-30 --at 2026-12-01T09:00:00+09:00
+echo
 echo "== done; moto is stopped on exit"

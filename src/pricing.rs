@@ -202,12 +202,7 @@ async fn get_products(client: &SignedClient, (service, filters): &Query) -> Resu
             body.to_string().into_bytes(),
         )
         .await
-        .map_err(|e| {
-            Lookup::Failed(format!(
-                "Price List unavailable ({}): {}",
-                e.code, e.message
-            ))
-        })?;
+        .map_err(|e| Lookup::Failed(unavailable(&e)))?;
     let page: Value = serde_json::from_slice(&answer.body)
         .map_err(|e| Lookup::Failed(format!("Price List answer unreadable: {e}")))?;
     let Some(first) = page["PriceList"].as_array().and_then(|l| l.first()) else {
@@ -219,6 +214,14 @@ async fn get_products(client: &SignedClient, (service, filters): &Query) -> Resu
         other => other.clone(),
     };
     on_demand_usd(&product).ok_or_else(|| Lookup::NotFound("no on-demand hourly price".into()))
+}
+
+/// `Price List unavailable (AccessDeniedException: not authorized...)`.
+fn unavailable(e: &crate::ports::CallError) -> String {
+    match e.message.trim() {
+        "" => format!("Price List unavailable ({})", e.code),
+        message => format!("Price List unavailable ({}: {message})", e.code),
+    }
 }
 
 /// `terms.OnDemand.<offer>.priceDimensions.<dimension>.pricePerUnit.USD`.

@@ -8,7 +8,7 @@ use scheduler::memory::{self, MemoryDeps};
 use scheduler::message::Level;
 use scheduler::model::{InstanceKind, RawConfig};
 use scheduler::pass;
-use support::{at, exception_item, instance, schedule_item};
+use support::{at, exception_item, instance, schedule_item, succeeded};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -245,12 +245,7 @@ fn schedctl(w: &support::World) -> assert_cmd::Command {
 
 fn stdout(c: &mut assert_cmd::Command) -> String {
     let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(out)
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
 use scheduler::links::PlanLinks;
-use support::{exception_item, s, schedule_item, World};
+use support::{exception_item, s, schedule_item, succeeded, World};
 
 const SECRET: &str = "page-test-signing-secret";
 const NOW: &str = "2026-11-30T10:00:00+09:00";
@@ -190,11 +190,7 @@ async fn status_answers_carry_the_link_and_html_writes_the_same_page() {
         .envs(w.moto.env())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(out);
     let html = std::fs::read_to_string(file.path()).unwrap();
     assert!(html.starts_with("<!doctype html>") && html.contains("data-schedule=\"dev\""));
     let week = Command::new(env!("CARGO_BIN_EXE_schedctl"))

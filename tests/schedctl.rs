@@ -4,7 +4,7 @@
 mod support;
 
 use assert_cmd::Command;
-use support::World;
+use support::{succeeded, World};
 
 fn schedctl(w: &World) -> Command {
     let mut c = Command::cargo_bin("schedctl").unwrap();
@@ -17,12 +17,7 @@ fn schedctl(w: &World) -> Command {
 
 fn stdout(c: &mut Command) -> String {
     let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(out)
 }
 
 async fn chain(w: &World) -> Vec<String> {

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use scheduler::notify::Format;
 use scheduler::pass;
-use support::{at, World};
+use support::{at, succeeded, World};
 
 /// Runs a few lines of boto3 against `w`'s moto; returns what they print.
 fn boto3(w: &World, code: &str) -> String {
@@ -18,12 +18,7 @@ fn boto3(w: &World, code: &str) -> String {
         .env("AWS_DEFAULT_REGION", support::REGION)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(out)
 }
 
 #[tokio::test]

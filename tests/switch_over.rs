@@ -8,7 +8,7 @@ mod support;
 use aws_sdk_dynamodb::types::AttributeValue as Av;
 use scheduler::model::{Direction, Item};
 use scheduler::pass::{self, PassReport};
-use support::{at, exception_item, schedule_item, World};
+use support::{at, exception_item, schedule_item, succeeded, World};
 
 fn read_items(name: &str) -> Vec<Item> {
     let path = format!("{}/events/items/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -176,12 +176,8 @@ async fn force_stop_stops_now_in_reverse_and_writes_no_exception() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stdout = succeeded(out);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let order: Vec<&str> = report["rounds"]
         .as_array()
         .unwrap()

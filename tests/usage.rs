@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use scheduler::notify::Format;
 use scheduler::pass;
 use serde_json::{json, Value};
-use support::{at, World};
+use support::{at, succeeded, World};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -44,12 +44,25 @@ async fn a_day(w: &World, env: &scheduler::env::Env) {
     }
 }
 
-fn schedctl(w: &World, pricing: &str) -> Command {
-    let mut c = Command::cargo_bin("schedctl").unwrap();
-    c.envs(w.moto.env())
+/// `schedctl usage --since 2026-11-30 --at <Tuesday 09:00> EXTRA...`, the
+/// Price List at `pricing`; its standard output (it must succeed).
+fn usage(w: &World, pricing: &str, extra: &[&str]) -> String {
+    let out = Command::cargo_bin("schedctl")
+        .unwrap()
+        .envs(w.moto.env())
         .env_remove("WEBHOOK_URL")
-        .env("AWS_ENDPOINT_URL_PRICING", pricing);
-    c
+        .env("AWS_ENDPOINT_URL_PRICING", pricing)
+        .args([
+            "usage",
+            "--since",
+            "2026-11-30",
+            "--at",
+            "2026-12-01T09:00:00+09:00",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    succeeded(out)
 }
 
 #[tokio::test]
@@ -74,26 +87,7 @@ async fn a_day_of_passes_is_counted_and_priced() {
         .respond_with(ResponseTemplate::new(200).set_body_json(price_list("0.0130000000")))
         .mount(&pricing)
         .await;
-    let usage = |c: &mut Command| -> Value {
-        let out = c
-            .args([
-                "usage",
-                "--since",
-                "2026-11-30",
-                "--at",
-                "2026-12-01T09:00:00+09:00",
-                "--json",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
-    let u = usage(&mut schedctl(&w, &pricing.uri()));
+    let u: Value = serde_json::from_str(&usage(&w, &pricing.uri(), &["--json"])).unwrap();
     let row = &u["rows"][0];
     assert_eq!(
         (row["schedule"].as_str(), row["group"].as_str()),
@@ -122,20 +116,8 @@ async fn a_day_of_passes_is_counted_and_priced() {
         .to_str()
         .unwrap()
         .contains("/us-east-1/pricing/aws4_request"));
-    usage(&mut schedctl(&w, &pricing.uri()));
+    let text = usage(&w, &pricing.uri(), &[]);
     assert_eq!(pricing.received_requests().await.unwrap().len(), 1);
-
-    let text = schedctl(&w, &pricing.uri())
-        .args([
-            "usage",
-            "--since",
-            "2026-11-30",
-            "--at",
-            "2026-12-01T09:00:00+09:00",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("dev") && text.contains("$0.29"), "{text}");
 }
 
@@ -151,25 +133,11 @@ async fn without_prices_the_hours_stay_and_the_saving_says_why() {
         })))
         .mount(&pricing)
         .await;
-    let out = schedctl(&w, &pricing.uri())
-        .args([
-            "usage",
-            "--since",
-            "2026-11-30",
-            "--at",
-            "2026-12-01T09:00:00+09:00",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{text}");
+    let text = usage(&w, &pricing.uri(), &[]);
     assert!(text.contains("22.0") && text.contains("n/a"), "{text}");
     assert!(text.contains("AccessDeniedException"), "{text}");
     // A failed lookup is not kept: the next report asks again.
-    schedctl(&w, &pricing.uri())
-        .args(["usage", "--at", "2026-12-01T09:00:00+09:00"])
-        .output()
-        .unwrap();
+    usage(&w, &pricing.uri(), &[]);
     assert_eq!(pricing.received_requests().await.unwrap().len(), 2);
 }
 

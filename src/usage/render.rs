@@ -43,10 +43,11 @@ pub fn render(u: &Usage) -> String {
             money(r.saving_usd)
         );
     }
-    let _ = writeln!(out, "{:<75} {:>10}", "total", money(u.saving_usd));
-    for r in &u.rows {
-        for why in &r.missing {
-            let _ = writeln!(out, "  no saving for {} {}: {why}", r.schedule, r.group);
+    let _ = writeln!(out, "{:<65} {:>10}", "total", money(u.saving_usd));
+    let mut told = std::collections::BTreeSet::new();
+    for why in u.rows.iter().flat_map(|r| &r.missing) {
+        if told.insert(why) {
+            let _ = writeln!(out, "  n/a: {why}");
         }
     }
     out

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::venv_bin;
+use super::{succeeded, venv_bin};
 
 /// `name` (template.yaml, spoke.yaml) as JSON.
 pub fn template(name: &str) -> Value {
@@ -18,12 +18,8 @@ pub fn template(name: &str) -> Value {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let stdout = succeeded(out);
+    serde_json::from_str(&stdout).unwrap()
 }
 
 /// The fan-out's definition as deployed with `Targets` and
