@@ -27,6 +27,16 @@ pub async fn apply<C: ConfigStore, S: StateStore, F: Fleet, N>(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The next seven days of every schedule, or of `only`.
+async fn week_page<C: ConfigStore, S: StateStore, F: Fleet, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    only: Option<&str>,
+) -> Result<page::WeekPage, CliError> {
+    let zone = deps.tuning.zone;
+    Ok(page::load(&deps.config, &deps.state, &deps.fleet, zone, now, only).await?)
+}
+
 /// `plan --week`: the next seven days as a text timeline.
 pub async fn week<C: ConfigStore, S: StateStore, F: Fleet, N>(
     deps: &Deps<C, S, F, N>,
@@ -34,15 +44,7 @@ pub async fn week<C: ConfigStore, S: StateStore, F: Fleet, N>(
     only: Option<&str>,
     out: &mut String,
 ) -> Result<ExitCode, CliError> {
-    let page = page::load(
-        &deps.config,
-        &deps.state,
-        &deps.fleet,
-        deps.tuning.zone,
-        now,
-        only,
-    )
-    .await?;
+    let page = week_page(deps, now, only).await?;
     out.push_str(&page::text(&page));
     Ok(ExitCode::SUCCESS)
 }
@@ -55,15 +57,7 @@ pub async fn html<C: ConfigStore, S: StateStore, F: Fleet, N>(
     file: &std::path::Path,
     out: &mut String,
 ) -> Result<ExitCode, CliError> {
-    let page = page::load(
-        &deps.config,
-        &deps.state,
-        &deps.fleet,
-        deps.tuning.zone,
-        now,
-        only,
-    )
-    .await?;
+    let page = week_page(deps, now, only).await?;
     std::fs::write(file, page::html(&page))
         .map_err(|e| CliError::Failed(format!("--html {}: {e}", file.display())))?;
     let _ = writeln!(out, "wrote {}", file.display());

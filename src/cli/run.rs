@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::plan::to_json;
 use super::CliError;
 use crate::pass::{self, Deps, PassReport};
+use crate::plan::Orders;
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
 use crate::target::Target;
 use crate::time::{Skip, SkipReason};
@@ -26,7 +27,25 @@ where
     F: Fleet,
     N: Notifier,
 {
-    let report = pass::run(deps, now)
+    ordered(deps, now, &Orders::default(), json, out).await
+}
+
+/// A pass that carries out `orders` (`run`: none; `stop`: one schedule),
+/// printed or as JSON.
+pub(super) async fn ordered<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    now: DateTime<Utc>,
+    orders: &Orders,
+    json: bool,
+    out: &mut String,
+) -> Result<ExitCode, CliError>
+where
+    C: ConfigStore,
+    S: StateStore,
+    F: Fleet,
+    N: Notifier,
+{
+    let report = pass::run_ordered(deps, now, orders)
         .await
         .map_err(|e| CliError::Failed(e.to_string()))?;
     if json {

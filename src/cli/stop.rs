@@ -6,9 +6,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::plan::to_json;
 use super::{run, CliError};
-use crate::pass::{self, load_config, Deps};
+use crate::pass::{load_config, Deps};
 use crate::plan::Orders;
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
 
@@ -34,14 +33,5 @@ where
     let orders = Orders {
         stop: [schedule.to_string()].into(),
     };
-    let report = pass::run_ordered(deps, now, &orders)
-        .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
-    if json {
-        out.push_str(&to_json(&report));
-        out.push('\n');
-    } else {
-        out.push_str(&run::render(now, &report));
-    }
-    Ok(ExitCode::SUCCESS)
+    run::ordered(deps, now, &orders, json, out).await
 }
