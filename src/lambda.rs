@@ -111,13 +111,8 @@ pub async fn handle_deployed(
     event: PassEvent,
 ) -> Result<PassSummary, PassError> {
     if let Some(text) = &event.target {
-        let target = Target::parse(text).map_err(|message| {
-            PassError(CallError {
-                operation: "event".into(),
-                code: "InvalidTarget".into(),
-                message,
-            })
-        })?;
+        let target = Target::parse(text)
+            .map_err(|message| PassError(CallError::new("event", "InvalidTarget", message)))?;
         return handle_target(hub, &target, event.clone()).await;
     }
     if hub.targets().is_empty() {

@@ -143,18 +143,14 @@ impl TargetDeps {
         let Some(role) = &self.role else {
             return Ok(());
         };
-        role.provide_credentials()
-            .await
-            .map(drop)
-            .map_err(|e| CallError {
-                operation: "sts:AssumeRole".into(),
-                code: "AssumeRoleFailed".into(),
-                message: DisplayErrorContext(&e)
-                    .to_string()
-                    .chars()
-                    .take(300)
-                    .collect(),
-            })
+        role.provide_credentials().await.map(drop).map_err(|e| {
+            let message: String = DisplayErrorContext(&e)
+                .to_string()
+                .chars()
+                .take(300)
+                .collect();
+            CallError::new("sts:AssumeRole", "AssumeRoleFailed", message)
+        })
     }
 }
 
