@@ -16,6 +16,11 @@ use crate::pass::Tuning;
 use crate::plan::Timing;
 use crate::target::Target;
 
+/// Longest warning lead: a day.
+const MAX_WARNING_MINUTES: f64 = 24.0 * 60.0;
+/// Longest budget or poll: Lambda's own 15-minute limit.
+const MAX_LAMBDA_SECONDS: f64 = 900.0;
+
 /// A variable that is set but unusable; the message names it.
 #[derive(Debug, thiserror::Error)]
 #[error("environment variable {name}: {problem}")]
@@ -107,6 +112,7 @@ impl Env {
                     problem,
                 }
             })?;
+        tuning.hub = targets.clone();
         Ok(Env {
             tables: vars.tables(),
             tuning,
@@ -144,8 +150,8 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
             })?,
         };
         let warning_minutes = match self.get("WARNING_MINUTES") {
-            Some(_) => self.number("WARNING_MINUTES", 10.0)?,
-            None => self.number("STOP_ALERT_BEFORE_TIME_MINUTE", 10.0)?,
+            Some(_) => self.number("WARNING_MINUTES", 10.0, MAX_WARNING_MINUTES)?,
+            None => self.number("STOP_ALERT_BEFORE_TIME_MINUTE", 10.0, MAX_WARNING_MINUTES)?,
         };
         let language_text = self.get("MESSAGE_LANGUAGE").unwrap_or_default();
         let lang = Language::parse(&language_text).ok_or(EnvError {
@@ -166,8 +172,16 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
                 warning: Duration::seconds((warning_minutes * 60.0) as i64),
                 ..Timing::default()
             },
-            budget: StdDuration::from_secs_f64(self.number("TIME_BUDGET_SECONDS", 120.0)?),
-            poll: StdDuration::from_secs_f64(self.number("POLL_SECONDS", 10.0)?),
+            budget: StdDuration::from_secs_f64(self.number(
+                "TIME_BUDGET_SECONDS",
+                120.0,
+                MAX_LAMBDA_SECONDS,
+            )?),
+            poll: StdDuration::from_secs_f64(self.number(
+                "POLL_SECONDS",
+                10.0,
+                MAX_LAMBDA_SECONDS,
+            )?),
             voice: Voice {
                 lang,
                 keyword,
@@ -176,6 +190,7 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
             },
             tag_instances: self.flag("TAG_INSTANCES")?,
             target: None,
+            hub: Vec::new(),
             region: String::new(),
             weekly_report: self.flag("WEEKLY_REPORT")?,
         })
@@ -219,17 +234,19 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
         }
     }
 
-    fn number(&self, name: &'static str, default: f64) -> Result<f64, EnvError> {
+    /// A number from 0 to `max`: larger values would overflow the time
+    /// arithmetic (and mean nothing for a five-minute tick).
+    fn number(&self, name: &'static str, default: f64, max: f64) -> Result<f64, EnvError> {
         match self.get(name) {
             None => Ok(default),
             Some(v) => v
                 .trim()
                 .parse::<f64>()
                 .ok()
-                .filter(|n| n.is_finite() && *n >= 0.0)
+                .filter(|n| n.is_finite() && (0.0..=max).contains(n))
                 .ok_or(EnvError {
                     name,
-                    problem: format!("{v:?} is not a non-negative number"),
+                    problem: format!("{v:?} is not a number from 0 to {max}"),
                 }),
         }
     }
@@ -272,6 +289,40 @@ mod tests {
             let e = env(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name);
             assert!(e.to_string().contains(value), "{e}");
+        }
+    }
+
+    #[test]
+    fn huge_numbers_are_refused_not_a_panic() {
+        for name in [
+            "WARNING_MINUTES",
+            "STOP_ALERT_BEFORE_TIME_MINUTE",
+            "TIME_BUDGET_SECONDS",
+            "POLL_SECONDS",
+        ] {
+            for value in ["1e300", "99999999999999999999", "153722867280912931"] {
+                let e = env(&[(name, value)]).unwrap_err();
+                assert_eq!(e.name, name);
+            }
+        }
+        assert!(env(&[("WARNING_MINUTES", "1440"), ("TIME_BUDGET_SECONDS", "900")]).is_ok());
+    }
+
+    proptest::proptest! {
+        /// Whatever text any variable holds, reading the environment
+        /// answers (an error naming the variable, or a configuration).
+        #[test]
+        fn any_environment_reads_without_a_panic(
+            values in proptest::collection::vec(proptest::string::string_regex("[ -~]{0,24}").unwrap(), 12)
+        ) {
+            let names = [
+                "WARNING_MINUTES", "STOP_ALERT_BEFORE_TIME_MINUTE", "TIME_BUDGET_SECONDS",
+                "POLL_SECONDS", "TIMEZONE", "WEBHOOK_FORMAT", "MESSAGE_LANGUAGE", "TARGETS",
+                "EMIT_EVENTS", "TAG_INSTANCES", "BOT_URL", "BOT_KEYWORD",
+            ];
+            let pairs: Vec<(&str, &str)> =
+                names.iter().copied().zip(values.iter().map(String::as_str)).collect();
+            let _ = env(&pairs);
         }
     }
 

@@ -20,6 +20,7 @@ use crate::ports::{
 };
 use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored, Versioned};
+use crate::target::Target;
 use crate::usage::Observation;
 
 /// A whole pass's parts in memory.
@@ -172,6 +173,21 @@ impl StateStore for MemoryState {
 
     async fn usage(&self) -> Result<Vec<Observation>, CallError> {
         Ok(self.usage.lock().unwrap().clone())
+    }
+
+    /// Other targets' states live here under their partitioned keys, as in
+    /// the state table.
+    async fn force_start_done_in(
+        &self,
+        schedule: &str,
+        targets: &[Target],
+    ) -> Result<bool, CallError> {
+        let items = self.items.lock().unwrap();
+        Ok(targets.iter().all(|t| {
+            items
+                .get(&format!("{}{schedule}", t.partition()))
+                .is_some_and(|v| v.state.force_start_done)
+        }))
     }
 
     async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {

@@ -12,6 +12,7 @@ use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::plan::Orders;
 use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored};
+use crate::target::Target;
 use crate::usage::Observation;
 
 /// A failed call through a port: which operation, the error code (AWS's
@@ -132,6 +133,13 @@ pub trait StateStore: Sync {
     ) -> impl Future<Output = Result<(), CallError>> + Send;
     /// The whole usage history (at most [`crate::usage::KEEP_DAYS`] days).
     fn usage(&self) -> impl Future<Output = Result<Vec<Observation>, CallError>> + Send;
+    /// Whether `schedule`'s ForceStart part is done in every one of
+    /// `targets` (other targets of a hub, each in its own partition).
+    fn force_start_done_in(
+        &self,
+        schedule: &str,
+        targets: &[Target],
+    ) -> impl Future<Output = Result<bool, CallError>> + Send;
 }
 
 /// One instance that a start or stop command failed for.

@@ -46,6 +46,50 @@ pub struct ScheduleState {
     pub weekly_report: Option<chrono::NaiveDate>,
 }
 
+/// What one schedule's state may hold, so that its item stays under the
+/// 100 KB the spec promises (DynamoDB refuses 400 KB) whatever the fleet:
+/// the planner caps error lines (50 of 200 characters) and remembers lists
+/// by digest; these bound the rest. Server ids are at most 63 characters
+/// (RDS), so 35 KB is over 450 servers of records each, and more than
+/// 1,500 EC2 ids.
+pub const MAX_SERVER_RECORD_BYTES: usize = 35_000;
+const MAX_WARNED: usize = 10;
+const MAX_LOG: usize = 100;
+
+impl ScheduleState {
+    /// Cuts what grows with time or with the fleet to its bound: the
+    /// newest warnings and log lines, and claims and failures up to
+    /// [`MAX_SERVER_RECORD_BYTES`] (the newest round's claims first; an
+    /// instance whose claim is dropped may be commanded again after it
+    /// settles, which is harmless).
+    pub fn bound(&mut self) {
+        while self.warned.len() > MAX_WARNED {
+            self.warned.pop_first();
+        }
+        if self.log.len() > MAX_LOG {
+            self.log.drain(..self.log.len() - MAX_LOG);
+        }
+        let Some(t) = self.transition.as_mut() else {
+            return;
+        };
+        let mut budget = MAX_SERVER_RECORD_BYTES;
+        let mut keep = |id: &str, size: usize| {
+            let cost = id.len() + size;
+            let fits = cost <= budget;
+            if fits {
+                budget -= cost;
+            }
+            fits
+        };
+        // Failures first: they decide retries and what is told.
+        t.failed.retain(|id, _| keep(id, 80));
+        for ids in t.sent.values_mut().rev() {
+            ids.retain(|id| keep(id, 3));
+        }
+        t.sent.retain(|_, ids| !ids.is_empty());
+    }
+}
+
 /// One start or stop a pass sent for a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Logged {

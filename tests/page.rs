@@ -137,6 +137,10 @@ async fn the_week_renders_in_chromium_behind_a_signed_link() {
         assert_eq!(r.status().as_u16(), 401, "{bad}");
         assert!(!r.text().await.unwrap().contains("dev-api"));
     }
+    // The page is about now: never kept by a cache on the way.
+    let page = client.get(&url).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
 
     let profile = tempfile::tempdir().unwrap();
     let dom = headless(&profile)

@@ -281,3 +281,71 @@ async fn the_lambda_runs_the_maps_items_and_a_retried_item_acts_once() {
     );
     assert!(!keys.iter().any(|k| k == "dev"), "{keys:?}");
 }
+
+/// The Schedule item's ForceStart as the hub's table holds it.
+async fn force_start(w: &World, schedule: &str) -> Option<bool> {
+    let item = w
+        .ddb
+        .get_item()
+        .table_name("Schedule")
+        .key("ScheduleName", s(schedule))
+        .send()
+        .await
+        .unwrap();
+    match item.item().and_then(|i| i.get("ForceStart")) {
+        Some(Av::Bool(b)) => Some(*b),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_hub_consumes_force_start_only_once_every_target_has_its_part_up() {
+    let w = World::on(Moto::start()).await;
+    let mut dev = schedule_item("dev", "all", "09:00", "22:00");
+    dev.0.insert("ForceStart".into(), Av::Bool(true));
+    w.put("Schedule", dev).await;
+    // The first target has no servers: its part is complete at once.
+    let west = ec2_of(&w, "self@us-west-2").await;
+    let ids = launch(&west, 2, "dev", None, "dev-west").await;
+    let hook = webhook().await;
+    const TWO: &str = "self@us-east-1,self@us-west-2";
+    let run = |at: &str, targets: &str| {
+        let mut c = Command::cargo_bin("schedctl").unwrap();
+        c.envs(w.moto.env())
+            .env("TARGETS", targets)
+            .env("WEBHOOK_URL", hook.uri())
+            .env("WEBHOOK_FORMAT", "slack")
+            .args(["run", "--all-targets", "--at", at])
+            .output()
+            .unwrap()
+    };
+    let out = run("2026-11-30T03:00:00+09:00", TWO);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for id in &ids {
+        assert_eq!(ec2_state(&west, id).await, "running", "{stdout}");
+    }
+    assert_eq!(force_start(&w, "dev").await, Some(false), "{stdout}");
+
+    // A pass that reads the flag false clears each target's memory of it;
+    // set again, the targets in the other order: the same.
+    assert!(run("2026-11-30T03:05:00+09:00", TWO).status.success());
+    for id in &ids {
+        west.stop_instances().instance_ids(id).send().await.unwrap();
+    }
+    w.ddb
+        .update_item()
+        .table_name("Schedule")
+        .key("ScheduleName", s("dev"))
+        .update_expression("SET ForceStart = :t")
+        .expression_attribute_values(":t", Av::Bool(true))
+        .send()
+        .await
+        .unwrap();
+    let out = run("2026-11-30T03:10:00+09:00", "self@us-west-2,self@us-east-1");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for id in &ids {
+        assert_eq!(ec2_state(&west, id).await, "running", "{stdout}");
+    }
+    assert_eq!(force_start(&w, "dev").await, Some(false), "{stdout}");
+}

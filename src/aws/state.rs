@@ -6,7 +6,9 @@
 //! `ByPartition`, so a target's pass queries its own items (and the
 //! `shared` ones) instead of scanning every target's.
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
 use super::aws_error;
 use super::dynamodb::Dynamo;
@@ -15,6 +17,7 @@ use crate::model::Item;
 use crate::ports::{CallError, Saved, StateStore};
 use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored, Versioned};
+use crate::target::Target;
 use crate::usage::Observation;
 
 /// State-table keys of a hub's targets start with this.
@@ -201,6 +204,70 @@ impl StateStore for Dynamo {
 
     async fn usage(&self) -> Result<Vec<Observation>, CallError> {
         self.read_usage().await
+    }
+
+    /// One BatchGetItem per 100 targets (strongly consistent); keys left
+    /// unprocessed are asked again.
+    async fn force_start_done_in(
+        &self,
+        schedule: &str,
+        targets: &[Target],
+    ) -> Result<bool, CallError> {
+        for chunk in targets.chunks(100) {
+            let mut keys: Vec<_> = chunk
+                .iter()
+                .map(|t| {
+                    HashMap::from([(
+                        "ScheduleName".to_string(),
+                        AttributeValue::S(format!("{}{schedule}", t.partition())),
+                    )])
+                })
+                .collect();
+            let mut done = 0;
+            for _ in 0..5 {
+                if keys.is_empty() {
+                    break;
+                }
+                let ask = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut keys)))
+                    .consistent_read(true)
+                    .build()
+                    .expect("keys are set");
+                let out = self
+                    .client()
+                    .batch_get_item()
+                    .request_items(&self.tables.state, ask)
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("dynamodb:BatchGetItem state", e))?;
+                for item in out
+                    .responses()
+                    .and_then(|r| r.get(&self.tables.state))
+                    .into_iter()
+                    .flatten()
+                {
+                    let state: ScheduleState = match item.get(STATE_ATTR) {
+                        Some(AttributeValue::S(json)) => {
+                            serde_json::from_str(json).unwrap_or_default()
+                        }
+                        _ => ScheduleState::default(),
+                    };
+                    if !state.force_start_done {
+                        return Ok(false);
+                    }
+                    done += 1;
+                }
+                keys = out
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.tables.state))
+                    .map(|k| k.keys().to_vec())
+                    .unwrap_or_default();
+            }
+            if done < chunk.len() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     async fn save(

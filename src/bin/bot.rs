@@ -19,11 +19,11 @@ async fn main() -> Result<(), Error> {
             let request =
                 HttpRequest::from_http(req.method(), req.uri(), req.headers(), req.body());
             let answer = bot.handle(&request, chrono::Utc::now()).await;
-            Response::builder()
-                .status(answer.status)
-                .header("content-type", answer.content_type)
-                .body(Body::Text(answer.body))
-                .map_err(Error::from)
+            let mut response = Response::builder().status(answer.status);
+            for (name, value) in answer.headers() {
+                response = response.header(name, value);
+            }
+            response.body(Body::Text(answer.body)).map_err(Error::from)
         }
     }))
     .await

@@ -48,7 +48,8 @@ pub fn slack_signature_ok(
     let Ok(ts_num) = ts.trim().parse::<i64>() else {
         return false;
     };
-    if (now_unix - ts_num).abs() > MAX_SKEW_SECONDS {
+    // abs_diff: any i64 a request sends, i64::MIN included, without overflow.
+    if now_unix.abs_diff(ts_num) > MAX_SKEW_SECONDS.unsigned_abs() {
         return false;
     }
     let Some(hex_sig) = sig.trim().strip_prefix("v0=") else {
@@ -149,6 +150,20 @@ mod tests {
             BODY.as_bytes(),
             now
         ));
+    }
+
+    #[test]
+    fn extreme_timestamps_fail_without_overflow() {
+        for ts in [i64::MIN, i64::MAX, -1] {
+            let ts = ts.to_string();
+            assert!(!slack_signature_ok(
+                "s",
+                Some(&ts),
+                Some("v0=00"),
+                b"",
+                1_700_000_000
+            ));
+        }
     }
 
     #[test]

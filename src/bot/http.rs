@@ -59,6 +59,17 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
+    /// The headers both front ends send: every answer is about now (the
+    /// week's page behind a signed link included), so none is cached.
+    pub fn headers(&self) -> [(&'static str, &'static str); 2] {
+        [
+            ("content-type", self.content_type),
+            ("cache-control", "no-store"),
+        ]
+    }
+}
+
+impl HttpResponse {
     /// A status with a short JSON error body.
     pub(super) fn status(status: u16, text: &str) -> Self {
         Self::json(status, json!({ "error": text }).to_string())

@@ -55,9 +55,5 @@ async fn handle(
     }
     let answer = handled.response;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(axum::http::header::CONTENT_TYPE, answer.content_type)],
-        answer.body,
-    )
+    (status, answer.headers(), answer.body)
 }

@@ -168,6 +168,25 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
     m
 }
 
+/// Most servers a message lists by name: a chat message stays readable
+/// (and under the chats' size limits) however large the fleet.
+const MAX_LISTED: usize = 30;
+
+/// One server a line, the rest counted.
+fn listed(servers: &[String]) -> String {
+    let mut lines: Vec<&str> = servers
+        .iter()
+        .take(MAX_LISTED)
+        .map(String::as_str)
+        .collect();
+    let more = servers.len().saturating_sub(MAX_LISTED);
+    let tail = format!("… +{more}");
+    if more > 0 {
+        lines.push(&tail);
+    }
+    lines.join("\n")
+}
+
 /// One notice of `schedule` (or of no schedule: [`GLOBAL_KEY`]).
 pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
     let lang = voice.lang;
@@ -209,7 +228,7 @@ pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
                 tag = tag
             ),
         )
-        .field(tr!(lang, "ungrouped-field"), servers.join("\n")),
+        .field(tr!(lang, "ungrouped-field"), listed(servers)),
         Notice::CommandFailed {
             direction: d,
             group,

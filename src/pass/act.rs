@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{Deps, PassReport};
-use crate::model::{Direction, InstanceKind};
+use super::{Deps, PassReport, Tuning};
+use crate::model::{Config, Direction, InstanceKind};
 use crate::notify::compose;
 use crate::plan::{FailedCommand, Plan, Target};
-use crate::ports::{ConfigStore, Fleet, Notifier};
+use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+// `plan::Target` is a server; this one is a hub's account-region.
+use crate::target::Target as HubTarget;
 
 /// One instance of a batched command, with the schedule and group that
 /// asked for it.
@@ -66,19 +68,69 @@ where
     (acted, failed)
 }
 
-/// Sets ForceStart back to false where the plan says so; a failure is told.
+/// Sets ForceStart back to false where the plan says so. In a hub, only
+/// once every other target the schedule applies to has its part up: each
+/// target keeps its own progress in its state, so an empty or quick target
+/// never consumes the flag before the others. A failed reset is told once
+/// per process, not every round.
 pub(super) async fn reset_force_start<C, S, F, N>(
     deps: &Deps<C, S, F, N>,
+    config: &Config,
     plan: &Plan,
     report: &mut PassReport,
 ) where
     C: ConfigStore,
+    S: StateStore,
     N: Notifier,
 {
     for sp in plan.schedules.iter().filter(|sp| sp.reset_force_start) {
+        let others = other_targets(&deps.tuning, config, &sp.schedule);
+        if !others.is_empty() {
+            match deps.state.force_start_done_in(&sp.schedule, &others).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::info!(schedule = %sp.schedule, "ForceStart kept until every target has its part up");
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(schedule = %sp.schedule, error = %e, "other targets' ForceStart progress unreadable; the flag is kept");
+                    continue;
+                }
+            }
+        }
         if let Err(e) = deps.config.reset_force_start(&sp.schedule).await {
-            let m = compose::force_start_not_reset(&deps.tuning.voice, &sp.schedule, &e);
-            report.say(&deps.notifier, m).await;
+            if deps
+                .told
+                .first(&format!("force-start-reset {}: {}", sp.schedule, e.code))
+            {
+                let m = compose::force_start_not_reset(&deps.tuning.voice, &sp.schedule, &e);
+                report.say(&deps.notifier, m).await;
+            }
         }
     }
+}
+
+/// The hub's other targets that `schedule` applies to (its `Targets`, or
+/// every target); none outside a hub.
+fn other_targets(tuning: &Tuning, config: &Config, schedule: &str) -> Vec<HubTarget> {
+    let Some(me) = &tuning.target else {
+        return vec![];
+    };
+    let named: Vec<HubTarget> = config
+        .schedules
+        .get(schedule)
+        .map(|c| {
+            c.schedule
+                .targets
+                .iter()
+                .filter_map(|t| HubTarget::parse(t).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let applicable = if named.is_empty() {
+        &tuning.hub
+    } else {
+        &named
+    };
+    applicable.iter().filter(|t| *t != me).cloned().collect()
 }

@@ -84,6 +84,8 @@ pub struct Tuning {
     /// The target this pass is for (`ROLE_ARN@REGION`), in a hub
     /// deployment; `None`: the one account of a single deployment.
     pub target: Option<Target>,
+    /// Every target of the hub (`TARGETS`); empty in a single deployment.
+    pub hub: Vec<Target>,
     /// The region the fleet is in, named in the usage history.
     pub region: String,
     /// Post the weekly usage report on Monday mornings (`WEEKLY_REPORT`).
@@ -100,6 +102,7 @@ impl Default for Tuning {
             voice: Voice::default(),
             tag_instances: false,
             target: None,
+            hub: Vec::new(),
             region: String::new(),
             weekly_report: false,
         }
@@ -228,7 +231,7 @@ where
         for (schedule, failures) in failed {
             record(deps, &mut claims, &schedule, failures, now, report).await;
         }
-        act::reset_force_start(deps, &plan, report).await;
+        act::reset_force_start(deps, &config, &plan, report).await;
 
         let moving = plan.moving();
         report.rounds.push(plan);
@@ -258,13 +261,17 @@ async fn record<C, S: StateStore, F, N: Notifier>(
         return;
     };
     let notices = plan::record_failures(t, failures, now, &deps.tuning.timing);
+    // Told only once recorded: an unrecorded failure comes back after the
+    // claim lease, and is told by the pass that records it.
     match claims.save(&deps.state, schedule, state).await {
         Ok(true) => {}
         Ok(false) => {
-            tracing::warn!(%schedule, "another pass wrote first; its failures are seen again")
+            tracing::warn!(%schedule, "another pass wrote first; its failures are seen again");
+            return;
         }
         Err(e) => {
-            tracing::error!(%schedule, error = %e, "failures not recorded; the claim lease brings them back")
+            tracing::error!(%schedule, error = %e, "failures not recorded; the claim lease brings them back");
+            return;
         }
     }
     for n in &notices {

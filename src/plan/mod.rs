@@ -354,22 +354,34 @@ pub fn plan(
     Plan { at: now, schedules }
 }
 
-/// Most error lines one schedule reports (and remembers in its state): one
-/// schedule's state item must stay far under DynamoDB's 400 KB whatever
-/// its items hold.
+/// Most error lines one schedule reports (and remembers in its state), and
+/// the longest line: a schedule's state item must stay far under
+/// DynamoDB's 400 KB (the spec says 100 KB) whatever its items and fleet
+/// hold; `schedctl validate` lists everything.
 const MAX_ERROR_LINES: usize = 50;
+const MAX_LINE_CHARS: usize = 200;
 
-/// A schedule's error lines, the rest counted in one more line.
+/// A schedule's configuration errors as lines (capped later, with the
+/// fleet's problems, by [`cap_lines`]).
 fn error_lines(errors: &[&crate::model::ConfigError]) -> Vec<String> {
-    let mut lines: Vec<String> = errors
-        .iter()
-        .take(MAX_ERROR_LINES)
-        .map(|e| e.to_string())
-        .collect();
-    if errors.len() > MAX_ERROR_LINES {
+    errors.iter().map(|e| e.to_string()).collect()
+}
+
+/// At most [`MAX_ERROR_LINES`] lines of at most [`MAX_LINE_CHARS`], the
+/// rest counted in one more line.
+fn cap_lines(mut lines: Vec<String>) -> Vec<String> {
+    let total = lines.len();
+    lines.truncate(MAX_ERROR_LINES);
+    for line in &mut lines {
+        if let Some((cut, _)) = line.char_indices().nth(MAX_LINE_CHARS) {
+            line.truncate(cut);
+            line.push('…');
+        }
+    }
+    if total > MAX_ERROR_LINES {
         lines.push(format!(
             "and {} more errors (schedctl validate lists them all)",
-            errors.len() - MAX_ERROR_LINES
+            total - MAX_ERROR_LINES
         ));
     }
     lines
@@ -427,6 +439,7 @@ fn plan_disabled(
 ) -> SchedulePlan {
     let mut out = empty(name);
     let mut state = stored.clone();
+    let lines = cap_lines(lines);
     out.notices = notices::errors(&mut state, &lines);
     out.enabled = name != GLOBAL_KEY && lines.is_empty();
     out.errors = lines;
@@ -468,6 +481,7 @@ fn plan_schedule(
         out.events = time::events_between(cfg, from, now);
         out.skipped = time::skipped_between(cfg, from, now);
     }
+    let lines = cap_lines(lines);
     out.notices = notices::errors(&mut state, &lines);
     out.notices.extend(notices::ungrouped(
         &mut state,
@@ -568,6 +582,7 @@ fn finish(
     now: DateTime<Utc>,
 ) -> SchedulePlan {
     state.last_pass = stored.last_pass.max(Some(now));
+    state.bound();
     let changed = ScheduleState {
         last_pass: stored.last_pass,
         ..state.clone()

@@ -7,11 +7,12 @@ use super::Notice;
 use crate::state::ScheduleState;
 
 /// The notice of the servers that form the implicit group [`UNGROUPED`],
-/// told once while the list stays the same.
+/// told once while the list stays the same. The state remembers the list
+/// by its digest: a list of every server would grow with the fleet.
 ///
 /// [`UNGROUPED`]: super::UNGROUPED
 pub(super) fn ungrouped(state: &mut ScheduleState, tag: &str, servers: Vec<String>) -> Vec<Notice> {
-    let key = format!("ungrouped: {}", servers.join(", "));
+    let key = list_key("ungrouped", &servers);
     let current: BTreeSet<String> = if servers.is_empty() {
         BTreeSet::new()
     } else {
@@ -27,6 +28,18 @@ pub(super) fn ungrouped(state: &mut ScheduleState, tag: &str, servers: Vec<Strin
     } else {
         vec![]
     }
+}
+
+/// `what: N #digest`, the same for the same list.
+fn list_key(what: &str, items: &[String]) -> String {
+    use sha2::Digest;
+    let mut digest = sha2::Sha256::new();
+    for item in items {
+        digest.update(item.as_bytes());
+        digest.update([0]);
+    }
+    let digest = digest.finalize();
+    format!("{what}: {} #{}", items.len(), hex::encode(&digest[..8]))
 }
 
 /// The notices `lines` (this pass's errors) owe the chat, given what

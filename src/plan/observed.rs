@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::roster::{target_power, Roster};
 use crate::fleet::Power;
-use crate::state::Transition;
+use crate::state::{Transition, MAX_SERVER_RECORD_BYTES};
 use crate::usage::{Observation, Product};
 
 pub(super) fn observe(
@@ -23,8 +23,15 @@ pub(super) fn observe(
 ) -> Vec<Observation> {
     let mut out = Vec::new();
     let mut still: BTreeMap<String, bool> = BTreeMap::new();
+    // The state keeps what a fleet this size can be remembered by; servers
+    // past that are not observed (the same ones each pass: describe order).
+    let mut budget = MAX_SERVER_RECORD_BYTES;
     for (group, m) in roster.grouped_members() {
         let id = &*m.instance.id;
+        let Some(left) = budget.checked_sub(id.len() + 8) else {
+            break;
+        };
+        budget = left;
         let up = match m.power {
             Power::Up => true,
             Power::Down => false,
