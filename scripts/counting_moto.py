@@ -3,13 +3,16 @@ action, so a benchmark can compare a pass's API calls with the minimum
 (GET /__counts returns the counts as JSON; DELETE /__counts resets them);
 and an STS AssumeRole of a role whose ARN contains one of the
 comma-separated DENY_ASSUME_ROLE strings is refused with AccessDenied, as a
-spoke without the hub's trust would (moto itself lets any role be assumed).
+spoke without the hub's trust would (moto itself lets any role be assumed);
+and calls signed for SERVICE in REGION wait SECONDS first when DELAY is
+SERVICE@REGION=SECONDS (a slow account, for the hub's tests).
 Usage: python counting_moto.py PORT"""
 import io
 import json
 import os
 import sys
 import threading
+import time
 from collections import Counter
 from urllib.parse import parse_qs
 
@@ -20,6 +23,16 @@ counts = Counter()
 lock = threading.Lock()
 moto = DomainDispatcherApplication(create_backend_app)
 denied = [d for d in os.environ.get("DENY_ASSUME_ROLE", "").split(",") if d]
+delayed, _, delay = os.environ.get("DELAY", "").partition("=")
+
+
+def scope_of(environ):
+    """SERVICE@REGION of a SigV4-signed request."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if "Credential=" not in auth:
+        return "?"
+    parts = auth.split("Credential=")[1].split(",")[0].split("/")
+    return f"{parts[3]}@{parts[2]}" if len(parts) > 3 else "?"
 
 
 def action_of(environ, body):
@@ -47,6 +60,8 @@ def app(environ, start_response):
     action = action_of(environ, body)
     with lock:
         counts[action] += 1
+    if delayed and scope_of(environ) == delayed:
+        time.sleep(float(delay))
     if action == "sts:AssumeRole":
         role = parse_qs(body.decode("utf-8", "replace")).get("RoleArn", [""])[0]
         if any(d in role for d in denied):

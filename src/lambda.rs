@@ -85,19 +85,7 @@ where
     }
     tracing::info!(source = %event.source, detail_type = %event.detail_type, %now, "pass");
     let report = pass::run_ordered(deps, now, &event.orders()).await?;
-    let summary = PassSummary {
-        at: now,
-        rounds: report.rounds.len(),
-        commanded: report
-            .rounds
-            .iter()
-            .flat_map(|p| p.actions())
-            .map(|(_, a)| a.instances.len())
-            .sum(),
-        failures: report.failures,
-        messages: report.messages.len(),
-        conflicts: report.conflicts,
-    };
+    let summary = PassSummary::of(now, report);
     tracing::info!(summary = %serde_json::to_string(&summary).unwrap_or_default(), "pass done");
     println!("{}", heartbeat(&summary, real));
     Ok(summary)
@@ -118,22 +106,27 @@ pub async fn handle_deployed(
     if hub.targets().is_empty() {
         return handle(single, event).await;
     }
-    let mut all: Option<PassSummary> = None;
-    for target in hub.targets() {
-        let one = match handle_target(hub, target, event.clone()).await {
-            Ok(one) => one,
+    // Every target at once (an old bot's request without a target): a slow
+    // target delays no other.
+    let real = Utc::now();
+    let now = event.time.unwrap_or(real);
+    let results = hub.passes(hub.targets(), now, &event.orders()).await;
+    let summary = hub
+        .targets()
+        .iter()
+        .zip(results)
+        .map(|(target, result)| match result {
+            Ok(report) => PassSummary::of(now, report),
             Err(e) => PassSummary {
-                at: event.time.unwrap_or_else(Utc::now),
+                at: now,
                 failures: vec![format!("{target}: {e}")],
                 ..PassSummary::default()
             },
-        };
-        all = Some(match all {
-            None => one,
-            Some(sum) => sum.and(one),
-        });
-    }
-    Ok(all.unwrap_or_default())
+        })
+        .reduce(PassSummary::and)
+        .unwrap_or_default();
+    println!("{}", heartbeat(&summary, real));
+    Ok(summary)
 }
 
 /// One target's pass, when its role can be assumed.
@@ -150,6 +143,23 @@ async fn handle_target(
 }
 
 impl PassSummary {
+    /// What a pass at `now` did, in numbers.
+    fn of(now: DateTime<Utc>, report: pass::PassReport) -> PassSummary {
+        PassSummary {
+            at: now,
+            rounds: report.rounds.len(),
+            commanded: report
+                .rounds
+                .iter()
+                .flat_map(|p| p.actions())
+                .map(|(_, a)| a.instances.len())
+                .sum(),
+            failures: report.failures,
+            messages: report.messages.len(),
+            conflicts: report.conflicts,
+        }
+    }
+
     /// Two targets' passes as one.
     fn and(mut self, other: PassSummary) -> PassSummary {
         self.rounds = self.rounds.max(other.rounds);

@@ -11,6 +11,7 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_dynamodb::error::DisplayErrorContext;
+use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
 use crate::aws::dynamodb::Dynamo;
@@ -21,7 +22,8 @@ use crate::aws::{sdk_config, AwsFleet};
 use crate::bot::Bot;
 use crate::env::Env;
 use crate::notify::{ChatNotifier, LogNotifier, WebhookNotifier};
-use crate::pass::{Deps, LocalTrigger};
+use crate::pass::{self, Deps, LocalTrigger, PassError, PassReport};
+use crate::plan::Orders;
 use crate::ports::CallError;
 use crate::pricing::PriceList;
 use crate::signals::Signals;
@@ -136,6 +138,28 @@ impl Hub {
     }
 }
 
+impl Hub {
+    /// The passes of `targets` at `now`, carrying out `orders`, all at
+    /// once: a slow or unreachable target delays or drops no other (a
+    /// target out of reach is told once, as any failing pass). Results in
+    /// the order of `targets`.
+    pub async fn passes(
+        &self,
+        targets: &[Target],
+        now: DateTime<Utc>,
+        orders: &Orders,
+    ) -> Vec<Result<PassReport, PassError>> {
+        futures::future::join_all(targets.iter().map(|target| async move {
+            let t = self.target(target).await;
+            match t.reach().await {
+                Ok(()) => pass::run_ordered(&t.deps, now, orders).await,
+                Err(e) => Err(pass::unreachable(&t.deps, e).await),
+            }
+        }))
+        .await
+    }
+}
+
 impl TargetDeps {
     /// Whether the target's role can be assumed (the credentials are kept
     /// until they expire); `self` always can.
@@ -166,7 +190,11 @@ pub fn notifier(env: &Env) -> ChatNotifier {
 /// `stop` fall back to the next pass and say so.
 pub fn lambda_bot(env: &Env, sdk: &SdkConfig) -> LambdaBot {
     let function = env.scheduler_function.clone().unwrap_or_default();
-    bot(env, deps_from(env, sdk), LambdaTrigger::new(sdk, function))
+    bot(
+        env,
+        deps_from(env, sdk),
+        LambdaTrigger::new(sdk, function, env.targets.clone()),
+    )
 }
 
 /// `schedctl bot`'s bot, with a pass of its own for `start` and `stop`.

@@ -207,7 +207,7 @@ async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
         ))
         .load()
         .await;
-    let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into());
+    let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into(), vec![]);
     let orders = Orders {
         stop: ["dev".to_string()].into(),
     };
@@ -228,6 +228,55 @@ async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
         serde_json::json!({"detail-type": "Pass Request", "source": "instance-scheduler.bot",
                            "time": "2026-11-30T06:00:00Z", "stop": ["dev"]})
     );
+}
+
+#[tokio::test]
+async fn in_a_hub_the_bot_asks_for_one_pass_per_target() {
+    use scheduler::plan::Orders;
+    use scheduler::ports::PassTrigger;
+    use scheduler::target::Target;
+
+    let lambda = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2015-03-31/functions/scheduler-fn/invocations"))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(2)
+        .mount(&lambda)
+        .await;
+    let sdk = scheduler::aws::loader()
+        .endpoint_url(lambda.uri())
+        .region(aws_sdk_dynamodb::config::Region::new(support::REGION))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .load()
+        .await;
+    let targets = Target::parse_list("self@us-east-1,self@us-west-2").unwrap();
+    let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into(), targets);
+    let orders = Orders {
+        stop: ["dev".to_string()].into(),
+    };
+    trigger
+        .trigger(&orders, support::at("2026-11-30T15:00:00+09:00"))
+        .await
+        .unwrap();
+    let mut asked: Vec<String> = lambda
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            assert_eq!(body["stop"], serde_json::json!(["dev"]));
+            body["target"].as_str().unwrap().to_string()
+        })
+        .collect();
+    asked.sort();
+    assert_eq!(asked, ["self@us-east-1", "self@us-west-2"]);
 }
 
 #[test]

@@ -349,3 +349,47 @@ async fn a_hub_consumes_force_start_only_once_every_target_has_its_part_up() {
     }
     assert_eq!(force_start(&w, "dev").await, Some(false), "{stdout}");
 }
+
+#[tokio::test]
+async fn a_slow_target_never_delays_another_targets_stop() {
+    // Every EC2 call in us-west-2 answers 8 s late.
+    let w = World::on(Moto::start_delaying("ec2", "us-west-2", 8)).await;
+    w.put("Schedule", schedule_item("dev", "all", "09:00", "22:00"))
+        .await;
+    let east = ec2_of(&w, "self@us-east-1").await;
+    let ids = launch(&east, 1, "dev", None, "dev-east").await;
+    east.start_instances()
+        .instance_ids(&ids[0])
+        .send()
+        .await
+        .unwrap();
+    let hook = webhook().await;
+    let mut stop = std::process::Command::cargo_bin("schedctl").unwrap();
+    stop.envs(w.moto.env())
+        .env("TARGETS", "self@us-west-2,self@us-east-1")
+        .env("WEBHOOK_URL", hook.uri())
+        .env("WEBHOOK_FORMAT", "slack")
+        .env("POLL_SECONDS", "1")
+        .env("TIME_BUDGET_SECONDS", "20")
+        .args(["stop", "dev", "--at", "2026-11-30T12:00:00+09:00"])
+        .stdout(std::process::Stdio::piped());
+    let child = stop.spawn().unwrap();
+    let started = std::time::Instant::now();
+    let mut state = String::new();
+    while started.elapsed() < std::time::Duration::from_secs(7) {
+        state = ec2_state(&east, &ids[0]).await;
+        if state == "stopped" || state == "stopping" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    assert!(
+        state == "stopped" || state == "stopping",
+        "us-east-1 waited for us-west-2: {state} after {:?}",
+        started.elapsed()
+    );
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("target self@us-west-2"), "{stdout}");
+}

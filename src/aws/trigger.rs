@@ -1,6 +1,8 @@
 //! The bot's way to ask the scheduler function for a pass now: an
 //! asynchronous Invoke (`X-Amz-Invocation-Type: Event`) of that one
-//! function with a pass event, so only the scheduler starts and stops.
+//! function with a pass event, so only the scheduler starts and stops. In
+//! a hub, one invoke per target, each its own pass: a slow or failing
+//! account never delays or drops another.
 
 use chrono::{DateTime, Utc};
 
@@ -8,27 +10,32 @@ use super::signed::SignedClient;
 use crate::lambda::PassEvent;
 use crate::plan::Orders;
 use crate::ports::{CallError, PassTrigger};
+use crate::target::Target;
 
 #[derive(Debug, Clone)]
 pub struct LambdaTrigger {
     client: SignedClient,
     /// `SCHEDULER_FUNCTION`: the scheduler function's name or ARN.
     function: String,
+    /// `TARGETS`: a hub's targets; empty in a single deployment.
+    targets: Vec<Target>,
 }
 
 impl LambdaTrigger {
-    pub fn new(sdk: &aws_config::SdkConfig, function: String) -> LambdaTrigger {
+    pub fn new(
+        sdk: &aws_config::SdkConfig,
+        function: String,
+        targets: Vec<Target>,
+    ) -> LambdaTrigger {
         LambdaTrigger {
             client: SignedClient::new(sdk, "lambda", "LAMBDA"),
             function,
+            targets,
         }
     }
-}
 
-impl PassTrigger for LambdaTrigger {
-    async fn trigger(&self, orders: &Orders, now: DateTime<Utc>) -> Result<(), CallError> {
-        let event = PassEvent::requested(orders, now);
-        let body = serde_json::to_vec(&event).expect("a pass event serialises");
+    async fn invoke(&self, event: &PassEvent) -> Result<(), CallError> {
+        let body = serde_json::to_vec(event).expect("a pass event serialises");
         let path = format!(
             "/2015-03-31/functions/{}/invocations",
             url_path_segment(&self.function)
@@ -45,6 +52,26 @@ impl PassTrigger for LambdaTrigger {
             )
             .await
             .map(|_| ())
+    }
+}
+
+impl PassTrigger for LambdaTrigger {
+    async fn trigger(&self, orders: &Orders, now: DateTime<Utc>) -> Result<(), CallError> {
+        let event = PassEvent::requested(orders, now);
+        if self.targets.is_empty() {
+            return self.invoke(&event).await;
+        }
+        let sent = futures::future::join_all(self.targets.iter().map(|t| {
+            let event = PassEvent {
+                target: Some(t.to_string()),
+                ..event.clone()
+            };
+            async move { self.invoke(&event).await }
+        }))
+        .await;
+        // The first failure stands for all: the answer says the pass was
+        // not asked for, and the next tick still acts.
+        sent.into_iter().collect()
     }
 }
 

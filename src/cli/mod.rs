@@ -23,6 +23,7 @@ use clap::{Parser, Subcommand};
 
 use crate::env::Env;
 use crate::pass::Deps;
+use crate::plan::Orders;
 use crate::ports::{CallError, ConfigStore, Fleet, Notifier, ScheduleEditor, StateStore};
 use crate::target::Target;
 use crate::wiring;
@@ -211,6 +212,9 @@ pub async fn main(cli: Cli) -> ExitCode {
         } if target.is_some() || all_targets => {
             run_targets(env, at.as_deref(), json, target, &mut out).await
         }
+        Command::Stop { schedule, at, json } if !env.targets.is_empty() => {
+            stop_targets(&deps, env, &schedule, at.as_deref(), json, &mut out).await
+        }
         command => dispatch(command, &deps, &mut out).await,
     };
     print!("{out}");
@@ -243,7 +247,23 @@ async fn run_targets(
         None => env.targets.clone(),
     };
     let hub = wiring::Hub::new(env, crate::aws::sdk_config().await);
-    run::targets(&hub, &targets, now, json, out).await
+    run::targets(&hub, &targets, now, &Orders::default(), json, out).await
+}
+
+/// `stop` in a hub: the order reaches every target's pass at once.
+async fn stop_targets(
+    deps: &wiring::AwsDeps,
+    env: Env,
+    schedule: &str,
+    at: Option<&str>,
+    json: bool,
+    out: &mut String,
+) -> Result<ExitCode, CliError> {
+    let now = parse_at(at)?;
+    let orders = stop::order(&deps.config, deps.tuning.zone, schedule, now).await?;
+    let targets = env.targets.clone();
+    let hub = wiring::Hub::new(env, crate::aws::sdk_config().await);
+    run::targets(&hub, &targets, now, &orders, json, out).await
 }
 
 async fn serve_bot(env: &Env, listen: &str, at: Option<&str>) -> Result<ExitCode, CliError> {

@@ -56,24 +56,22 @@ where
     Ok(ExitCode::SUCCESS)
 }
 
-/// `run --target T` or `--all-targets`: the pass of each target in turn,
-/// as the Map runs them. A target out of reach is reported (once, in the
-/// chat) and the others proceed; exit 2 if any target failed.
+/// `run --target T` or `--all-targets` (and `stop` in a hub, with its
+/// order): the passes of the targets at once, as the Map runs them,
+/// printed in the order given. A target out of reach is reported (once,
+/// in the chat) and the others proceed; exit 2 if any target failed.
 pub async fn targets(
     hub: &Hub,
     targets: &[Target],
     now: DateTime<Utc>,
+    orders: &Orders,
     json: bool,
     out: &mut String,
 ) -> Result<ExitCode, CliError> {
+    let results = hub.passes(targets, now, orders).await;
     let mut failed = 0;
     let mut reports = Vec::new();
-    for target in targets {
-        let t = hub.target(target).await;
-        let result = match t.reach().await {
-            Ok(()) => pass::run(&t.deps, now).await,
-            Err(e) => Err(pass::unreachable(&t.deps, e).await),
-        };
+    for (target, result) in targets.iter().zip(results) {
         let entry = match result {
             Ok(report) => {
                 if !json {

@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use super::{run, CliError};
 use crate::pass::{load_config, Deps};
@@ -24,14 +25,24 @@ where
     F: Fleet,
     N: Notifier,
 {
-    let config = load_config(&deps.config, deps.tuning.zone, now).await?;
+    let orders = order(&deps.config, deps.tuning.zone, schedule, now).await?;
+    run::ordered(deps, now, &orders, json, out).await
+}
+
+/// The order to stop `schedule`, if it names a usable schedule.
+pub(super) async fn order<C: ConfigStore>(
+    config: &C,
+    zone: Tz,
+    schedule: &str,
+    now: DateTime<Utc>,
+) -> Result<Orders, CliError> {
+    let config = load_config(config, zone, now).await?;
     if !config.schedules.contains_key(schedule) {
         return Err(CliError::Refused(format!(
             "no usable schedule named {schedule:?} (see schedctl validate)"
         )));
     }
-    let orders = Orders {
+    Ok(Orders {
         stop: [schedule.to_string()].into(),
-    };
-    run::ordered(deps, now, &orders, json, out).await
+    })
 }

@@ -62,6 +62,18 @@ impl Moto {
         })
     }
 
+    /// moto behind `scripts/counting_moto.py`, with the calls of `service`
+    /// in `region` each `seconds` late (a slow account).
+    pub fn start_delaying(service: &str, region: &str, seconds: u32) -> Moto {
+        Moto::spawn(|port| {
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/counting_moto.py");
+            let mut c = Command::new(venv_bin().join("python"));
+            c.args([script, &port.to_string()])
+                .env("DELAY", format!("{service}@{region}={seconds}"));
+            c
+        })
+    }
+
     fn spawn(command: impl FnOnce(u16) -> Command) -> Moto {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
