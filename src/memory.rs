@@ -144,6 +144,8 @@ pub struct MemoryState {
     pub calendars: Mutex<BTreeMap<String, CalendarCache>>,
     pub prices: Mutex<BTreeMap<String, CachedPrice>>,
     pub usage: Mutex<Vec<Observation>>,
+    /// The Monday whose weekly report was claimed.
+    pub weekly_report: Mutex<Option<chrono::NaiveDate>>,
     /// Schedules whose writes fail with this error (throttling past the
     /// retries, an item too large, access denied...).
     pub failing: Mutex<BTreeMap<String, CallError>>,
@@ -155,6 +157,7 @@ impl StateStore for MemoryState {
             schedules: self.items.lock().unwrap().clone(),
             calendars: self.calendars.lock().unwrap().clone(),
             prices: self.prices.lock().unwrap().clone(),
+            weekly_report: *self.weekly_report.lock().unwrap(),
         })
     }
 
@@ -171,8 +174,21 @@ impl StateStore for MemoryState {
         Ok(())
     }
 
-    async fn usage(&self) -> Result<Vec<Observation>, CallError> {
-        Ok(self.usage.lock().unwrap().clone())
+    async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
+        let mut kept = crate::usage::FromSince::new(since);
+        for o in self.usage.lock().unwrap().iter() {
+            kept.add(o.clone());
+        }
+        Ok(kept.finish())
+    }
+
+    async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
+        let mut claimed = self.weekly_report.lock().unwrap();
+        let first = claimed.is_none_or(|m| m < monday);
+        if first {
+            *claimed = Some(monday);
+        }
+        Ok(first)
     }
 
     /// Other targets' states live here under their partitioned keys, as in

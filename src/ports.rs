@@ -131,8 +131,19 @@ pub trait StateStore: Sync {
         &self,
         observed: &[Observation],
     ) -> impl Future<Output = Result<(), CallError>> + Send;
-    /// The whole usage history (at most [`crate::usage::KEEP_DAYS`] days).
-    fn usage(&self) -> impl Future<Output = Result<Vec<Observation>, CallError>> + Send;
+    /// What sums from `since` on need: the observations from `since`, and
+    /// each server's last one before it (its state when the period began).
+    /// Read page by page: memory follows the servers, not the history.
+    fn usage(
+        &self,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<Observation>, CallError>> + Send;
+    /// Claims the weekly report of `monday` for the whole deployment (every
+    /// target of a hub): true for the one pass that may post it.
+    fn claim_report(
+        &self,
+        monday: chrono::NaiveDate,
+    ) -> impl Future<Output = Result<bool, CallError>> + Send;
     /// Whether `schedule`'s ForceStart part is done in every one of
     /// `targets` (other targets of a hub, each in its own partition).
     fn force_start_done_in(

@@ -41,9 +41,6 @@ pub struct ScheduleState {
     /// usage observation is measured against.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub seen: BTreeMap<String, bool>,
-    /// The global state's: the Monday the last weekly report was sent for.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekly_report: Option<chrono::NaiveDate>,
 }
 
 /// What one schedule's state may hold, so that its item stays under the
@@ -168,4 +165,7 @@ pub struct Stored {
     pub calendars: BTreeMap<String, crate::calendar::CalendarCache>,
     /// On-demand prices looked up, by [`crate::usage::Product::key`].
     pub prices: BTreeMap<String, crate::pricing::CachedPrice>,
+    /// The Monday whose weekly report was last claimed (shared by a hub's
+    /// targets: one report for the hub).
+    pub weekly_report: Option<chrono::NaiveDate>,
 }

@@ -410,8 +410,14 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         async fn record_usage(&self, o: &[scheduler::usage::Observation]) -> Result<(), CallError> {
             scheduler::ports::StateStore::record_usage(self.0, o).await
         }
-        async fn usage(&self) -> Result<Vec<scheduler::usage::Observation>, CallError> {
-            scheduler::ports::StateStore::usage(self.0).await
+        async fn usage(
+            &self,
+            since: chrono::DateTime<chrono::Utc>,
+        ) -> Result<Vec<scheduler::usage::Observation>, CallError> {
+            scheduler::ports::StateStore::usage(self.0, since).await
+        }
+        async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
+            scheduler::ports::StateStore::claim_report(self.0, monday).await
         }
         async fn force_start_done_in(
             &self,
@@ -479,8 +485,14 @@ async fn a_failure_whose_record_cannot_be_written_is_told_once_by_the_pass_that_
         async fn record_usage(&self, o: &[scheduler::usage::Observation]) -> Result<(), CallError> {
             self.0.record_usage(o).await
         }
-        async fn usage(&self) -> Result<Vec<scheduler::usage::Observation>, CallError> {
-            self.0.usage().await
+        async fn usage(
+            &self,
+            since: chrono::DateTime<chrono::Utc>,
+        ) -> Result<Vec<scheduler::usage::Observation>, CallError> {
+            self.0.usage(since).await
+        }
+        async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
+            self.0.claim_report(monday).await
         }
         async fn force_start_done_in(
             &self,

@@ -159,6 +159,13 @@ async fn the_weekly_report_is_posted_once_on_monday_morning() {
     for t in ["2026-12-07T09:00:00+09:00", "2026-12-07T09:05:00+09:00"] {
         pass::run(&deps, at(t)).await.unwrap();
     }
+    // A hub's other target shares the claim: one report for the hub.
+    let mut other = w.deps_with(&env);
+    other.state = other.state.partitioned("target:self@us-east-1/".into());
+    other.tuning.target = Some(scheduler::target::Target::parse("self@us-east-1").unwrap());
+    pass::run(&other, at("2026-12-07T09:10:00+09:00"))
+        .await
+        .unwrap();
     let reports: Vec<String> = hook
         .received_requests()
         .await

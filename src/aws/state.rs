@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::aws_error;
 use super::dynamodb::Dynamo;
@@ -35,6 +36,9 @@ const CALENDAR_PREFIX: &str = "calendar:";
 const CALENDAR_ATTR: &str = "Calendar";
 const PRICE_PREFIX: &str = "price:";
 const PRICE_ATTR: &str = "Price";
+/// The shared item that says which Monday's weekly report was claimed.
+const REPORT_KEY: &str = "report:weekly";
+const REPORT_ATTR: &str = "Monday";
 
 fn calendar_key(url: &str) -> String {
     use sha2::Digest;
@@ -53,7 +57,7 @@ impl Dynamo {
     fn schedule_of<'k>(&self, key: &'k str) -> Option<&'k str> {
         match &self.partition {
             Some(p) => key.strip_prefix(p.as_str()),
-            None if [TARGET_PREFIX, CALENDAR_PREFIX, PRICE_PREFIX]
+            None if [TARGET_PREFIX, CALENDAR_PREFIX, PRICE_PREFIX, REPORT_KEY]
                 .iter()
                 .any(|p| key.starts_with(p)) =>
             {
@@ -158,6 +162,12 @@ impl StateStore for Dynamo {
                 }
                 continue;
             }
+            if name == REPORT_KEY {
+                if let Some(AttributeValue::S(day)) = item.0.get(REPORT_ATTR) {
+                    out.weekly_report = day.parse().ok();
+                }
+                continue;
+            }
             if name.starts_with(PRICE_PREFIX) {
                 if let Some(AttributeValue::S(json)) = item.0.get(PRICE_ATTR) {
                     if let Ok(p) = serde_json::from_str::<CachedPrice>(json) {
@@ -202,8 +212,35 @@ impl StateStore for Dynamo {
         self.write_usage(observed).await
     }
 
-    async fn usage(&self) -> Result<Vec<Observation>, CallError> {
-        self.read_usage().await
+    async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
+        self.read_usage(since).await
+    }
+
+    /// A conditional write of one shared item: of all passes of all
+    /// targets, the first for a Monday wins.
+    async fn claim_report(&self, monday: NaiveDate) -> Result<bool, CallError> {
+        let sent = self
+            .client()
+            .put_item()
+            .table_name(&self.tables.state)
+            .item("ScheduleName", AttributeValue::S(REPORT_KEY.into()))
+            .item(REPORT_ATTR, AttributeValue::S(monday.to_string()))
+            .item(PARTITION_ATTR, AttributeValue::S(SHARED_PARTITION.into()))
+            .condition_expression("attribute_not_exists(#m) OR #m < :m")
+            .expression_attribute_names("#m", REPORT_ATTR)
+            .expression_attribute_values(":m", AttributeValue::S(monday.to_string()))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem report claim", e)),
+        }
     }
 
     /// One BatchGetItem per 100 targets (strongly consistent); keys left

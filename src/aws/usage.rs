@@ -4,13 +4,12 @@
 //! state table, which every pass scans whole.
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, TimeToLiveSpecification, WriteRequest};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::aws_error;
 use super::dynamodb::Dynamo;
-use crate::model::Item;
 use crate::ports::CallError;
-use crate::usage::{Observation, KEEP_DAYS};
+use crate::usage::{FromSince, Observation, KEEP_DAYS};
 
 /// BatchWriteItem takes at most 25 items.
 const PER_BATCH: usize = 25;
@@ -51,10 +50,28 @@ impl Dynamo {
         Ok(())
     }
 
-    /// Every observation kept.
-    pub(super) async fn read_usage(&self) -> Result<Vec<Observation>, CallError> {
-        let items = self.scan(&self.tables.usage).await?;
-        Ok(items.iter().filter_map(observation).collect())
+    /// What sums from `since` need ([`FromSince`]), page by page: one
+    /// page of items (1 MB) at a time is held, not the 400 days.
+    pub(super) async fn read_usage(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Observation>, CallError> {
+        let mut kept = FromSince::new(since);
+        let mut pages = self
+            .client()
+            .scan()
+            .table_name(&self.tables.usage)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| aws_error("dynamodb:Scan usage", e))?;
+            for item in page.items() {
+                if let Some(o) = observation(item) {
+                    kept.add(o);
+                }
+            }
+        }
+        Ok(kept.finish())
     }
 
     /// Turns on the usage table's expiry (local tables; the template sets it).
@@ -98,8 +115,8 @@ fn request(o: &Observation) -> WriteRequest {
         .build()
 }
 
-fn observation(item: &Item) -> Option<Observation> {
-    match item.0.get(OBSERVATION_ATTR) {
+fn observation(item: &std::collections::HashMap<String, AttributeValue>) -> Option<Observation> {
+    match item.get(OBSERVATION_ATTR) {
         Some(AttributeValue::S(json)) => serde_json::from_str(json)
             .inspect_err(|e| tracing::warn!(error = %e, "unreadable usage item"))
             .ok(),

@@ -36,7 +36,7 @@ pub async fn apply<C, S: StateStore, F, N>(
             since.format("%Y-%m-%d")
         )));
     }
-    let observed = deps.state.usage().await?;
+    let observed = deps.state.usage(since).await?;
     let kept = deps.state.load().await?.prices;
     let prices = deps
         .prices

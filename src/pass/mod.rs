@@ -204,7 +204,6 @@ where
     calendars::refresh(deps, &mut config, stored.calendars, now, report).await;
     let mut claims = Claims::new(stored.schedules);
     health::running(deps, &mut claims, report).await;
-    usage::weekly(deps, &mut claims, &stored.prices, now, report).await;
     // An order is carried out by the first round; later rounds go on with
     // the transition it began.
     let mut orders = orders.clone();
@@ -240,10 +239,13 @@ where
             if moving {
                 tracing::info!("time budget used; the next pass continues the waves");
             }
-            return Ok(());
+            break;
         }
         tokio::time::sleep(deps.tuning.poll).await;
     }
+    // After the servers: a slow or failing report never delays a start.
+    usage::weekly(deps, &stored.prices, stored.weekly_report, now, report).await;
+    Ok(())
 }
 
 /// Records what failed in `schedule`'s transition (a second write, only

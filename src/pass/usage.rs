@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::claim::Claims;
 use super::{Deps, PassReport};
-use crate::model::GLOBAL_KEY;
 use crate::plan::Plan;
 use crate::ports::{Notifier, StateStore};
 use crate::pricing::CachedPrice;
@@ -36,13 +34,15 @@ pub(super) async fn record<C, S: StateStore, F, N>(deps: &Deps<C, S, F, N>, plan
     }
 }
 
-/// Posts the weekly report when it is due, once: the global state is
-/// claimed for it first, so of two passes only one posts. A week without
+/// Posts the weekly report when it is due, once for the whole deployment
+/// (a hub's targets share one claim, and the report covers them all). The
+/// week is read and summed first and claimed after, so a pass that dies
+/// while reading loses nothing: a later pass posts it. A week without
 /// observed servers is not reported.
 pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
     deps: &Deps<C, S, F, N>,
-    claims: &mut Claims,
     kept_prices: &BTreeMap<String, CachedPrice>,
+    last: Option<chrono::NaiveDate>,
     now: DateTime<Utc>,
     report: &mut PassReport,
 ) {
@@ -50,32 +50,30 @@ pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
         return;
     }
     let zone = deps.tuning.zone;
-    let mut global = claims.state(GLOBAL_KEY);
-    let Some(monday) = usage::report_due(now, zone, global.weekly_report) else {
+    let Some(monday) = usage::report_due(now, zone, last) else {
         return;
     };
-    global.weekly_report = Some(monday);
-    if !matches!(claims.save(&deps.state, GLOBAL_KEY, global).await, Ok(true)) {
-        return;
-    }
-    let observed = match deps.state.usage().await {
-        Ok(all) => {
-            let target = deps.tuning.target.as_ref().map(|t| t.to_string());
-            all.into_iter()
-                .filter(|o| o.target == target)
-                .collect::<Vec<_>>()
-        }
+    let (since, until) = usage::report_week(monday, zone);
+    let observed = match deps.state.usage(since).await {
+        Ok(observed) => observed,
         Err(error) => {
-            tracing::warn!(%error, "usage not readable; no weekly report");
+            tracing::warn!(%error, "usage not readable; the weekly report waits for a later pass");
             return;
         }
     };
-    let (since, until) = usage::report_week(monday, zone);
     let prices = deps
         .prices
         .prices(&deps.state, kept_prices, &usage::products(&observed), now)
         .await;
     let sums = usage::tally(&observed, since, until, &prices);
+    match deps.state.claim_report(monday).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            tracing::warn!(%error, "weekly report not claimed; a later pass posts it");
+            return;
+        }
+    }
     if sums.rows.is_empty() {
         tracing::info!("no servers observed last week; no weekly report");
         return;

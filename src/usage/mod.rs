@@ -82,6 +82,37 @@ pub fn report_week(
     (start(monday - chrono::Duration::days(7)), start(monday))
 }
 
+/// Keeps, of observations read in any order, what sums from `since` need:
+/// those from `since` on, and each server's last one before it.
+#[derive(Debug, Default)]
+pub struct FromSince {
+    since: DateTime<Utc>,
+    before: std::collections::HashMap<String, Observation>,
+    after: Vec<Observation>,
+}
+
+impl FromSince {
+    pub fn new(since: DateTime<Utc>) -> FromSince {
+        FromSince {
+            since,
+            ..FromSince::default()
+        }
+    }
+
+    pub fn add(&mut self, o: Observation) {
+        if o.at >= self.since {
+            self.after.push(o);
+        } else if self.before.get(&o.id).is_none_or(|b| b.at < o.at) {
+            self.before.insert(o.id.clone(), o);
+        }
+    }
+
+    pub fn finish(mut self) -> Vec<Observation> {
+        self.after.extend(self.before.into_values());
+        self.after
+    }
+}
+
 /// The products `observed` names, to look their prices up.
 pub fn products(observed: &[Observation]) -> std::collections::BTreeSet<Product> {
     observed.iter().map(|o| o.product.clone()).collect()
@@ -91,6 +122,42 @@ pub fn products(observed: &[Observation]) -> std::collections::BTreeSet<Product>
 mod tests {
     use super::*;
     use crate::testing::{utc, SEOUL};
+
+    #[test]
+    fn a_period_needs_its_observations_and_each_servers_last_before_it() {
+        let o = |id: &str, at: &str, up: bool| Observation {
+            id: id.into(),
+            at: utc(at),
+            up,
+            by_scheduler: true,
+            schedule: "dev".into(),
+            group: "app".into(),
+            product: Product {
+                kind: InstanceKind::Ec2,
+                spec: None,
+                region: String::new(),
+            },
+            target: None,
+        };
+        let mut kept = FromSince::new(utc("2026-11-23T00:00:00Z"));
+        for x in [
+            o("a", "2026-10-01T00:00:00Z", true),
+            o("a", "2026-11-20T00:00:00Z", false),
+            o("a", "2026-11-01T00:00:00Z", true),
+            o("a", "2026-11-24T00:00:00Z", true),
+            o("b", "2026-09-01T00:00:00Z", true),
+        ] {
+            kept.add(x);
+        }
+        let mut got: Vec<(String, String)> = kept
+            .finish()
+            .into_iter()
+            .map(|o| (o.id, o.at.format("%m-%d").to_string()))
+            .collect();
+        got.sort();
+        let want = [("a", "11-20"), ("a", "11-24"), ("b", "09-01")];
+        assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    }
 
     #[test]
     fn the_weekly_report_is_due_once_on_monday_from_nine() {
