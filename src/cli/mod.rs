@@ -9,6 +9,7 @@ mod force_start;
 mod holidays;
 mod init_tables;
 mod plan;
+mod print;
 mod run;
 mod stop;
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
+use super::print::{skip_line, to_json};
 use super::CliError;
 use crate::page;
 use crate::pass::{preview, Deps};
@@ -62,11 +63,6 @@ pub async fn html<C: ConfigStore, S: StateStore, F: Fleet, N>(
         .map_err(|e| CliError::Failed(format!("--html {}: {e}", file.display())))?;
     let _ = writeln!(out, "wrote {}", file.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Pretty JSON of a value whose serialisation cannot fail (plain data).
-pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string_pretty(value).expect("plans and reports serialise")
 }
 
 fn local(e: &crate::time::Event) -> String {
@@ -130,11 +126,7 @@ pub fn render(plan: &Plan) -> String {
             );
         }
         for s in &sp.skipped {
-            let _ = writeln!(
-                out,
-                "  skipped   {}",
-                super::run::skip_line(&sp.schedule, s)
-            );
+            let _ = writeln!(out, "  skipped   {}", skip_line(&sp.schedule, s));
         }
         for w in &sp.waits {
             let _ = writeln!(out, "  wait      {w}");

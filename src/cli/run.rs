@@ -6,13 +6,12 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::plan::to_json;
+use super::print::{skip_line, to_json};
 use super::CliError;
 use crate::pass::{self, Deps, PassReport};
 use crate::plan::Orders;
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
 use crate::target::Target;
-use crate::time::{Skip, SkipReason};
 use crate::wiring::Hub;
 
 pub async fn apply<C, S, F, N>(
@@ -149,23 +148,4 @@ pub fn render(now: DateTime<Utc>, report: &PassReport) -> String {
         let _ = writeln!(out, "  nothing to do");
     }
     out
-}
-
-/// `dev: no start at 2026-12-01 09:00 (exception dev/2026-12-01/start by alice)`.
-pub(super) fn skip_line(schedule: &str, s: &Skip) -> String {
-    let why = match &s.why {
-        SkipReason::Exception { id, created_by } => match created_by {
-            Some(who) => format!("exception {id} by {who}"),
-            None => format!("exception {id}"),
-        },
-        SkipReason::Closed => {
-            "a bad exception item takes the date out (see schedctl validate)".into()
-        }
-        SkipReason::Holiday { name } => format!("holiday: {name}"),
-    };
-    format!(
-        "{schedule}: no {} at {} ({why})",
-        s.kind,
-        s.day.format("%Y-%m-%d")
-    )
 }

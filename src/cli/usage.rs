@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
-use super::plan::to_json;
+use super::print::to_json;
 use super::CliError;
 use crate::pass::Deps;
 use crate::ports::StateStore;
