@@ -145,32 +145,21 @@ fn span(cfg: &ScheduleConfig, day: NaiveDate, w: &Window) -> Span {
     )
 }
 
-/// Whether window `b` starts while `a` runs or less than a tick after it
-/// stops, so `b`'s start is no transition (both must have a start: a
-/// window with only a stop never brought the servers up).
+/// Whether window `b` starts when `a` stops or less than a tick after,
+/// so neither that stop nor that start is a transition. Both need a
+/// start (a window with only a stop never brought the servers up), and
+/// windows that overlap across midnight keep their events as before.
 fn continues(a: Span, b: Span) -> bool {
     match (a, b.0) {
-        ((Some(a_start), Some(a_stop)), Some(b_start)) => {
-            a_start <= b_start && b_start < a_stop + Duration::minutes(TICK_MINUTES)
+        ((Some(_), Some(a_stop)), Some(b_start)) => {
+            a_stop <= b_start && b_start < a_stop + Duration::minutes(TICK_MINUTES)
         }
         _ => false,
     }
 }
 
-/// Whether `b` runs on past `a`'s stop.
-fn outlasts(a: Span, b: Span) -> bool {
-    match (a.1, b.1) {
-        (Some(a_stop), Some(b_stop)) => b_stop > a_stop,
-        (Some(_), None) => true,
-        _ => false,
-    }
-}
-
-/// The events of one day, without the transitions between its windows
-/// and the previous or next day's that continue each other: the start of
-/// a window that continues the day before's (and its stop too when that
-/// one outlasts it), the stop of a window that the next day's continues
-/// and outlasts.
+/// The events of one day, without the stop of a window that the next
+/// day's continues and the start of one that continues the day before's.
 pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
     let ws = windows(cfg, day);
     if ws.is_empty() {
@@ -185,13 +174,10 @@ pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
     for w in &ws {
         let this = span(cfg, day, w);
         let mut kept = *w;
-        for a in before.iter().filter(|a| continues(**a, this)) {
+        if before.iter().any(|a| continues(*a, this)) {
             kept.start = None;
-            if !outlasts(*a, this) {
-                kept.stop = None;
-            }
         }
-        if after.iter().any(|b| continues(this, *b) && outlasts(this, *b)) {
+        if after.iter().any(|b| continues(this, *b)) {
             kept.stop = None;
         }
         out.extend(events_of(cfg, day, &[kept]));
