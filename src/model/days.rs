@@ -425,8 +425,8 @@ mod tests {
         let last_friday = DaysActive::parse("fri#L").unwrap();
         assert!(last_friday.contains(d("2026-12-25")) && !last_friday.contains(d("2026-12-18")));
         for bad in [
-            "funday", "mon#6", "mon#", "xx-fri", "mon-", "#1", "tues", "thurs", "monda", "mon,,fri",
-            "",
+            "funday", "mon#6", "mon#", "xx-fri", "mon-", "#1", "tues", "thurs", "monda",
+            "mon,,fri", "",
         ] {
             assert!(DaysActive::parse(bad).is_err(), "{bad}");
         }
@@ -493,53 +493,186 @@ mod tests {
     fn aws_instance_scheduler_weekdays() {
         let all: &[u32] = &[0, 1, 2, 3, 4, 5, 6];
         let cases: &[(&str, &str, &[u32])] = &[
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_wildcards", "*", all),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_wildcards", "?", all),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges", "0-2", &[0, 1, 2]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges", "1-5", &[1, 2, 3, 4, 5]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges", "5-6", &[5, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges_wrapped", "6-0", &[0, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges_wrapped", "2-1", all),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated", "1,3,6", &[1, 3, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated", "4, 2, 5, 0, 6", &[0, 2, 4, 5, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges", "Monday-Friday", &[0, 1, 2, 3, 4]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges", "Saturday-Sunday", &[5, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges_wrapped", "Sunday-Monday", &[0, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges_wrapped", "wednesday-tuesday", all),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_names", "Tuesday,Thursday,Sunday", &[1, 3, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_names", "Monday, Friday, Sunday, Tuesday, Wednesday", &[0, 1, 2, 4, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges", "mon-fri", &[0, 1, 2, 3, 4]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges", "Sat-Sun", &[5, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges_wrapped", "sun-mon", &[0, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges_wrapped", "Wed-Tue", all),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_abbrs", "tue,thu,sun", &[1, 3, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_abbrs", "Mon, Fri, Sun, Tue, Wed", &[0, 1, 2, 4, 6]),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_wildcards",
+                "*",
+                all,
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_wildcards",
+                "?",
+                all,
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges",
+                "0-2",
+                &[0, 1, 2],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges",
+                "1-5",
+                &[1, 2, 3, 4, 5],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges",
+                "5-6",
+                &[5, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges_wrapped",
+                "6-0",
+                &[0, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_numeric_ranges_wrapped",
+                "2-1",
+                all,
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated",
+                "1,3,6",
+                &[1, 3, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated",
+                "4, 2, 5, 0, 6",
+                &[0, 2, 4, 5, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges",
+                "Monday-Friday",
+                &[0, 1, 2, 3, 4],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges",
+                "Saturday-Sunday",
+                &[5, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges_wrapped",
+                "Sunday-Monday",
+                &[0, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_name_ranges_wrapped",
+                "wednesday-tuesday",
+                all,
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_names",
+                "Tuesday,Thursday,Sunday",
+                &[1, 3, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_names",
+                "Monday, Friday, Sunday, Tuesday, Wednesday",
+                &[0, 1, 2, 4, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges",
+                "mon-fri",
+                &[0, 1, 2, 3, 4],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges",
+                "Sat-Sun",
+                &[5, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges_wrapped",
+                "sun-mon",
+                &[0, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_abbr_ranges_wrapped",
+                "Wed-Tue",
+                all,
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_abbrs",
+                "tue,thu,sun",
+                &[1, 3, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_comma_separated_abbrs",
+                "Mon, Fri, Sun, Tue, Wed",
+                &[0, 1, 2, 4, 6],
+            ),
             // A string set {"2", "Sat-Sun", "Monday"} is joined with commas.
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_multiple_expressions", "2,Sat-Sun,Monday", &[0, 2, 5, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_last_day_wildcard", "L", &[6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_steps", "Mon/2", &[0, 2, 4, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_steps", "3/3", &[3, 6]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_steps", "Thursday/2", &[3, 5]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_range_steps", "1-5/3", &[1, 4]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_range_steps", "Mon-Fri/2", &[0, 2, 4]),
-            ("test_weekdays_parser.py::test_weekdays_parser_parses_range_steps", "Tuesday-Sunday/3", &[1, 4]),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_multiple_expressions",
+                "2,Sat-Sun,Monday",
+                &[0, 2, 5, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_last_day_wildcard",
+                "L",
+                &[6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_steps",
+                "Mon/2",
+                &[0, 2, 4, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_steps",
+                "3/3",
+                &[3, 6],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_steps",
+                "Thursday/2",
+                &[3, 5],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_range_steps",
+                "1-5/3",
+                &[1, 4],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_range_steps",
+                "Mon-Fri/2",
+                &[0, 2, 4],
+            ),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_parses_range_steps",
+                "Tuesday-Sunday/3",
+                &[1, 4],
+            ),
             // _range_to_discrete_values wraps once and keeps the step.
-            ("test_cron_to_running_period.py::test_range_wraps_as_expected (5-4/2)", "4-3/2", &[1, 3, 4, 6]),
-            ("test_cron_to_running_period.py::test_range_wraps_as_expected (6-4/2)", "5-3/2", &[0, 2, 5]),
+            (
+                "test_cron_to_running_period.py::test_range_wraps_as_expected (5-4/2)",
+                "4-3/2",
+                &[1, 3, 4, 6],
+            ),
+            (
+                "test_cron_to_running_period.py::test_range_wraps_as_expected (6-4/2)",
+                "5-3/2",
+                &[0, 2, 5],
+            ),
         ];
         for (source, text, want) in cases {
             assert_eq!(weekdays(text), *want, "{source}: {text}");
         }
         for (i, name) in WEEKDAYS.iter().enumerate() {
             let source = "test_weekdays_parser.py::test_weekdays_parser_parses_single_names";
-            for text in [name.to_string(), name.to_uppercase(), name[..3].to_string(), name[..3].to_uppercase()] {
+            for text in [
+                name.to_string(),
+                name.to_uppercase(),
+                name[..3].to_string(),
+                name[..3].to_uppercase(),
+            ] {
                 assert_eq!(weekdays(&text), [i as u32], "{source}: {text}");
             }
-            let source = "test_weekdays_parser.py::test_weekdays_parser_parses_single_numeric_values";
+            let source =
+                "test_weekdays_parser.py::test_weekdays_parser_parses_single_numeric_values";
             assert_eq!(weekdays(&i.to_string()), [i as u32], "{source}: {i}");
         }
         for (source, bad) in [
-            ("test_weekdays_parser.py::test_weekdays_parser_errors_on_empty_set", ""),
+            (
+                "test_weekdays_parser.py::test_weekdays_parser_errors_on_empty_set",
+                "",
+            ),
             ("test_weekdays_parser.py::test_invalid_value", "-1"),
             ("test_weekdays_parser.py::test_invalid_value", "7"),
             ("test_weekdays_parser.py::test_invalid_value", "wensday"),
@@ -605,7 +738,11 @@ mod tests {
         ];
         for (source, text, year, month, want) in cases {
             let days = DaysActive::parse(text).unwrap_or_else(|e| panic!("{source}: {e}"));
-            assert_eq!(days_of(*year, *month, |d| days.contains(d)), *want, "{source}: {text}");
+            assert_eq!(
+                days_of(*year, *month, |d| days.contains(d)),
+                *want,
+                "{source}: {text}"
+            );
         }
     }
 
@@ -615,41 +752,204 @@ mod tests {
     fn aws_instance_scheduler_month_days() {
         let all: Vec<u32> = (1..=31).collect();
         let cases: &[(&str, &str, i32, u32, &[u32])] = &[
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_wildcards", "*", 2024, 1, &all[..]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_wildcards", "?", 2024, 1, &all[..]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_ranges", "5-20", 2024, 1, &[5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_ranges", "1-30", 2024, 1, &all[..30]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_comma_separated", "1,2,3,4,5", 2024, 1, &[1, 2, 3, 4, 5]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_comma_separated", "2, 8, 10, 20, 22", 2024, 1, &[2, 8, 10, 20, 22]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard", "L", 2024, 1, &[31]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard", "L", 2024, 2, &[29]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard", "6-L", 2023, 2, &[6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard", "3-L/2", 2024, 4, &[3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard", "3-L/2", 2024, 1, &[3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_steps", "1/7", 2024, 1, &[1, 8, 15, 22, 29]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_steps", "1/7", 2023, 2, &[1, 8, 15, 22]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_range_steps", "15-30/3", 2024, 1, &[15, 18, 21, 24, 27, 30]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_range_steps", "15-30/3", 2023, 2, &[15, 18, 21, 24, 27]),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_wildcards",
+                "*",
+                2024,
+                1,
+                &all[..],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_wildcards",
+                "?",
+                2024,
+                1,
+                &all[..],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_ranges",
+                "5-20",
+                2024,
+                1,
+                &[5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_ranges",
+                "1-30",
+                2024,
+                1,
+                &all[..30],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_comma_separated",
+                "1,2,3,4,5",
+                2024,
+                1,
+                &[1, 2, 3, 4, 5],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_comma_separated",
+                "2, 8, 10, 20, 22",
+                2024,
+                1,
+                &[2, 8, 10, 20, 22],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard",
+                "L",
+                2024,
+                1,
+                &[31],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard",
+                "L",
+                2024,
+                2,
+                &[29],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard",
+                "6-L",
+                2023,
+                2,
+                &[
+                    6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+                    27, 28,
+                ],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard",
+                "3-L/2",
+                2024,
+                4,
+                &[3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_last_day_wildcard",
+                "3-L/2",
+                2024,
+                1,
+                &[3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_steps",
+                "1/7",
+                2024,
+                1,
+                &[1, 8, 15, 22, 29],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_steps",
+                "1/7",
+                2023,
+                2,
+                &[1, 8, 15, 22],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_range_steps",
+                "15-30/3",
+                2024,
+                1,
+                &[15, 18, 21, 24, 27, 30],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_range_steps",
+                "15-30/3",
+                2023,
+                2,
+                &[15, 18, 21, 24, 27],
+            ),
             // 17 January 2024 is a Wednesday.
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_nearest_weekday_wildcard", "17W", 2024, 1, &[17]),
-            ("test_monthdays_parser.py::test_monthdays_parser_parses_multiple_expressions", "2,13-15,5-8", 2024, 1, &[2, 5, 6, 7, 8, 13, 14, 15]),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_nearest_weekday_wildcard",
+                "17W",
+                2024,
+                1,
+                &[17],
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_parses_multiple_expressions",
+                "2,13-15,5-8",
+                2024,
+                1,
+                &[2, 5, 6, 7, 8, 13, 14, 15],
+            ),
             // "cron_to_running_period.py: 30-L in a month with 28 days takes no action at all".
-            ("cron_to_running_period.py (range/wrapping notes)", "30-L", 2023, 2, &[]),
-            ("cron_to_running_period.py (range/wrapping notes)", "30-L", 2024, 1, &[30, 31]),
+            (
+                "cron_to_running_period.py (range/wrapping notes)",
+                "30-L",
+                2023,
+                2,
+                &[],
+            ),
+            (
+                "cron_to_running_period.py (range/wrapping notes)",
+                "30-L",
+                2024,
+                1,
+                &[30, 31],
+            ),
             // April 2023 starts on a Saturday and ends on a Sunday.
-            ("test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected", "1W", 2023, 4, &[3]),
-            ("test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected", "2W", 2023, 4, &[3]),
-            ("test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected", "3W", 2023, 4, &[3]),
-            ("test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected", "15W", 2023, 4, &[14]),
-            ("test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected", "16W", 2023, 4, &[17]),
-            ("test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected", "29W", 2023, 4, &[28]),
-            ("test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected", "30W", 2023, 4, &[28]),
+            (
+                "test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected",
+                "1W",
+                2023,
+                4,
+                &[3],
+            ),
+            (
+                "test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected",
+                "2W",
+                2023,
+                4,
+                &[3],
+            ),
+            (
+                "test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected",
+                "3W",
+                2023,
+                4,
+                &[3],
+            ),
+            (
+                "test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected",
+                "15W",
+                2023,
+                4,
+                &[14],
+            ),
+            (
+                "test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected",
+                "16W",
+                2023,
+                4,
+                &[17],
+            ),
+            (
+                "test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected",
+                "29W",
+                2023,
+                4,
+                &[28],
+            ),
+            (
+                "test_cron_to_running_period.py::test_nearest_weekday_runs_as_expected",
+                "30W",
+                2023,
+                4,
+                &[28],
+            ),
             // The peer fails on a day the month does not have; here it is no day.
             ("ours: 31W in a month of 30 days", "31W", 2023, 4, &[]),
         ];
         for (source, text, year, month, want) in cases {
             let md = MonthDays::parse(text).unwrap_or_else(|e| panic!("{source}: {e}"));
-            assert_eq!(days_of(*year, *month, |d| md.contains(d)), *want, "{source}: {text}");
+            assert_eq!(
+                days_of(*year, *month, |d| md.contains(d)),
+                *want,
+                "{source}: {text}"
+            );
         }
         for n in 1..=31 {
             let source = "test_monthdays_parser.py::test_monthdays_parser_parses_single_values";
@@ -657,13 +957,34 @@ mod tests {
             assert_eq!(days_of(2024, 1, |d| md.contains(d)), [n], "{source}");
         }
         for (source, bad) in [
-            ("test_monthdays_parser.py::test_monthdays_parser_errors_on_empty_set", ""),
-            ("test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values", "W"),
-            ("test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values", "32W"),
-            ("test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values", "36"),
-            ("test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values", "2W-15"),
-            ("test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values", "L-13"),
-            ("validator.py: range wrapping is not supported for monthday expressions", "20-5"),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_errors_on_empty_set",
+                "",
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values",
+                "W",
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values",
+                "32W",
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values",
+                "36",
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values",
+                "2W-15",
+            ),
+            (
+                "test_monthdays_parser.py::test_monthdays_parser_errors_on_invalid_values",
+                "L-13",
+            ),
+            (
+                "validator.py: range wrapping is not supported for monthday expressions",
+                "20-5",
+            ),
             ("parser.py: a step expression starting with L", "L/2"),
             ("ours: LW is no form of the peer's", "LW"),
             ("ours: a step the peer reads by its last digit", "1/14"),
@@ -678,59 +999,216 @@ mod tests {
     fn aws_instance_scheduler_months() {
         let all: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
         let cases: &[(&str, &str, &[u32])] = &[
-            ("test_months_parser.py::test_months_parser_parses_wildcards", "*", all),
-            ("test_months_parser.py::test_months_parser_parses_wildcards", "?", all),
-            ("test_months_parser.py::test_months_parser_parses_numeric_ranges", "1-3", &[1, 2, 3]),
-            ("test_months_parser.py::test_months_parser_parses_numeric_ranges", "7-8", &[7, 8]),
-            ("test_months_parser.py::test_months_parser_parses_numeric_ranges", "1-12", all),
-            ("test_months_parser.py::test_months_parser_parses_numeric_ranges_wrapped", "12-1", &[1, 12]),
-            ("test_months_parser.py::test_months_parser_parses_numeric_ranges_wrapped", "2-1", all),
-            ("test_months_parser.py::test_months_parser_parses_comma_separated", "1,3,7", &[1, 3, 7]),
-            ("test_months_parser.py::test_months_parser_parses_comma_separated", "10, 2, 12, 11, 6", &[2, 6, 10, 11, 12]),
-            ("test_months_parser.py::test_months_parser_parses_name_ranges", "January-June", &[1, 2, 3, 4, 5, 6]),
-            ("test_months_parser.py::test_months_parser_parses_name_ranges", "July-November", &[7, 8, 9, 10, 11]),
-            ("test_months_parser.py::test_months_parser_parses_name_ranges_wrapped", "October-June", &[1, 2, 3, 4, 5, 6, 10, 11, 12]),
-            ("test_months_parser.py::test_months_parser_parses_name_ranges_wrapped", "July-June", all),
-            ("test_months_parser.py::test_months_parser_parses_comma_separated_names", "january,march,july", &[1, 3, 7]),
-            ("test_months_parser.py::test_months_parser_parses_comma_separated_names", "october, february, december, november, june", &[2, 6, 10, 11, 12]),
-            ("test_months_parser.py::test_months_parser_parses_abbr_ranges", "jan-jun", &[1, 2, 3, 4, 5, 6]),
-            ("test_months_parser.py::test_months_parser_parses_abbr_ranges", "jul-nov", &[7, 8, 9, 10, 11]),
-            ("test_months_parser.py::test_months_parser_parses_abbr_ranges_wrapped", "Oct-Jun", &[1, 2, 3, 4, 5, 6, 10, 11, 12]),
-            ("test_months_parser.py::test_months_parser_parses_abbr_ranges_wrapped", "jul-jun", all),
-            ("test_months_parser.py::test_months_parser_parses_comma_separated_abbrs", "jan,mar,jul", &[1, 3, 7]),
-            ("test_months_parser.py::test_months_parser_parses_comma_separated_abbrs", "Oct, Feb, Dec, Nov, Jun", &[2, 6, 10, 11, 12]),
-            ("test_months_parser.py::test_months_parser_parses_steps", "4/2", &[4, 6, 8, 10, 12]),
-            ("test_months_parser.py::test_months_parser_parses_steps", "Jan/3", &[1, 4, 7, 10]),
-            ("test_months_parser.py::test_months_parser_parses_range_steps", "3-9/2", &[3, 5, 7, 9]),
-            ("test_months_parser.py::test_months_parser_parses_range_steps", "feb-sep/6", &[2, 8]),
-            ("test_months_parser.py::test_months_parser_parses_range_steps", "October-December/2", &[10, 12]),
-            ("test_months_parser.py::test_months_parser_parses_multiple_expressions", "3,4-6", &[3, 4, 5, 6]),
-            ("test_cron_to_running_period.py::test_in_period_check_months", "jan", &[1]),
-            ("test_cron_to_running_period.py::test_in_period_check_months", "sep", &[9]),
-            ("test_cron_to_running_period.py::test_in_period_check_months", "3", &[3]),
-            ("test_cron_to_running_period.py::test_in_period_check_months", "8", &[8]),
-            ("ours: a wrapped range keeps its step across the year", "nov-feb/2", &[1, 11]),
+            (
+                "test_months_parser.py::test_months_parser_parses_wildcards",
+                "*",
+                all,
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_wildcards",
+                "?",
+                all,
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_numeric_ranges",
+                "1-3",
+                &[1, 2, 3],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_numeric_ranges",
+                "7-8",
+                &[7, 8],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_numeric_ranges",
+                "1-12",
+                all,
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_numeric_ranges_wrapped",
+                "12-1",
+                &[1, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_numeric_ranges_wrapped",
+                "2-1",
+                all,
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_comma_separated",
+                "1,3,7",
+                &[1, 3, 7],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_comma_separated",
+                "10, 2, 12, 11, 6",
+                &[2, 6, 10, 11, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_name_ranges",
+                "January-June",
+                &[1, 2, 3, 4, 5, 6],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_name_ranges",
+                "July-November",
+                &[7, 8, 9, 10, 11],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_name_ranges_wrapped",
+                "October-June",
+                &[1, 2, 3, 4, 5, 6, 10, 11, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_name_ranges_wrapped",
+                "July-June",
+                all,
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_comma_separated_names",
+                "january,march,july",
+                &[1, 3, 7],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_comma_separated_names",
+                "october, february, december, november, june",
+                &[2, 6, 10, 11, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_abbr_ranges",
+                "jan-jun",
+                &[1, 2, 3, 4, 5, 6],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_abbr_ranges",
+                "jul-nov",
+                &[7, 8, 9, 10, 11],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_abbr_ranges_wrapped",
+                "Oct-Jun",
+                &[1, 2, 3, 4, 5, 6, 10, 11, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_abbr_ranges_wrapped",
+                "jul-jun",
+                all,
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_comma_separated_abbrs",
+                "jan,mar,jul",
+                &[1, 3, 7],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_comma_separated_abbrs",
+                "Oct, Feb, Dec, Nov, Jun",
+                &[2, 6, 10, 11, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_steps",
+                "4/2",
+                &[4, 6, 8, 10, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_steps",
+                "Jan/3",
+                &[1, 4, 7, 10],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_range_steps",
+                "3-9/2",
+                &[3, 5, 7, 9],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_range_steps",
+                "feb-sep/6",
+                &[2, 8],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_range_steps",
+                "October-December/2",
+                &[10, 12],
+            ),
+            (
+                "test_months_parser.py::test_months_parser_parses_multiple_expressions",
+                "3,4-6",
+                &[3, 4, 5, 6],
+            ),
+            (
+                "test_cron_to_running_period.py::test_in_period_check_months",
+                "jan",
+                &[1],
+            ),
+            (
+                "test_cron_to_running_period.py::test_in_period_check_months",
+                "sep",
+                &[9],
+            ),
+            (
+                "test_cron_to_running_period.py::test_in_period_check_months",
+                "3",
+                &[3],
+            ),
+            (
+                "test_cron_to_running_period.py::test_in_period_check_months",
+                "8",
+                &[8],
+            ),
+            (
+                "ours: a wrapped range keeps its step across the year",
+                "nov-feb/2",
+                &[1, 11],
+            ),
         ];
         for (source, text, want) in cases {
             assert_eq!(months(text), *want, "{source}: {text}");
         }
         for (i, name) in MONTHS.iter().enumerate() {
             let source = "test_months_parser.py::test_months_parser_parses_single_names";
-            for text in [name.to_string(), name.to_uppercase(), name[..3].to_string(), name[..3].to_uppercase()] {
+            for text in [
+                name.to_string(),
+                name.to_uppercase(),
+                name[..3].to_string(),
+                name[..3].to_uppercase(),
+            ] {
                 assert_eq!(months(&text), [i as u32 + 1], "{source}: {text}");
             }
             let source = "test_months_parser.py::test_months_parser_parses_single_numeric_values";
             assert_eq!(months(&(i + 1).to_string()), [i as u32 + 1], "{source}");
         }
         for (source, bad) in [
-            ("test_months_parser.py::test_months_parser_errors_on_empty_set", ""),
-            ("test_months_parser.py::test_months_parser_errors_on_invalid", "13"),
-            ("test_months_parser.py::test_months_parser_errors_on_invalid", "befruary"),
-            ("test_months_parser.py::test_months_parser_errors_on_invalid", "sup"),
-            ("test_months_parser.py::test_months_parser_errors_on_invalid", "L"),
-            ("test_months_parser.py::test_months_parser_errors_on_invalid", "3-L"),
-            ("test_months_parser.py::test_months_parser_errors_on_invalid", "^-6"),
-            ("test_months_parser.py::test_months_parser_errors_on_invalid", "L-2"),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_empty_set",
+                "",
+            ),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_invalid",
+                "13",
+            ),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_invalid",
+                "befruary",
+            ),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_invalid",
+                "sup",
+            ),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_invalid",
+                "L",
+            ),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_invalid",
+                "3-L",
+            ),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_invalid",
+                "^-6",
+            ),
+            (
+                "test_months_parser.py::test_months_parser_errors_on_invalid",
+                "L-2",
+            ),
             ("issue 25 item 6: never a prefix", "decimal"),
             ("issue 25 item 6: never a prefix", "janitor"),
             ("issue 25 item 6: never a prefix", "marchxyz-may"),
@@ -759,7 +1237,10 @@ mod tests {
         ] {
             let mut got = stepped(start, end, step, 1, 7);
             got.sort_unstable();
-            assert_eq!(got, want, "test_cron_to_running_period.py::test_range_wraps_as_expected: {expr}");
+            assert_eq!(
+                got, want,
+                "test_cron_to_running_period.py::test_range_wraps_as_expected: {expr}"
+            );
         }
     }
 }

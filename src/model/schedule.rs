@@ -233,13 +233,15 @@ fn periods(r: &ItemReader) -> Result<Vec<Period>, ConfigError> {
         };
         let (start, stop) = (text("StartTime")?, text("StopTime")?);
         let all_day = start.is_none() && stop.is_none();
-        let clock = |field: &str, value: Option<String>| match value {
+        let clock = |field: &str, value: Option<String>| {
+            match value {
             Some(t) => parse_clock(&t).map_err(|e| r.error(&at(field), e)),
             None if all_day => Ok(None),
             None => Err(r.error(
                 &at(field),
                 "missing (must be a string (S) HH:MM or None; leave out both StartTime and StopTime for a period that runs all day)",
             )),
+        }
         };
         let days = match text("DaysActive")? {
             Some(t) => DaysActive::parse(&t).map_err(|e| r.error(&at("DaysActive"), e))?,

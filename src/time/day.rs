@@ -165,9 +165,8 @@ pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
     if ws.is_empty() {
         return vec![];
     }
-    let spans_of = |d: NaiveDate| -> Vec<Span> {
-        windows(cfg, d).iter().map(|w| span(cfg, d, w)).collect()
-    };
+    let spans_of =
+        |d: NaiveDate| -> Vec<Span> { windows(cfg, d).iter().map(|w| span(cfg, d, w)).collect() };
     let before = day.pred_opt().map(spans_of).unwrap_or_default();
     let after = day.succ_opt().map(spans_of).unwrap_or_default();
     let mut out = Vec::with_capacity(2 * ws.len());
