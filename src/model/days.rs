@@ -173,7 +173,7 @@ impl DaysActive {
         }
         let bad = |p: &str| {
             format!(
-                "{} is not a day (use all, weekdays, weekends or a list like mon,wed,fri, mon-fri, mon-fri/2, mon#1, fri#L, monL, 0-6 with 0 for Monday)",
+                "{} is not a day (use all, weekdays, weekends or a list like mon,wed,fri, mon-fri, mon#1, fri#L)",
                 quoted(p)
             )
         };
