@@ -42,6 +42,28 @@ pub struct Period {
     pub days: DaysActive,
     pub start: Option<NaiveTime>,
     pub stop: Option<NaiveTime>,
+    /// The period's own `MonthDays` and `Months` (as AWS Instance
+    /// Scheduler's periods carry them), within the schedule's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month_days: Option<MonthDays>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub months: Option<Months>,
+    /// Neither StartTime nor StopTime: up from midnight to midnight.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all_day: bool,
+}
+
+impl Period {
+    /// Whether the period applies on `date` (its days, month days, months).
+    fn applies(&self, date: NaiveDate) -> bool {
+        self.days.contains(date)
+            && self.month_days.as_ref().is_none_or(|m| m.contains(date))
+            && self.months.as_ref().is_none_or(|m| m.contains(date))
+    }
+
+    fn is_weekly(&self) -> bool {
+        self.days.is_weekly() && self.month_days.is_none() && self.months.is_none()
+    }
 }
 
 fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -84,12 +106,15 @@ impl Schedule {
             days: self.days.clone(),
             start: self.start,
             stop: self.stop,
+            month_days: None,
+            months: None,
+            all_day: false,
         };
         let in_month = self.month_days.as_ref().is_none_or(|m| m.contains(date))
             && self.months.as_ref().is_none_or(|m| m.contains(date));
         std::iter::once(base)
             .chain(self.periods.iter().cloned())
-            .filter(move |p| in_month && p.days.contains(date))
+            .filter(move |p| in_month && p.applies(date))
     }
 
     /// Whether every period repeats each week (no nth weekday, MonthDays or
@@ -98,7 +123,7 @@ impl Schedule {
         self.month_days.is_none()
             && self.months.is_none()
             && self.days.is_weekly()
-            && self.periods.iter().all(|p| p.days.is_weekly())
+            && self.periods.iter().all(Period::is_weekly)
     }
 
     /// Where this item means something else to this scheduler than it did
@@ -184,7 +209,9 @@ impl Schedule {
     }
 }
 
-/// `Periods`: a list (L) of maps (M) with DaysActive, StartTime, StopTime.
+/// `Periods`: a list (L) of maps (M) with DaysActive (default: every
+/// day), StartTime and StopTime (both left out: all day), and optional
+/// MonthDays and Months.
 fn periods(r: &ItemReader) -> Result<Vec<Period>, ConfigError> {
     let Some(value) = r.item.0.get("Periods") else {
         return Ok(vec![]);
@@ -200,16 +227,39 @@ fn periods(r: &ItemReader) -> Result<Vec<Period>, ConfigError> {
             return Err(r.error(&at(""), format!("must be a map (M); {expected}")));
         };
         let text = |field: &str| match map.get(field) {
-            Some(AttributeValue::S(s)) => Ok(s.clone()),
+            Some(AttributeValue::S(s)) => Ok(Some(s.clone())),
             Some(_) => Err(r.error(&at(field), "must be a string (S)")),
-            None => Err(r.error(&at(field), "missing (must be a string (S))")),
+            None => Ok(None),
         };
-        let clock = |field: &str| parse_clock(&text(field)?).map_err(|e| r.error(&at(field), e));
+        let (start, stop) = (text("StartTime")?, text("StopTime")?);
+        let all_day = start.is_none() && stop.is_none();
+        let clock = |field: &str, value: Option<String>| {
+            match value {
+            Some(t) => parse_clock(&t).map_err(|e| r.error(&at(field), e)),
+            None if all_day => Ok(None),
+            None => Err(r.error(
+                &at(field),
+                "missing (must be a string (S) HH:MM or None; leave out both StartTime and StopTime for a period that runs all day)",
+            )),
+        }
+        };
+        let days = match text("DaysActive")? {
+            Some(t) => DaysActive::parse(&t).map_err(|e| r.error(&at("DaysActive"), e))?,
+            None => DaysActive::all(),
+        };
         out.push(Period {
-            days: DaysActive::parse(&text("DaysActive")?)
-                .map_err(|e| r.error(&at("DaysActive"), e))?,
-            start: clock("StartTime")?,
-            stop: clock("StopTime")?,
+            days,
+            start: clock("StartTime", start)?,
+            stop: clock("StopTime", stop)?,
+            month_days: text("MonthDays")?
+                .map(|t| MonthDays::parse(&t))
+                .transpose()
+                .map_err(|e| r.error(&at("MonthDays"), e))?,
+            months: text("Months")?
+                .map(|t| Months::parse(&t))
+                .transpose()
+                .map_err(|e| r.error(&at("Months"), e))?,
+            all_day,
         });
     }
     Ok(out)

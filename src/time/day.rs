@@ -1,8 +1,13 @@
 //! One local day of a schedule: the windows its periods give it (their
 //! union), then what a bad exception item, a holiday and the exception
 //! items make of them, and the events of those windows.
+//!
+//! Windows less than one tick apart are one window, within a day and
+//! across midnight: AWS Instance Scheduler's periods 05:00-10:00 and
+//! 10:01-15:00, or an all-day period followed by another, keep the
+//! servers up instead of stopping and starting them again.
 
-use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 
 use super::{resolve_local, Event};
 use crate::model::{Direction, ScheduleConfig};
@@ -46,13 +51,25 @@ fn minutes(t: NaiveTime) -> i64 {
     i64::from(t.hour() * 60 + t.minute())
 }
 
+/// One pass of the scheduler: windows closer than this are one.
+const TICK_MINUTES: i64 = 5;
+
 /// The windows DaysActive, StartTime, StopTime, `Periods`, `MonthDays` and
-/// `Months` give a day: windows that overlap or touch become one.
+/// `Months` give a day: windows that overlap or lie less than a tick apart
+/// become one.
 pub fn regular_windows(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Window> {
     let mut full: Vec<Window> = Vec::new();
     let mut open: Vec<Window> = Vec::new();
     for p in cfg.schedule.periods_on(day) {
-        let w = Window::new(p.start, p.stop, p.start);
+        let w = if p.all_day {
+            Window {
+                start: Some(NaiveTime::MIN),
+                stop: Some(NaiveTime::MIN),
+                crosses: true,
+            }
+        } else {
+            Window::new(p.start, p.stop, p.start)
+        };
         if w.start.is_some() && w.stop.is_some() {
             full.push(w);
         } else if w.start.is_some() || w.stop.is_some() {
@@ -63,7 +80,7 @@ pub fn regular_windows(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Window> {
     let mut merged: Vec<Window> = Vec::with_capacity(full.len());
     for w in full {
         match merged.last_mut() {
-            Some(last) if w.start.map(minutes) <= last.end() => {
+            Some(last) if w.start.map(minutes) < last.end().map(|e| e + TICK_MINUTES) => {
                 if w.end() > last.end() {
                     last.stop = w.stop;
                     last.crosses = w.crosses;
@@ -110,6 +127,61 @@ pub fn windows(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Window> {
     }
     ws.retain(|w| w.start.is_some() || w.stop.is_some());
     ws
+}
+
+/// The instants a window of `day` starts and stops.
+type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+fn span(cfg: &ScheduleConfig, day: NaiveDate, w: &Window) -> Span {
+    let tz = cfg.schedule.time_zone;
+    let stop_day = if w.crosses {
+        day + Duration::days(1)
+    } else {
+        day
+    };
+    (
+        w.start.map(|t| resolve_local(tz, day.and_time(t))),
+        w.stop.map(|t| resolve_local(tz, stop_day.and_time(t))),
+    )
+}
+
+/// Whether window `b` starts when `a` stops or less than a tick after,
+/// so neither that stop nor that start is a transition. Both need a
+/// start (a window with only a stop never brought the servers up), and
+/// windows that overlap across midnight keep their events as before.
+fn continues(a: Span, b: Span) -> bool {
+    match (a, b.0) {
+        ((Some(_), Some(a_stop)), Some(b_start)) => {
+            a_stop <= b_start && b_start < a_stop + Duration::minutes(TICK_MINUTES)
+        }
+        _ => false,
+    }
+}
+
+/// The events of one day, without the stop of a window that the next
+/// day's continues and the start of one that continues the day before's.
+pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
+    let ws = windows(cfg, day);
+    if ws.is_empty() {
+        return vec![];
+    }
+    let spans_of =
+        |d: NaiveDate| -> Vec<Span> { windows(cfg, d).iter().map(|w| span(cfg, d, w)).collect() };
+    let before = day.pred_opt().map(spans_of).unwrap_or_default();
+    let after = day.succ_opt().map(spans_of).unwrap_or_default();
+    let mut out = Vec::with_capacity(2 * ws.len());
+    for w in &ws {
+        let this = span(cfg, day, w);
+        let mut kept = *w;
+        if before.iter().any(|a| continues(*a, this)) {
+            kept.start = None;
+        }
+        if after.iter().any(|b| continues(this, *b)) {
+            kept.stop = None;
+        }
+        out.extend(events_of(cfg, day, &[kept]));
+    }
+    out
 }
 
 /// The events of one day's windows.

@@ -75,9 +75,10 @@ pub fn day_times(cfg: &ScheduleConfig, day: NaiveDate) -> (Option<NaiveTime>, Op
     (start, stop)
 }
 
-/// The events of one day's windows (a start and a stop each).
+/// The events of one day's windows (a start and a stop each), less those
+/// between windows that continue the previous or next day's.
 pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
-    day::events_of(cfg, day, &day::windows(cfg, day))
+    day::joined_events(cfg, day)
 }
 
 /// A regular event that an exception item took away, and why.
