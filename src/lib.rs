@@ -38,6 +38,7 @@ pub mod feeds;
 pub mod fleet;
 pub mod graph;
 pub mod i18n;
+pub mod import;
 pub mod lambda;
 pub mod links;
 pub mod memory;
