@@ -165,6 +165,7 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
             zone,
             timing: Timing {
                 warning: Duration::seconds((warning_minutes * 60.0) as i64),
+                schedule_tag: self.schedule_tag()?,
                 ..Timing::default()
             },
             budget: StdDuration::from_secs_f64(self.number("TIME_BUDGET_SECONDS", 120.0)?),
@@ -179,11 +180,11 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
             target: None,
             region: String::new(),
             weekly_report: self.flag("WEEKLY_REPORT")?,
-            schedule_tag: self.schedule_tag()?,
         })
     }
 
-    /// `SCHEDULE_TAG_KEY` [`ScheduleName`]: a key EC2 and RDS both accept
+    /// `SCHEDULE_TAG_KEY` [`ScheduleName`], so a fleet tagged for another
+    /// scheduler (`Schedule=...`) needs no retagging: a key EC2 and RDS accept
     /// (1-128 characters, not the reserved `aws:` prefix).
     fn schedule_tag(&self) -> Result<String, EnvError> {
         let Some(key) = self.get("SCHEDULE_TAG_KEY") else {
@@ -273,13 +274,13 @@ mod tests {
         assert_eq!(e.tuning.timing.warning, Duration::minutes(10));
         assert_eq!(e.format, Format::Jandi);
         assert!(e.webhook.is_none() && e.bot.allowed_users.is_none());
-        assert_eq!(e.tuning.schedule_tag, "ScheduleName");
+        assert_eq!(e.tuning.timing.schedule_tag, "ScheduleName");
     }
 
     #[test]
     fn the_schedule_tag_key_can_be_another_schedulers() {
         let e = env(&[("SCHEDULE_TAG_KEY", " Schedule ")]).unwrap();
-        assert_eq!(e.tuning.schedule_tag, "Schedule");
+        assert_eq!(e.tuning.timing.schedule_tag, "Schedule");
     }
 
     #[test]

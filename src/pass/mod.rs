@@ -88,9 +88,6 @@ pub struct Tuning {
     pub region: String,
     /// Post the weekly usage report on Monday mornings (`WEEKLY_REPORT`).
     pub weekly_report: bool,
-    /// The tag key that selects servers (`SCHEDULE_TAG_KEY`), so a fleet
-    /// tagged for another scheduler (`Schedule=...`) needs no retagging.
-    pub schedule_tag: String,
 }
 
 impl Default for Tuning {
@@ -105,7 +102,6 @@ impl Default for Tuning {
             target: None,
             region: String::new(),
             weekly_report: false,
-            schedule_tag: crate::fleet::SCHEDULE_TAG.to_string(),
         }
     }
 }

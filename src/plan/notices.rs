@@ -10,17 +10,23 @@ use crate::state::ScheduleState;
 /// told once while the list stays the same.
 ///
 /// [`UNGROUPED`]: super::UNGROUPED
-pub(super) fn ungrouped(state: &mut ScheduleState, tag: &str, servers: Vec<String>) -> Vec<Notice> {
-    let key = format!("ungrouped: {}", servers.join(", "));
+pub(super) fn ungrouped(
+    state: &mut ScheduleState,
+    key: &str,
+    tag: &str,
+    servers: Vec<String>,
+) -> Vec<Notice> {
+    let told = format!("ungrouped: {}", servers.join(", "));
     let current: BTreeSet<String> = if servers.is_empty() {
         BTreeSet::new()
     } else {
-        [key.clone()].into()
+        [told.clone()].into()
     };
-    let new = !servers.is_empty() && !state.noticed.contains(&key);
+    let new = !servers.is_empty() && !state.noticed.contains(&told);
     state.noticed = current;
     if new {
         vec![Notice::Ungrouped {
+            key: key.to_string(),
             tag: tag.to_string(),
             servers,
         }]
