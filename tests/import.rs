@@ -259,6 +259,33 @@ async fn tagged_for_the_peer(w: &World, schedule: &str) -> String {
     id
 }
 
+/// A stopped RDS DB instance tagged `Schedule=NAME`.
+async fn database_tagged_for_the_peer(w: &World, id: &str, schedule: &str) {
+    w.rds
+        .create_db_instance()
+        .db_instance_identifier(id)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .master_username("scheduler")
+        .master_user_password("password1")
+        .allocated_storage(20)
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("Schedule")
+                .value(schedule)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    w.rds
+        .stop_db_instance()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn an_imported_schedule_runs_servers_tagged_with_the_peers_key() {
     let w = World::new().await;
@@ -268,6 +295,7 @@ async fn an_imported_schedule_runs_servers_tagged_with_the_peers_key() {
     // The resizing schedule's first-monday period is read by a parser of
     // its syntax; this test needs only office hours.
     let id = tagged_for_the_peer(&w, "seoul-office-hours").await;
+    database_tagged_for_the_peer(&w, "office-db", "seoul-office-hours").await;
     let run = |at: &str| {
         schedctl(&w)
             .env("SCHEDULE_TAG_KEY", "Schedule")
@@ -283,9 +311,11 @@ async fn an_imported_schedule_runs_servers_tagged_with_the_peers_key() {
         String::from_utf8_lossy(&started.stderr)
     );
     assert_eq!(w.ec2_state(&id).await, "running");
+    assert_eq!(w.rds_state("office-db").await, "available");
     let stopped = run("2026-11-30T18:01:00+09:00");
     assert!(stopped.status.success());
     assert_eq!(w.ec2_state(&id).await, "stopped");
+    assert_eq!(w.rds_state("office-db").await, "stopped");
 
     // Under the default key the same server is not this scheduler's.
     let other = tagged_for_the_peer(&w, "seoul-office-hours").await;
