@@ -30,7 +30,7 @@ config-error-field = Error
 config-fixed = [{ $who }] Configuration errors fixed
 stalled = [{ $who }] The { $direction } did not finish in time and was given up
 stalled-waiting = Waiting for
-ungrouped = [{ $who }] { $servers } tagged ScheduleName={ $tag } name no group of this schedule: they form the group "ungrouped", started last and stopped first
+ungrouped = [{ $who }] { $servers } tagged { $key }={ $tag } name no group of this schedule: they form the group "ungrouped", started last and stopped first
 ungrouped-field = Servers
 wait-moving = { $group }: { $server } is { $state }
 wait-sent = { $group }: { $server } was sent { $direction } and is still { $state }

@@ -26,7 +26,7 @@ config-error-field = 오류
 config-fixed = [{ $who }] 설정 오류가 해결되었습니다
 stalled = [{ $who }] { $direction } 작업이 제한 시간 안에 끝나지 않아 중단했습니다
 stalled-waiting = 기다리던 것
-ungrouped = [{ $who }] ScheduleName={ $tag } 태그가 있지만 이 스케쥴의 그룹을 지정하지 않은 { $servers }는 "ungrouped" 그룹으로 묶어 마지막에 시작하고 먼저 중지합니다
+ungrouped = [{ $who }] { $key }={ $tag } 태그가 있지만 이 스케쥴의 그룹을 지정하지 않은 { $servers }는 "ungrouped" 그룹으로 묶어 마지막에 시작하고 먼저 중지합니다
 ungrouped-field = 서버
 wait-moving = { $group }: { $server } 상태가 { $state }입니다
 wait-sent = { $group }: { $server }에 { $direction } 명령을 보냈지만 아직 { $state }입니다

@@ -8,6 +8,7 @@ use chrono::Duration;
 
 use crate::aws::dynamodb::Tables;
 use crate::bot::BotSecrets;
+use crate::fleet::SCHEDULE_TAG;
 use crate::i18n::Language;
 use crate::links::PlanLinks;
 use crate::notify::compose::Voice;
@@ -170,6 +171,7 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
             zone,
             timing: Timing {
                 warning: Duration::seconds((warning_minutes * 60.0) as i64),
+                schedule_tag: self.schedule_tag()?,
                 ..Timing::default()
             },
             budget: StdDuration::from_secs_f64(self.number(
@@ -194,6 +196,23 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
             region: String::new(),
             weekly_report: self.flag("WEEKLY_REPORT")?,
         })
+    }
+
+    /// `SCHEDULE_TAG_KEY` [`ScheduleName`], so a fleet tagged for another
+    /// scheduler (`Schedule=...`) needs no retagging: a key EC2 and RDS accept
+    /// (1-128 characters, not the reserved `aws:` prefix).
+    fn schedule_tag(&self) -> Result<String, EnvError> {
+        let Some(key) = self.get("SCHEDULE_TAG_KEY") else {
+            return Ok(SCHEDULE_TAG.to_string());
+        };
+        let key = key.trim();
+        if key.chars().count() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(EnvError {
+                name: "SCHEDULE_TAG_KEY",
+                problem: format!("{key:?} is not a tag key (at most 128 characters, not aws:...)"),
+            });
+        }
+        Ok(key.to_string())
     }
 
     fn bot_secrets(&self) -> BotSecrets {
@@ -272,6 +291,13 @@ mod tests {
         assert_eq!(e.tuning.timing.warning, Duration::minutes(10));
         assert_eq!(e.format, Format::Jandi);
         assert!(e.webhook.is_none() && e.bot.allowed_users.is_none());
+        assert_eq!(e.tuning.timing.schedule_tag, "ScheduleName");
+    }
+
+    #[test]
+    fn the_schedule_tag_key_can_be_another_schedulers() {
+        let e = env(&[("SCHEDULE_TAG_KEY", " Schedule ")]).unwrap();
+        assert_eq!(e.tuning.timing.schedule_tag, "Schedule");
     }
 
     #[test]
@@ -285,6 +311,7 @@ mod tests {
             ("STOP_ALERT_BEFORE_TIME_MINUTE", "ten"),
             ("MESSAGE_LANGUAGE", "klingon"),
             ("TARGETS", "account-2@eu-west-1"),
+            ("SCHEDULE_TAG_KEY", "aws:cloudformation:stack-name"),
         ] {
             let e = env(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name);

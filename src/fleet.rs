@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::InstanceKind;
 
-/// Tag that selects an instance for a schedule (value: the schedule's TagValue).
+/// Tag that selects an instance for a schedule (value: the schedule's TagValue)
+/// unless `SCHEDULE_TAG_KEY` names another key.
 pub const SCHEDULE_TAG: &str = "ScheduleName";
 /// Tag that puts an instance in a server group (value: the GroupName).
 pub const GROUP_TAG: &str = "ScheduleGroupName";

@@ -24,7 +24,8 @@
 //! observed and remembered), `plan` (the pure core), `message` (what the
 //! chat is told), `ports` (the traits the shell talks through), `aws` and
 //! `memory` (their adapters), `notify` (chat payloads and the sender),
-//! `exceptions` (the items users and the bot write), `pass` (the shell),
+//! `exceptions` (the items users and the bot write), `import` (AWS Instance
+//! Scheduler's configuration as Schedule items), `pass` (the shell),
 //! `env` (configuration from the environment), `wiring` (the production
 //! adapters), and the front ends `lambda`, `bot` and `cli`.
 
@@ -38,6 +39,7 @@ pub mod feeds;
 pub mod fleet;
 pub mod graph;
 pub mod i18n;
+pub mod import;
 pub mod lambda;
 pub mod links;
 pub mod memory;

@@ -224,6 +224,23 @@ pub trait ScheduleEditor: Sync {
     ) -> impl Future<Output = Result<(), CallError>> + Send;
 }
 
+/// What `schedctl import` reads and writes: another tool's table whole,
+/// and Schedule items only where no one else's item stands.
+pub trait ScheduleImport: Sync {
+    /// Every item of `table` (a paginated scan).
+    fn scan_table(&self, table: &str) -> impl Future<Output = Result<Vec<Item>, CallError>> + Send;
+    /// Every item of the Schedule table.
+    fn schedule_items(&self) -> impl Future<Output = Result<Vec<Item>, CallError>> + Send;
+    /// Writes `item` on condition that no item of its ScheduleName exists
+    /// (`fresh`) or that the one there carries the import's mark; `false`
+    /// when the condition failed (someone wrote one since it was read).
+    fn put_imported(
+        &self,
+        item: Item,
+        fresh: bool,
+    ) -> impl Future<Output = Result<bool, CallError>> + Send;
+}
+
 /// Asks the scheduler for a pass now (the bot's `start` and `stop`): only
 /// the scheduler starts and stops servers.
 pub trait PassTrigger: Sync {

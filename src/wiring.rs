@@ -52,7 +52,7 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
     let mut deps = Deps {
         config: dynamo.clone(),
         state: dynamo,
-        fleet: AwsFleet::new(sdk),
+        fleet: AwsFleet::new(sdk).with_schedule_tag(&env.tuning.timing.schedule_tag),
         notifier: notifier(env),
         tuning: env.tuning.clone(),
         told: Default::default(),
@@ -129,7 +129,8 @@ impl Hub {
             seen = seen.credentials_provider(role.clone());
         }
         let mut deps = deps_from(&self.env, &self.sdk);
-        deps.fleet = AwsFleet::new(&seen.build());
+        deps.fleet =
+            AwsFleet::new(&seen.build()).with_schedule_tag(&self.env.tuning.timing.schedule_tag);
         deps.state = deps.state.partitioned(target.partition());
         deps.tuning.target = Some(target.clone());
         deps.tuning.region = target.region.clone();

@@ -10,8 +10,18 @@ use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// The template as deployed with the default `ScheduleTagKey`.
 fn template() -> Value {
-    support::template::template("template.yaml")
+    deployed("template.yaml", "ScheduleName")
+}
+
+/// `name` as CloudFormation sees it once the LanguageExtensions transform
+/// has put `tag_key` into the IAM conditions.
+fn deployed(name: &str, tag_key: &str) -> Value {
+    support::template::for_each(
+        &support::template::template(name),
+        &[("ScheduleTagKey", tag_key)],
+    )
 }
 
 /// Every statement of a function's policies, the conditional ones
@@ -406,7 +416,7 @@ fn a_hub_fans_out_per_target_and_a_single_deployment_keeps_its_rule() {
 
 #[test]
 fn the_spoke_trusts_the_hub_role_with_the_external_id_and_only_tagged_servers() {
-    let t = support::template::template("spoke.yaml");
+    let t = deployed("spoke.yaml", "ScheduleName");
     let role = &t["Resources"]["SpokeRole"]["Properties"];
     let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
     assert_eq!(trust["Principal"]["AWS"]["Ref"], "HubRoleArn");
@@ -438,5 +448,33 @@ fn the_spoke_trusts_the_hub_role_with_the_external_id_and_only_tagged_servers() 
                 "{s}"
             );
         }
+    }
+}
+
+#[test]
+fn the_schedule_tag_key_reaches_both_functions_and_every_iam_condition() {
+    let raw = support::template::template("template.yaml");
+    assert_eq!(
+        raw["Parameters"]["ScheduleTagKey"]["Default"],
+        "ScheduleName"
+    );
+    for f in ["SchedulerFunction", "BotFunction"] {
+        assert_eq!(
+            raw["Resources"][f]["Properties"]["Environment"]["Variables"]["SCHEDULE_TAG_KEY"]
+                ["Ref"],
+            "ScheduleTagKey",
+            "{f}"
+        );
+    }
+    for name in ["template.yaml", "spoke.yaml"] {
+        let text = serde_json::to_string(&deployed(name, "Schedule")).unwrap();
+        assert!(!text.contains("ResourceTag/ScheduleName"), "{name}");
+        let conditions = text
+            .matches("\"aws:ResourceTag/Schedule\":\"false\"")
+            .count();
+        assert_eq!(
+            conditions, 5,
+            "{name}: start, stop and tag EC2, RDS, Aurora"
+        );
     }
 }

@@ -10,8 +10,9 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 
 use super::aws_error;
+use crate::import::{IMPORTED_FROM, PEER};
 use crate::model::{Item, RawConfig};
-use crate::ports::{CallError, ConfigStore, Put, ScheduleEditor};
+use crate::ports::{CallError, ConfigStore, Put, ScheduleEditor, ScheduleImport};
 
 /// Table names, from `SCHEDULE_TABLE`, `SERVER_GROUP_TABLE`,
 /// `EXCEPTION_TABLE`, `STATE_TABLE` and `USAGE_TABLE`.
@@ -255,5 +256,40 @@ impl ConfigStore for Dynamo {
 
     async fn reset_force_start(&self, schedule: &str) -> Result<(), CallError> {
         self.set_force_start(schedule, false).await
+    }
+}
+
+impl ScheduleImport for Dynamo {
+    async fn scan_table(&self, table: &str) -> Result<Vec<Item>, CallError> {
+        self.scan(table).await
+    }
+
+    async fn schedule_items(&self) -> Result<Vec<Item>, CallError> {
+        self.scan(&self.tables.schedule).await
+    }
+
+    async fn put_imported(&self, item: Item, fresh: bool) -> Result<bool, CallError> {
+        let req = self
+            .client
+            .put_item()
+            .table_name(&self.tables.schedule)
+            .set_item(Some(item.0));
+        let req = if fresh {
+            req.condition_expression("attribute_not_exists(ScheduleName)")
+        } else {
+            req.condition_expression("#mark = :peer")
+                .expression_attribute_names("#mark", IMPORTED_FROM)
+                .expression_attribute_values(":peer", AttributeValue::S(PEER.into()))
+        };
+        match req.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem", e)),
+        }
     }
 }

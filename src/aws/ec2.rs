@@ -23,6 +23,8 @@ const ASG_TAG: &str = "aws:autoscaling:groupName";
 #[derive(Debug, Clone)]
 pub struct Ec2 {
     client: Client,
+    /// The tag key that selects servers (`SCHEDULE_TAG_KEY`).
+    pub(super) schedule_tag: String,
 }
 
 fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
@@ -33,7 +35,10 @@ fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
 
 impl Ec2 {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            schedule_tag: SCHEDULE_TAG.to_string(),
+        }
     }
 
     pub async fn describe(&self) -> Result<Vec<Instance>, CallError> {
@@ -43,7 +48,7 @@ impl Ec2 {
             .filters(
                 Filter::builder()
                     .name("tag-key")
-                    .values(SCHEDULE_TAG)
+                    .values(&self.schedule_tag)
                     .build(),
             )
             .max_results(PAGE_SIZE)
@@ -65,7 +70,7 @@ impl Ec2 {
                         .map_or("".into(), |n| n.as_str().into()),
                     spec: i.instance_type().map(|t| t.as_str().into()),
                     arn: None,
-                    schedule_tag: tag(tags, SCHEDULE_TAG).map(str::to_string),
+                    schedule_tag: tag(tags, &self.schedule_tag).map(str::to_string),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: tag(tags, ASG_TAG).map(|g| {
                         format!("belongs to Auto Scaling group {g}; the group would replace it, so schedule the group instead")

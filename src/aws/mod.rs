@@ -77,6 +77,13 @@ impl AwsFleet {
             rds: rds::Rds::new(aws_sdk_rds::Client::new(config)),
         }
     }
+
+    /// The same fleet selected by another tag key (`SCHEDULE_TAG_KEY`).
+    pub fn with_schedule_tag(mut self, key: &str) -> Self {
+        self.ec2.schedule_tag = key.to_string();
+        self.rds.schedule_tag = key.to_string();
+        self
+    }
 }
 
 impl Fleet for AwsFleet {

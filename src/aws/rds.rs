@@ -22,6 +22,8 @@ const CONCURRENCY: usize = 10;
 #[derive(Debug, Clone)]
 pub struct Rds {
     client: Client,
+    /// The tag key that selects servers (`SCHEDULE_TAG_KEY`).
+    pub(super) schedule_tag: String,
 }
 
 fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
@@ -32,7 +34,10 @@ fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
 
 impl Rds {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            schedule_tag: SCHEDULE_TAG.to_string(),
+        }
     }
 
     pub async fn describe(&self) -> Result<Vec<Instance>, CallError> {
@@ -54,7 +59,7 @@ impl Rds {
             for db in page.db_instances() {
                 let tags = db.tag_list();
                 let (Some(id), Some(schedule)) =
-                    (db.db_instance_identifier(), tag(tags, SCHEDULE_TAG))
+                    (db.db_instance_identifier(), tag(tags, &self.schedule_tag))
                 else {
                     continue;
                 };
@@ -103,7 +108,7 @@ impl Rds {
             for c in page.db_clusters() {
                 let tags = c.tag_list();
                 let (Some(id), Some(schedule)) =
-                    (c.db_cluster_identifier(), tag(tags, SCHEDULE_TAG))
+                    (c.db_cluster_identifier(), tag(tags, &self.schedule_tag))
                 else {
                     continue;
                 };

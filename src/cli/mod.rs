@@ -7,6 +7,7 @@ mod exception;
 mod extend;
 mod force_start;
 mod holidays;
+mod import;
 mod init_tables;
 mod plan;
 mod print;
@@ -117,6 +118,9 @@ pub enum Command {
     /// Holiday calendars: what they give, and importing them as items.
     #[command(subcommand)]
     Holidays(HolidaysCommand),
+    /// Bring another scheduler's configuration over.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Serve the chat-command routes locally (the bot Lambda's handler).
     Bot {
         /// Address to listen on, e.g. 127.0.0.1:8080.
@@ -126,6 +130,29 @@ pub enum Command {
         /// Slack timestamps are checked against it too). Default: the real clock.
         #[arg(long)]
         at: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Write one Schedule item per schedule of AWS Instance Scheduler's
+    /// config table (key and TagValue: its name; its periods as Periods,
+    /// its timezone, enforced), marked ImportedFrom=aws-instance-scheduler.
+    /// What has no equivalent here (override_status, retain_running,
+    /// resizing with period@instance_type, maintenance windows, hibernate)
+    /// is listed and left out; a schedule left with no period is skipped
+    /// whole. Running it again writes only what changed. Exit 0 when every
+    /// schedule it can express is in the table, 1 when one was refused (an
+    /// item of its name that this import did not write is never
+    /// overwritten), 2 when a table cannot be read or written.
+    #[command(name = "aws-instance-scheduler")]
+    AwsInstanceScheduler {
+        /// Its config table (the stack's ConfigTable output).
+        #[arg(long)]
+        table: String,
+        /// Show what it would write, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -204,6 +231,9 @@ pub async fn main(cli: Cli) -> ExitCode {
     let mut out = String::new();
     let result = match cli.command {
         Command::InitTables => init_tables::apply(&deps.config, &mut out).await,
+        Command::Import(ImportCommand::AwsInstanceScheduler { table, dry_run }) => {
+            import::aws_instance_scheduler(&deps.config, &table, dry_run, &mut out).await
+        }
         Command::Bot { listen, at } => serve_bot(&env, &listen, at.as_deref()).await,
         Command::Run {
             at,
@@ -280,7 +310,8 @@ async fn serve_bot(env: &Env, listen: &str, at: Option<&str>) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every subcommand but the two that need AWS itself (`init-tables`, `bot`).
+/// Every subcommand but those that need AWS itself (`init-tables`,
+/// `import`, `bot`).
 pub async fn dispatch<C, S, F, N>(
     command: Command,
     deps: &Deps<C, S, F, N>,
@@ -343,7 +374,7 @@ where
         Command::Stop { schedule, at, json } => {
             stop::apply(deps, &schedule, parse_at(at.as_deref())?, json, out).await
         }
-        Command::InitTables | Command::Bot { .. } => Err(CliError::Failed(
+        Command::InitTables | Command::Import(_) | Command::Bot { .. } => Err(CliError::Failed(
             "this command needs AWS itself; run it through schedctl".into(),
         )),
     }

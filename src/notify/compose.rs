@@ -218,13 +218,14 @@ pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
             )
             .field(tr!(lang, "stalled-waiting"), lines.join("\n"))
         }
-        Notice::Ungrouped { tag, servers } => Message::new(
+        Notice::Ungrouped { key, tag, servers } => Message::new(
             Level::Warning,
             tr!(
                 lang,
                 "ungrouped",
                 who = &who,
                 servers = tr!(lang, "servers", count = servers.len()),
+                key = key,
                 tag = tag
             ),
         )

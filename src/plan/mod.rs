@@ -59,6 +59,9 @@ pub struct Timing {
     pub retry_after: Duration,
     /// Commands sent per instance and transition before it is given up.
     pub max_tries: u32,
+    /// The tag key that selects servers (`SCHEDULE_TAG_KEY`), as problems
+    /// and notices name it.
+    pub schedule_tag: String,
 }
 
 impl Default for Timing {
@@ -70,6 +73,7 @@ impl Default for Timing {
             claim_lease: Duration::minutes(4),
             retry_after: Duration::minutes(5),
             max_tries: 4,
+            schedule_tag: crate::fleet::SCHEDULE_TAG.to_string(),
         }
     }
 }
@@ -283,7 +287,13 @@ pub enum Notice {
     },
     /// Tagged instances that name no group of the schedule (they form the
     /// group [`UNGROUPED`]): told once, not an error.
-    Ungrouped { tag: String, servers: Vec<String> },
+    Ungrouped {
+        /// The tag key (not in `plan --json`, which shows the value only).
+        #[serde(skip)]
+        key: String,
+        tag: String,
+        servers: Vec<String>,
+    },
     /// Commands that failed for good: a permanent error, or the last try.
     CommandFailed {
         direction: Direction,
@@ -463,7 +473,7 @@ fn plan_schedule(
     asked: &Asked,
 ) -> SchedulePlan {
     let s = &cfg.schedule;
-    let roster = Roster::new(cfg, tagged);
+    let roster = Roster::new(cfg, tagged, &asked.timing.schedule_tag);
     let mut out = empty(&s.name);
     (out.next_start, out.next_stop) = time::next_events(cfg, now);
     out.time_zone = Some(s.time_zone.name().to_string());
@@ -485,6 +495,7 @@ fn plan_schedule(
     out.notices = notices::errors(&mut state, &lines);
     out.notices.extend(notices::ungrouped(
         &mut state,
+        &asked.timing.schedule_tag,
         &s.tag_value,
         roster.ungrouped(),
     ));

@@ -11,17 +11,23 @@ use crate::state::ScheduleState;
 /// by its digest: a list of every server would grow with the fleet.
 ///
 /// [`UNGROUPED`]: super::UNGROUPED
-pub(super) fn ungrouped(state: &mut ScheduleState, tag: &str, servers: Vec<String>) -> Vec<Notice> {
-    let key = list_key("ungrouped", &servers);
+pub(super) fn ungrouped(
+    state: &mut ScheduleState,
+    key: &str,
+    tag: &str,
+    servers: Vec<String>,
+) -> Vec<Notice> {
+    let told = list_key("ungrouped", &servers);
     let current: BTreeSet<String> = if servers.is_empty() {
         BTreeSet::new()
     } else {
-        [key.clone()].into()
+        [told.clone()].into()
     };
-    let new = !servers.is_empty() && !state.noticed.contains(&key);
+    let new = !servers.is_empty() && !state.noticed.contains(&told);
     state.noticed = current;
     if new {
         vec![Notice::Ungrouped {
+            key: key.to_string(),
             tag: tag.to_string(),
             servers,
         }]

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{GroupView, Target, Wave};
-use crate::fleet::{Instance, Power, GROUP_TAG, SCHEDULE_TAG};
+use crate::fleet::{Instance, Power, GROUP_TAG};
 use crate::model::{Direction, ScheduleConfig, ServerGroup};
 
 /// Name of the one implicit group of a schedule that has no server groups.
@@ -84,13 +84,14 @@ pub(super) struct Roster<'a> {
 }
 
 impl<'a> Roster<'a> {
-    pub fn new(cfg: &'a ScheduleConfig, tagged: &[Member<'a>]) -> Roster<'a> {
+    /// `key`: the tag key that selects servers, named in problems.
+    pub fn new(cfg: &'a ScheduleConfig, tagged: &[Member<'a>], key: &str) -> Roster<'a> {
         let mut problems = Vec::new();
         let mut manageable = Vec::with_capacity(tagged.len());
         for m in tagged {
             match &m.instance.unmanageable {
                 Some(why) => problems.push(format!(
-                    "{} tagged {SCHEDULE_TAG}={}: {why}",
+                    "{} tagged {key}={}: {why}",
                     describe(m.instance),
                     cfg.schedule.tag_value
                 )),
@@ -274,6 +275,43 @@ mod tests {
                 && sp.errors[0].contains("Auto Scaling"),
             "{:?}",
             sp.errors
+        );
+    }
+
+    #[test]
+    fn problems_and_notices_name_the_tag_key_that_selects_servers() {
+        let cfg = config(
+            vec![schedule_item("dev", "all", "09:00", "22:00")],
+            vec![crate::testing::group_item("dev", "web", "EC2", &[])],
+            vec![],
+        );
+        let mut asg = instance("i-asg", InstanceKind::Ec2, "stopped", "dev", Some("web"));
+        asg.unmanageable = Some("belongs to Auto Scaling group web".into());
+        let loose = instance("i-loose", InstanceKind::Ec2, "stopped", "dev", None);
+        let timing = super::super::Timing {
+            schedule_tag: "Schedule".into(),
+            ..Default::default()
+        };
+        let p = super::super::plan(
+            crate::testing::utc(MONDAY_0900),
+            &cfg,
+            &[asg, loose],
+            &States::new(),
+            &timing,
+            &Default::default(),
+        );
+        let sp = &p.schedules[0];
+        assert!(
+            sp.errors[0].contains("tagged Schedule=dev"),
+            "{:?}",
+            sp.errors
+        );
+        assert!(
+            sp.notices.iter().any(
+                |n| matches!(n, super::super::Notice::Ungrouped { key, .. } if key == "Schedule")
+            ),
+            "{:?}",
+            sp.notices
         );
     }
 

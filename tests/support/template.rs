@@ -69,3 +69,34 @@ pub fn map_items(definition: &Value, event: &Value) -> Vec<Value> {
         })
         .collect()
 }
+
+/// `t` with its `Fn::ForEach` loops written out as the LanguageExtensions
+/// transform writes them, a `Ref` to a parameter of `params` put in.
+pub fn for_each(t: &Value, params: &[(&str, &str)]) -> Value {
+    match t {
+        Value::Array(a) => Value::Array(a.iter().map(|v| for_each(v, params)).collect()),
+        Value::Object(o) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in o {
+                if !k.starts_with("Fn::ForEach::") {
+                    out.insert(k.clone(), for_each(v, params));
+                    continue;
+                }
+                let ident = format!("${{{}}}", v[0].as_str().unwrap());
+                for item in v[1].as_array().unwrap() {
+                    let value = match &item["Ref"] {
+                        Value::String(p) => params.iter().find(|(n, _)| n == p).unwrap().1,
+                        _ => item.as_str().unwrap(),
+                    };
+                    let fragment = serde_json::to_string(&v[2]).unwrap().replace(&ident, value);
+                    let fragment: Value = serde_json::from_str(&fragment).unwrap();
+                    for (fk, fv) in fragment.as_object().unwrap() {
+                        out.insert(fk.clone(), for_each(fv, params));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
