@@ -653,7 +653,7 @@ fn statement_allows(
             let want = strings(want);
             let holds = match (op.as_str(), key.as_str()) {
                 ("Null", "aws:ResourceTag/ScheduleName") => (want == ["false"]) == tagged(resource),
-                ("Null", "aws:TagKeys") => (want == ["false"]) == !call.tag_keys.is_empty(),
+                ("Null", "aws:TagKeys") => (want == ["false"]) != call.tag_keys.is_empty(),
                 ("ForAllValues:StringEquals", "aws:TagKeys") => {
                     call.tag_keys.iter().all(|k| want.contains(k))
                 }
