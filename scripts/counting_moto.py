@@ -1,6 +1,9 @@
 """moto's server with a front: every AWS call is counted by service and
 action, so a benchmark can compare a pass's API calls with the minimum
-(GET /__counts returns the counts as JSON; DELETE /__counts resets them);
+(GET /__counts returns the counts as JSON; DELETE /__counts resets them
+and the log); GET /__calls returns every call in order with what a policy
+is checked against: the caller's access key and region, and the request's
+parameters (form or JSON);
 and an STS AssumeRole of a role whose ARN contains one of the
 comma-separated DENY_ASSUME_ROLE strings is refused with AccessDenied, as a
 spoke without the hub's trust would (moto itself lets any role be assumed);
@@ -20,47 +23,64 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import run_simple
 
 counts = Counter()
+calls = []
 lock = threading.Lock()
 moto = DomainDispatcherApplication(create_backend_app)
 denied = [d for d in os.environ.get("DENY_ASSUME_ROLE", "").split(",") if d]
 delayed, _, delay = os.environ.get("DELAY", "").partition("=")
 
 
-def scope_of(environ):
-    """SERVICE@REGION of a SigV4-signed request."""
+
+def scope(environ):
+    """The signature's credential scope: access key, date, region, service."""
     auth = environ.get("HTTP_AUTHORIZATION", "")
     if "Credential=" not in auth:
-        return "?"
-    parts = auth.split("Credential=")[1].split(",")[0].split("/")
-    return f"{parts[3]}@{parts[2]}" if len(parts) > 3 else "?"
+        return ["?"] * 4
+    return auth.split("Credential=")[1].split(",")[0].split("/")[:4]
 
 
 def action_of(environ, body):
+    service = scope(environ)[3]
     target = environ.get("HTTP_X_AMZ_TARGET")
-    if target:  # JSON protocol (DynamoDB): DynamoDB_20120810.Scan
-        return "dynamodb:" + target.split(".")[-1]
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    service = auth.split("Credential=")[1].split("/")[3] if "Credential=" in auth else "?"
+    if target:  # JSON protocol: DynamoDB_20120810.Scan, AWSEvents.PutEvents
+        return ("dynamodb" if service == "?" else service) + ":" + target.split(".")[-1]
     query = parse_qs(body.decode("utf-8", "replace"))
     query.update(parse_qs(environ.get("QUERY_STRING", "")))
     return f"{service}:{query.get('Action', ['?'])[0]}"
 
 
+def params_of(environ, body):
+    text = body.decode("utf-8", "replace")
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        try:
+            return json.loads(text or "{}")
+        except ValueError:
+            return {}
+    query = parse_qs(text)
+    query.update(parse_qs(environ.get("QUERY_STRING", "")))
+    return {k: v[0] for k, v in query.items()}
+
+
 def app(environ, start_response):
-    if environ.get("PATH_INFO") == "/__counts":
+    if environ.get("PATH_INFO") in ("/__counts", "/__calls"):
         with lock:
             if environ["REQUEST_METHOD"] == "DELETE":
                 counts.clear()
-            body = json.dumps(counts, sort_keys=True).encode()
+                calls.clear()
+            shown = calls if environ["PATH_INFO"] == "/__calls" else counts
+            body = json.dumps(shown, sort_keys=True).encode()
         start_response("200 OK", [("Content-Type", "application/json")])
         return [body]
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
     action = action_of(environ, body)
+    key, _, region, _ = scope(environ)
     with lock:
         counts[action] += 1
-    if delayed and scope_of(environ) == delayed:
+        calls.append({"action": action, "key": key, "region": region,
+                      "params": params_of(environ, body)})
+    if delayed and f"{scope(environ)[3]}@{region}" == delayed:
         time.sleep(float(delay))
     if action == "sts:AssumeRole":
         role = parse_qs(body.decode("utf-8", "replace")).get("RoleArn", [""])[0]

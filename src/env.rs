@@ -96,7 +96,8 @@ impl Env {
         let mut tuning = vars.tuning()?;
         let bot = vars.bot_secrets();
         // The page's links: under BOT_URL, keyed by PLAN_LINK_SECRET or the
-        // first bot secret set.
+        // first bot secret set (the bot, without BOT_URL, keys them the same
+        // under the host it is called at: see `wiring::lambda_bot`).
         let link_secret = vars
             .get("PLAN_LINK_SECRET")
             .or_else(|| bot.slack_signing_secret.clone())

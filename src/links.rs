@@ -39,6 +39,14 @@ impl PlanLinks {
         }
     }
 
+    /// The same key under another base.
+    pub fn under(&self, base: &str) -> PlanLinks {
+        PlanLinks {
+            base: base.trim_end_matches('/').to_string(),
+            key: self.key.clone(),
+        }
+    }
+
     fn signature(&self, schedule: &str, expires: i64) -> String {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes keys of any length");

@@ -217,6 +217,12 @@ fn bot<T>(env: &Env, deps: AwsDeps, trigger: T) -> Bot<Dynamo, Dynamo, AwsFleet,
         secrets: env.bot.clone(),
         zone: env.tuning.zone,
         lang: env.tuning.voice.lang,
-        links: env.tuning.voice.links.clone(),
+        // Without BOT_URL (the deployed bot), links follow the request's host.
+        links: env
+            .tuning
+            .voice
+            .links
+            .clone()
+            .or_else(|| env.plan_links("")),
     }
 }

@@ -146,6 +146,8 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
             serde_json::json!(["ScheduleLastAction", "ScheduleError"]),
             "{s}"
         );
+        // ForAllValues also holds for a request without tag keys.
+        assert_eq!(s["Condition"]["Null"]["aws:TagKeys"], "false", "{s}");
     }
     assert_eq!(f["Properties"]["Architectures"][0], "arm64");
     assert_eq!(t["Parameters"]["WebhookUrl"]["NoEcho"], true);

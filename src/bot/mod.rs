@@ -53,7 +53,10 @@ pub struct Bot<E, S, F, N, T> {
     /// Zone of schedules without a TimeZone.
     pub zone: Tz,
     pub lang: Language,
-    /// Signed links to the week's page; `None`: `/plan` answers 404.
+    /// Signed links to the week's page; `None`: `/plan` answers 404. An
+    /// empty base: the links go under the host each request was sent to
+    /// (the deployed bot cannot be told its own Function URL: the template
+    /// would be circular).
     pub links: Option<PlanLinks>,
 }
 
@@ -113,6 +116,22 @@ where
         }
     }
 
+    /// The page's links for an answer to `req`: under the configured base,
+    /// else under the request's `host` (a Function URL is HTTPS only); none
+    /// when that host is missing or is not a plain host name.
+    fn links_for(&self, req: &HttpRequest) -> Option<PlanLinks> {
+        let links = self.links.as_ref()?;
+        if !links.base.is_empty() {
+            return Some(links.clone());
+        }
+        let host = req.header("host")?.trim();
+        let plain = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':');
+        plain.then(|| links.under(&format!("https://{host}")))
+    }
+
     /// Sends an announcement, giving up after [`ANNOUNCE_BUDGET`].
     pub async fn announce(&self, m: &Message) {
         if tokio::time::timeout(ANNOUNCE_BUDGET, self.notifier.send(m))
@@ -163,7 +182,7 @@ where
             },
         };
         let answer = answer.map(|mut r| {
-            if let (Some(links), true) = (&self.links, r.link) {
+            if let (Some(links), true) = (self.links_for(req), r.link) {
                 r.text = format!(
                     "{}\n{}",
                     r.text,
