@@ -26,18 +26,13 @@ pub const PARTITION_ATTR: &str = "Partition";
 const SHARED_PARTITION: &str = "shared";
 const STATE_ATTR: &str = "State";
 const VERSION_ATTR: &str = "Version";
-/// State-table keys of calendar copies start with this; the rest is a
-/// digest of the URL (a key must stay under 2 KB).
+/// State-table keys of calendar copies start with this; the rest is
+/// [`crate::calendar::feed_key`] (a key must stay under 2 KB, and show no
+/// token).
 const CALENDAR_PREFIX: &str = "calendar:";
 const CALENDAR_ATTR: &str = "Calendar";
 const PRICE_PREFIX: &str = "price:";
 const PRICE_ATTR: &str = "Price";
-
-fn calendar_key(url: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(url.as_bytes());
-    format!("{CALENDAR_PREFIX}{}", hex::encode(&digest[..12]))
-}
 
 impl Dynamo {
     /// The same tables, with the states of one target of a hub.
@@ -144,9 +139,10 @@ impl StateStore for Dynamo {
             };
             if name.starts_with(CALENDAR_PREFIX) {
                 if let Some(AttributeValue::S(json)) = item.0.get(CALENDAR_ATTR) {
+                    let key = &name[CALENDAR_PREFIX.len()..];
                     match serde_json::from_str::<CalendarCache>(json) {
                         Ok(c) => {
-                            out.calendars.insert(c.url.clone(), c);
+                            out.calendars.insert(key.to_string(), c);
                         }
                         Err(e) => {
                             tracing::warn!(key = %name, error = %e, "unreadable calendar copy")
@@ -185,8 +181,12 @@ impl StateStore for Dynamo {
 
     async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
         let json = serde_json::to_string(cache).expect("a calendar copy serialises");
-        self.put_shared(calendar_key(&cache.url), CALENDAR_ATTR, json)
-            .await
+        self.put_shared(
+            format!("{CALENDAR_PREFIX}{}", cache.key),
+            CALENDAR_ATTR,
+            json,
+        )
+        .await
     }
 
     async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
