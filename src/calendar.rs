@@ -378,12 +378,11 @@ impl Builder {
                     },
                 };
                 let exdates = self.exdates(e)?;
-                let idx = self.name(name);
                 for s in starts {
                     if exdates.contains(&s) || skip.is_some_and(|k| k.contains(&s)) {
                         continue;
                     }
-                    self.mark(s, s + Duration::days(days), idx);
+                    self.mark(s, s + Duration::days(days), &name);
                 }
             }
             // A recurring timed event is not an all-day holiday.
@@ -401,10 +400,7 @@ impl Builder {
                     from.date() + Duration::days(1)
                 };
                 let last = until.date();
-                if first < last {
-                    let idx = self.name(name);
-                    self.mark(first, last, idx);
-                }
+                self.mark(first, last, &name);
             }
             (Moment::Instant(from), Moment::Instant(until)) => {
                 if until - from > Duration::days(MAX_EVENT_DAYS) {
@@ -445,11 +441,16 @@ impl Builder {
     }
 
     /// Marks `from..until` (exclusive), only inside the kept range; the
-    /// first event to mark a day names it.
-    fn mark(&mut self, from: NaiveDate, until: NaiveDate, idx: u16) {
+    /// first event to mark a day names it. A name is kept only once it
+    /// names a day, so events outside the range cost nothing.
+    fn mark(&mut self, from: NaiveDate, until: NaiveDate, name: &str) {
+        let mut idx = None;
         let mut d = from.max(self.first);
         while d < until && d <= self.last {
-            self.marks.days.entry(d).or_insert(idx);
+            if !self.marks.days.contains_key(&d) {
+                let i = *idx.get_or_insert_with(|| self.name(name.to_string()));
+                self.marks.days.insert(d, i);
+            }
             d += Duration::days(1);
         }
     }
@@ -743,6 +744,21 @@ mod tests {
         let text = format!("BEGIN:VCALENDAR\n{e}END:VCALENDAR\n");
         let marks = parse_ics(&text, d("2027-06-01")).unwrap();
         assert_eq!(marks.names.len(), 2);
+    }
+
+    #[test]
+    fn names_of_days_not_kept_cost_nothing() {
+        use std::fmt::Write as _;
+        let mut e = String::new();
+        for y in 1900..2020 {
+            let _ = write!(
+                e,
+                "BEGIN:VEVENT\nUID:{y}\nDTSTART;VALUE=DATE:{y}0101\nSUMMARY:{y} {}\nEND:VEVENT\n",
+                "x".repeat(300)
+            );
+        }
+        e.push_str("BEGIN:VEVENT\nUID:k\nDTSTART;VALUE=DATE:20270704\nSUMMARY:Kept\nEND:VEVENT\n");
+        assert_eq!(marked(&e)[&d("2027-07-04")], "Kept");
     }
 
     /// The worst a feed can do: every kept day with its own long name and

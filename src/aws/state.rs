@@ -137,9 +137,8 @@ impl StateStore for Dynamo {
             let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else {
                 continue;
             };
-            if name.starts_with(CALENDAR_PREFIX) {
+            if let Some(key) = name.strip_prefix(CALENDAR_PREFIX) {
                 if let Some(AttributeValue::S(json)) = item.0.get(CALENDAR_ATTR) {
-                    let key = &name[CALENDAR_PREFIX.len()..];
                     match serde_json::from_str::<CalendarCache>(json) {
                         Ok(c) => {
                             out.calendars.insert(key.to_string(), c);
