@@ -49,6 +49,9 @@ pub struct Env {
     pub targets: Vec<Target>,
     /// `TARGET_EXTERNAL_ID`: the external id the spoke roles ask for.
     pub target_external_id: Option<String>,
+    /// `ALLOW_PRIVATE_FEEDS`: holiday feeds may be on private, loopback
+    /// and link-local addresses (a feed inside the VPC; tests).
+    pub allow_private_feeds: bool,
 }
 
 impl std::fmt::Debug for Env {
@@ -70,6 +73,7 @@ impl std::fmt::Debug for Env {
                 "target_external_id",
                 &self.target_external_id.as_ref().map(|_| "<set>"),
             )
+            .field("allow_private_feeds", &self.allow_private_feeds)
             .finish()
     }
 }
@@ -126,6 +130,7 @@ impl Env {
             emit_events: vars.flag("EMIT_EVENTS")?,
             targets,
             target_external_id: vars.get("TARGET_EXTERNAL_ID"),
+            allow_private_feeds: vars.flag("ALLOW_PRIVATE_FEEDS")?,
         })
     }
 }

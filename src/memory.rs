@@ -44,7 +44,8 @@ pub fn deps_with<N>(
         fleet: MemoryFleet::new(instances),
         notifier,
         told: Default::default(),
-        feeds: Default::default(),
+        // Fakes serve their feeds on loopback.
+        feeds: crate::feeds::Feeds::new(true),
         signals: Default::default(),
         prices: Default::default(),
         tuning: Tuning {
@@ -210,7 +211,7 @@ impl StateStore for MemoryState {
         self.calendars
             .lock()
             .unwrap()
-            .insert(cache.url.clone(), cache.clone());
+            .insert(cache.key.clone(), cache.clone());
         Ok(())
     }
 

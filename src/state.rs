@@ -158,7 +158,8 @@ pub struct Versioned {
 }
 
 /// Everything the state table holds: each schedule's state, and the
-/// holiday calendars' last good copies by URL.
+/// holiday calendars' last good copies by
+/// [`crate::calendar::feed_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stored {
     pub schedules: BTreeMap<String, Versioned>,

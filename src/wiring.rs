@@ -56,7 +56,7 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         notifier: notifier(env),
         tuning: env.tuning.clone(),
         told: Default::default(),
-        feeds: Default::default(),
+        feeds: crate::feeds::Feeds::new(env.allow_private_feeds),
         signals: if env.emit_events {
             Signals::EventBridge(SignedClient::new(sdk, "events", "EVENTBRIDGE"))
         } else {

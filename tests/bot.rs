@@ -702,15 +702,15 @@ async fn info_names_the_holiday_of_that_day() {
     b.store.raw.lock().unwrap().schedules[0]
         .0
         .insert("HolidayCalendars".into(), Av::L(vec![Av::S(url.into())]));
-    b.state.calendars.lock().unwrap().insert(
-        url.into(),
-        scheduler::calendar::CalendarCache {
-            url: url.into(),
-            holidays: [("2027-02-08".parse().unwrap(), "설날".to_string())].into(),
-            loaded_at: Some(at("2027-02-01T00:00:00Z")),
-            ..Default::default()
-        },
-    );
+    let mut copy = scheduler::calendar::CalendarCache::new(url);
+    let feed = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270208\nSUMMARY:설날\nEND:VEVENT\nEND:VCALENDAR\n";
+    let marks = scheduler::calendar::parse_ics(feed, "2027-02-01".parse().unwrap()).unwrap();
+    copy.keep(marks, None, None, at("2027-02-01T00:00:00Z"));
+    b.state
+        .calendars
+        .lock()
+        .unwrap()
+        .insert(copy.key.clone(), copy);
     let now = at("2027-02-05T12:00:00+09:00");
     let (_, info) = slack(&b, "dev info 2027-02-08", now).await;
     assert_eq!(

@@ -30,8 +30,9 @@ pub const PARTITION_ATTR: &str = "Partition";
 const SHARED_PARTITION: &str = "shared";
 const STATE_ATTR: &str = "State";
 const VERSION_ATTR: &str = "Version";
-/// State-table keys of calendar copies start with this; the rest is a
-/// digest of the URL (a key must stay under 2 KB).
+/// State-table keys of calendar copies start with this; the rest is
+/// [`crate::calendar::feed_key`] (a key must stay under 2 KB, and show no
+/// token).
 const CALENDAR_PREFIX: &str = "calendar:";
 const CALENDAR_ATTR: &str = "Calendar";
 const PRICE_PREFIX: &str = "price:";
@@ -39,12 +40,6 @@ const PRICE_ATTR: &str = "Price";
 /// The shared item that says which Monday's weekly report was claimed.
 const REPORT_KEY: &str = "report:weekly";
 const REPORT_ATTR: &str = "Monday";
-
-fn calendar_key(url: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(url.as_bytes());
-    format!("{CALENDAR_PREFIX}{}", hex::encode(&digest[..12]))
-}
 
 impl Dynamo {
     /// The same tables, with the states of one target of a hub.
@@ -149,11 +144,11 @@ impl StateStore for Dynamo {
             let Some(AttributeValue::S(name)) = item.0.get("ScheduleName") else {
                 continue;
             };
-            if name.starts_with(CALENDAR_PREFIX) {
+            if let Some(key) = name.strip_prefix(CALENDAR_PREFIX) {
                 if let Some(AttributeValue::S(json)) = item.0.get(CALENDAR_ATTR) {
                     match serde_json::from_str::<CalendarCache>(json) {
                         Ok(c) => {
-                            out.calendars.insert(c.url.clone(), c);
+                            out.calendars.insert(key.to_string(), c);
                         }
                         Err(e) => {
                             tracing::warn!(key = %name, error = %e, "unreadable calendar copy")
@@ -198,8 +193,12 @@ impl StateStore for Dynamo {
 
     async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
         let json = serde_json::to_string(cache).expect("a calendar copy serialises");
-        self.put_shared(calendar_key(&cache.url), CALENDAR_ATTR, json)
-            .await
+        self.put_shared(
+            format!("{CALENDAR_PREFIX}{}", cache.key),
+            CALENDAR_ATTR,
+            json,
+        )
+        .await
     }
 
     async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {

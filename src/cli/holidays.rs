@@ -3,25 +3,28 @@
 //! exception items (`CreatedBy: holidays`) for teams that want items they
 //! can see and edit.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use chrono::{Datelike, NaiveDate, Utc};
 
 use super::CliError;
-use crate::calendar::{parse_ics, CalendarCache, Holidays};
+use crate::calendar::{feed_key, parse_ics, shown_url, CalendarCache, Holidays};
 use crate::exceptions;
 use crate::feeds::Fetched;
 use crate::model::{Direction, ScheduleConfig, ScheduleException};
 use crate::pass::{load_config, Deps};
-use crate::ports::{ConfigStore, Put, ScheduleEditor};
+use crate::ports::{ConfigStore, Put, ScheduleEditor, StateStore};
 use crate::time;
 
 /// `CreatedBy` of imported items.
 const IMPORTER: &str = "holidays";
 
-/// `show SCHEDULE [--year Y]`: fetched now, not from the pass's copies.
-pub async fn show<C: ConfigStore, S, F, N>(
+/// `show SCHEDULE [--year Y]`: fetched now; a feed that cannot be read is
+/// answered from the pass's kept copy, with its age said on stderr. Only
+/// a feed with no copy at all is an error.
+pub async fn show<C: ConfigStore, S: StateStore, F, N>(
     deps: &Deps<C, S, F, N>,
     schedule: &str,
     year: Option<i32>,
@@ -34,13 +37,49 @@ pub async fn show<C: ConfigStore, S, F, N>(
             "schedule {schedule:?} has no HolidayCalendars"
         )));
     }
-    let year = year.unwrap_or_else(|| time::local_date(cfg.schedule.time_zone, now).year());
+    let zone = cfg.schedule.time_zone;
+    let year = year.unwrap_or_else(|| time::local_date(zone, now).year());
+    let mut kept: Option<BTreeMap<String, CalendarCache>> = None;
     for url in &cfg.schedule.holiday_calendars {
-        for (date, name) in in_year(read(deps, url).await?, year) {
-            let _ = writeln!(out, "{date}\t{name}\t{url}");
+        let shown = shown_url(url);
+        let holidays = match read(deps, url, zone).await {
+            Ok(h) => h,
+            Err(e) => {
+                if kept.is_none() {
+                    kept = Some(deps.state.load().await?.calendars);
+                }
+                let copy = kept
+                    .as_ref()
+                    .and_then(|k| k.get(&feed_key(url)))
+                    .filter(|c| c.loaded_at.is_some());
+                let Some((copy, at)) = copy.and_then(|c| Some((c, c.loaded_at?))) else {
+                    return Err(CliError::Failed(format!(
+                        "holiday calendar {shown} could not be read ({e}) and has no kept copy"
+                    )));
+                };
+                eprintln!(
+                    "schedctl: holiday calendar {shown} could not be read ({e}); showing the copy of {} ({})",
+                    at.format("%Y-%m-%d %H:%M UTC"),
+                    age(now - at)
+                );
+                copy.holidays.holidays(zone)
+            }
+        };
+        for (date, name) in in_year(holidays, year) {
+            let _ = writeln!(out, "{date}\t{name}\t{shown}");
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How old a copy is, in words (a copy from a later `--at` is new).
+fn age(d: chrono::Duration) -> String {
+    let d = d.max(chrono::Duration::zero());
+    match d.num_days() {
+        0 => format!("{} hours old", d.num_hours().max(0)),
+        1 => "1 day old".into(),
+        n => format!("{n} days old"),
+    }
 }
 
 /// `import SCHEDULE --ics FILE|URL [--year Y]`: without a year, the dates
@@ -55,12 +94,15 @@ pub async fn import<C: ConfigStore + ScheduleEditor, S, F, N>(
 ) -> Result<ExitCode, CliError> {
     let now = Utc::now();
     let cfg = usable(deps, schedule).await?;
+    let zone = cfg.schedule.time_zone;
     let holidays = if ics.starts_with("https://") || ics.starts_with("http://") {
-        read(deps, ics).await?
+        read(deps, ics, zone).await?
     } else {
         let text = std::fs::read_to_string(ics)
             .map_err(|e| CliError::Failed(format!("--ics {ics}: {e}")))?;
-        parse_ics(&text).map_err(|e| CliError::Refused(format!("--ics {ics}: {e}")))?
+        parse_ics(&text, now.date_naive())
+            .map_err(|e| CliError::Refused(format!("--ics {ics}: {e}")))?
+            .holidays(zone)
     };
     let today = time::local_date(cfg.schedule.time_zone, now);
     let dates: Vec<(NaiveDate, String)> = match year {
@@ -119,15 +161,21 @@ async fn usable<C: ConfigStore, S, F, N>(
     })
 }
 
-/// A feed fetched now and read.
-async fn read<C, S, F, N>(deps: &Deps<C, S, F, N>, url: &str) -> Result<Holidays, CliError> {
-    match deps.feeds.fetch(url, &CalendarCache::default()).await? {
-        Fetched::Fresh { body, .. } => {
-            parse_ics(&body).map_err(|e| CliError::Refused(format!("{url}: {e}")))
-        }
-        Fetched::NotModified => Err(CliError::Failed(format!(
-            "{url}: 304 to an unconditional GET"
+/// A feed fetched now and read into the days it marks in `zone`.
+async fn read<C, S, F, N>(
+    deps: &Deps<C, S, F, N>,
+    url: &str,
+    zone: chrono_tz::Tz,
+) -> Result<Holidays, CliError> {
+    let shown = shown_url(url);
+    match deps.feeds.fetch(url, &CalendarCache::default()).await {
+        Ok(Fetched::Fresh { body, .. }) => parse_ics(&body, Utc::now().date_naive())
+            .map(|m| m.holidays(zone))
+            .map_err(|e| CliError::Refused(format!("{shown}: {e}"))),
+        Ok(Fetched::NotModified) => Err(CliError::Failed(format!(
+            "{shown}: 304 to an unconditional GET"
         ))),
+        Err(e) => Err(CliError::Failed(format!("{shown}: {e}"))),
     }
 }
 

@@ -165,27 +165,26 @@ impl Config {
         }
     }
 
-    /// Gives each schedule the holidays of its calendars' last good copies.
-    /// A calendar that never loaded is a configuration error that
-    /// disables its schedule.
+    /// Gives each schedule the holidays of its calendars' last good copies
+    /// (kept by [`crate::calendar::feed_key`]). A calendar that never
+    /// loaded is a configuration error that disables its schedule.
     pub fn apply_holidays(&mut self, copies: &BTreeMap<String, CalendarCache>) {
         for (name, cfg) in &mut self.schedules {
             for url in &cfg.schedule.holiday_calendars {
-                match copies.get(url) {
-                    Some(c) if c.loaded_at.is_some() => cfg
-                        .holidays
-                        .extend(c.holidays.iter().map(|(d, n)| (*d, n.clone()))),
-                    other => self.errors.push(ConfigError::new(
+                match copies.get(&crate::calendar::feed_key(url)) {
+                    Some(c) if c.loaded_at.is_some() => {
+                        cfg.holidays
+                            .extend(c.holidays.holidays(cfg.schedule.time_zone));
+                    }
+                    _ => self.errors.push(ConfigError::new(
                         Table::Schedule,
                         format!("[ScheduleName={}]", item::key_part(name)),
                         Some("HolidayCalendars"),
+                        // Why it failed (a status, a timeout) is logged by the
+                        // pass, never told: chat is no port scanner.
                         format!(
-                            "feed {} has never loaded{}",
-                            quoted(url),
-                            other
-                                .and_then(|c| c.failing.as_deref())
-                                .map(|why| format!(" ({why})"))
-                                .unwrap_or_default()
+                            "feed {} has never loaded",
+                            quoted(&crate::calendar::shown_url(url))
                         ),
                         Some(name.clone()),
                     )),

@@ -273,7 +273,13 @@ fn urls(r: &ItemReader, attr: &str) -> Result<Vec<String>, ConfigError> {
     for u in &urls {
         let u = u.trim();
         if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() < 10 {
-            return Err(r.error(attr, format!("{} is not an https:// URL", quoted(u))));
+            return Err(r.error(
+                attr,
+                format!(
+                    "{} is not an https:// URL",
+                    quoted(&crate::calendar::shown_url(u))
+                ),
+            ));
         }
     }
     Ok(urls.into_iter().map(|u| u.trim().to_string()).collect())

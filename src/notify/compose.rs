@@ -383,11 +383,12 @@ pub fn state_not_saved(voice: &Voice, schedule: &str, e: &CallError) -> Message 
     .field(e.code.clone(), e.message.clone())
 }
 
-/// A holiday calendar could not be fetched (told once per failure).
+/// A holiday calendar could not be read (told once per failure). Only that:
+/// why (a status, a timeout) is logged, so chat cannot be used to probe
+/// ports.
 pub fn calendar_failing(
     voice: &Voice,
     url: &str,
-    e: &CallError,
     loaded_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Message {
     let lang = voice.lang;
@@ -400,7 +401,7 @@ pub fn calendar_failing(
         ),
         None => tr!(lang, "calendar-never-loaded", url = url),
     };
-    Message::new(Level::Error, text).field(e.code.clone(), e.message.clone())
+    Message::new(Level::Error, text)
 }
 
 /// A holiday calendar that failed was fetched again.

@@ -2,21 +2,21 @@
 //! names is fetched at most once a day (conditionally), its last good copy
 //! kept in the state table; a feed that fails is told once, and once more
 //! when it recovers; each schedule then gets its holidays.
+//!
+//! A feed's URL is shown only without user info, query and fragment, and
+//! chat hears only that a feed could not be read: why (a status, a
+//! timeout) goes to the log, so the topic is no port scanner.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{Deps, PassReport};
-use crate::calendar::{parse_ics, CalendarCache};
+use crate::calendar::{feed_key, parse_ics, CalendarCache};
 use crate::feeds::Fetched;
 use crate::model::Config;
 use crate::notify::compose;
 use crate::ports::{CallError, Notifier, StateStore};
-
-/// How far back a copy keeps dates: enough for catch-up and the usage
-/// report, small enough to keep the state item small.
-const KEEP_PAST_DAYS: i64 = 31;
 
 pub(super) async fn refresh<C, S: StateStore, F, N: Notifier>(
     deps: &Deps<C, S, F, N>,
@@ -26,32 +26,35 @@ pub(super) async fn refresh<C, S: StateStore, F, N: Notifier>(
     report: &mut PassReport,
 ) {
     for url in config.calendar_urls() {
-        let copy = copies.entry(url.clone()).or_insert_with(|| CalendarCache {
-            url: url.clone(),
-            ..CalendarCache::default()
-        });
+        let key = feed_key(&url);
+        let copy = copies
+            .entry(key)
+            .or_insert_with(|| CalendarCache::new(&url));
         if !copy.due(now) {
             continue;
         }
+        // A copy kept before URLs were shown without credentials.
+        copy.url = crate::calendar::shown_url(&url);
         copy.checked_at = Some(now);
         let was_failing = copy.failing.take();
         match fetch(deps, &url, copy, now).await {
             Ok(()) if was_failing.is_some() => {
-                let m = compose::calendar_recovered(&deps.tuning.voice, &url);
+                let m = compose::calendar_recovered(&deps.tuning.voice, &copy.url);
                 report.say(&deps.notifier, m).await;
             }
             Ok(()) => {}
             Err(e) => {
-                tracing::warn!(%url, error = %e, "holiday calendar not fetched");
+                tracing::warn!(url = %copy.url, error = %e, "holiday calendar not fetched");
                 if was_failing.is_none() {
-                    let m = compose::calendar_failing(&deps.tuning.voice, &url, &e, copy.loaded_at);
+                    let m =
+                        compose::calendar_failing(&deps.tuning.voice, &copy.url, copy.loaded_at);
                     report.say(&deps.notifier, m).await;
                 }
                 copy.failing = Some(e.code);
             }
         }
         if let Err(e) = deps.state.save_calendar(copy).await {
-            tracing::warn!(%url, error = %e, "holiday calendar copy not kept");
+            tracing::warn!(url = %copy.url, error = %e, "holiday calendar copy not kept");
         }
     }
     config.apply_holidays(&copies);
@@ -72,13 +75,9 @@ async fn fetch<C, S, F, N>(
             etag,
             last_modified,
         } => {
-            let holidays = parse_ics(&body)
+            let marks = parse_ics(&body, now.date_naive())
                 .map_err(|e| CallError::new("GET holiday calendar", "NotICalendar", e))?;
-            let since = (now - Duration::days(KEEP_PAST_DAYS)).date_naive();
-            copy.holidays = holidays.into_iter().filter(|(d, _)| *d >= since).collect();
-            copy.loaded_at = Some(now);
-            copy.etag = etag;
-            copy.last_modified = last_modified;
+            copy.keep(marks, etag, last_modified, now);
             Ok(())
         }
     }

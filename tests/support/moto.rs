@@ -107,6 +107,8 @@ impl Moto {
             ("AWS_EC2_METADATA_DISABLED", "true".into()),
             ("POLL_SECONDS", "0.05".into()),
             ("TIME_BUDGET_SECONDS", "20".into()),
+            // Feeds are served by wiremock on loopback.
+            ("ALLOW_PRIVATE_FEEDS", "true".into()),
         ]
     }
 }
@@ -135,6 +137,7 @@ pub fn test_env(webhook: Option<String>, format: Format) -> Env {
     env.tuning.poll = Duration::from_millis(50);
     env.webhook = webhook;
     env.format = format;
+    env.allow_private_feeds = true;
     env
 }
 
