@@ -539,6 +539,11 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
             "SchedulerFunction"
         ),
         [
+            // A hub's ForceStart progress across targets (the hub tests of
+            // tests/targets.rs), and recreating a deleted state table.
+            "dynamodb:BatchGetItem",
+            "dynamodb:CreateTable",
+            "dynamodb:DescribeTable",
             // A hub target's read of its partition: the hub's test.
             "dynamodb:Query",
             // Aurora clusters: none in this day.
@@ -599,6 +604,9 @@ fn every_variable_a_feature_reads_is_given_to_the_function_that_needs_it() {
         "MESSAGE_LANGUAGE",
         "BOT_KEYWORD",
         "PLAN_LINK_SECRET",
+        "ALLOW_PRIVATE_FEEDS",
+        "SCHEDULE_TAG_KEY",
+        "TARGETS",
     ];
     let stack = Stack::new(
         "template.yaml",
@@ -841,6 +849,11 @@ async fn a_hubs_fan_out_as_deployed_within_the_hub_and_spoke_permissions() {
             "SchedulerFunction"
         ),
         [
+            // ForceStart across targets (tests/targets.rs), recreating a
+            // deleted state table.
+            "dynamodb:BatchGetItem",
+            "dynamodb:CreateTable",
+            "dynamodb:DescribeTable",
             // ForceStart's reset, stopping and the databases: the day's test.
             "dynamodb:UpdateItem",
             "ec2:StopInstances",
