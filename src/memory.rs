@@ -207,11 +207,15 @@ impl StateStore for MemoryState {
         }))
     }
 
+    /// As the state table: never over a newer copy.
     async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
-        self.calendars
-            .lock()
-            .unwrap()
-            .insert(cache.key.clone(), cache.clone());
+        let mut kept = self.calendars.lock().unwrap();
+        if kept
+            .get(&cache.key)
+            .is_none_or(|k| k.loaded_at <= cache.loaded_at)
+        {
+            kept.insert(cache.key.clone(), cache.clone());
+        }
         Ok(())
     }
 

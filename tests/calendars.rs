@@ -546,3 +546,33 @@ async fn a_feeds_credentials_never_show_in_chat_logs_or_state() {
         assert!(!chat.contains(status), "no status in chat: {chat}");
     }
 }
+
+#[tokio::test]
+async fn a_calendar_copy_is_replaced_only_by_a_newer_one() {
+    use scheduler::ports::StateStore;
+    let w = support::World::new().await;
+    let store = w.deps().state;
+    let url = "https://calendars.example/kr.ics";
+    let mut fresh = scheduler::calendar::CalendarCache::new(url);
+    fresh.loaded_at = Some(support::at("2026-11-30T09:00:00+09:00"));
+    let mut stale = scheduler::calendar::CalendarCache::new(url);
+    stale.loaded_at = Some(support::at("2026-11-29T09:00:00+09:00"));
+    stale.failing = Some("Timeout".into());
+    // Another target's pass fetched a fresh copy; this one's fetch failed
+    // and it writes what it had.
+    store.save_calendar(&fresh).await.unwrap();
+    store.save_calendar(&stale).await.unwrap();
+    let kept = store.load().await.unwrap().calendars;
+    let copy = kept.values().next().unwrap();
+    assert_eq!(copy.loaded_at, fresh.loaded_at);
+    assert_eq!(copy.failing, None);
+    // The same copy with its failure noted is written.
+    let mut noted = fresh.clone();
+    noted.failing = Some("Timeout".into());
+    store.save_calendar(&noted).await.unwrap();
+    let kept = store.load().await.unwrap().calendars;
+    assert_eq!(
+        kept.values().next().unwrap().failing.as_deref(),
+        Some("Timeout")
+    );
+}

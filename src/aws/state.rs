@@ -35,6 +35,9 @@ const VERSION_ATTR: &str = "Version";
 /// token).
 const CALENDAR_PREFIX: &str = "calendar:";
 const CALENDAR_ATTR: &str = "Calendar";
+/// When the copy was fetched (epoch seconds; 0: never): what a write of a
+/// copy is conditioned on.
+const LOADED_ATTR: &str = "LoadedAt";
 const PRICE_PREFIX: &str = "price:";
 const PRICE_ATTR: &str = "Price";
 /// The shared item that says which Monday's weekly report was claimed.
@@ -191,14 +194,38 @@ impl StateStore for Dynamo {
         Ok(out)
     }
 
+    /// Only over a copy no newer than this one: a pass whose fetch failed
+    /// never replaces the good copy another target's pass just saved.
     async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
         let json = serde_json::to_string(cache).expect("a calendar copy serialises");
-        self.put_shared(
-            format!("{CALENDAR_PREFIX}{}", cache.key),
-            CALENDAR_ATTR,
-            json,
-        )
-        .await
+        let loaded = cache.loaded_at.map_or(0, |t| t.timestamp());
+        let sent = self
+            .client()
+            .put_item()
+            .table_name(&self.tables.state)
+            .item(
+                "ScheduleName",
+                AttributeValue::S(format!("{CALENDAR_PREFIX}{}", cache.key)),
+            )
+            .item(CALENDAR_ATTR, AttributeValue::S(json))
+            .item(LOADED_ATTR, AttributeValue::N(loaded.to_string()))
+            .item(PARTITION_ATTR, AttributeValue::S(SHARED_PARTITION.into()))
+            .condition_expression("attribute_not_exists(#l) OR #l <= :l")
+            .expression_attribute_names("#l", LOADED_ATTR)
+            .expression_attribute_values(":l", AttributeValue::N(loaded.to_string()))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                tracing::info!(url = %cache.url, "a newer copy of the calendar is kept");
+                Ok(())
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem Calendar", e)),
+        }
     }
 
     async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {

@@ -42,7 +42,10 @@ impl Stack {
             params.insert(k.to_string(), v.to_string());
         }
         // The LanguageExtensions transform runs first, with the parameters.
-        let values: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let values: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let template = super::template::for_each(&template, &values);
         Stack {
             template,
