@@ -65,6 +65,12 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
                 s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false",
                 "{s}"
             );
+            // ScheduleTagValuePrefix limits the tag's value as well.
+            assert_eq!(
+                s["Condition"]["StringLike"]["aws:ResourceTag/ScheduleName"]["Fn::Sub"],
+                "${ScheduleTagValuePrefix}*",
+                "{s}"
+            );
             assert_ne!(s["Resource"], "*", "{s}");
         }
         if s["Resource"] == "*" {
