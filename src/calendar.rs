@@ -40,11 +40,51 @@ const UNNAMED: &str = "holiday";
 /// index of their name, and whole-day timed events as instants, since
 /// which local day they cover depends on the schedule's zone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(from = "StoredMarks")]
 pub struct Marks {
     names: Vec<String>,
     days: BTreeMap<NaiveDate, u16>,
     spans: Vec<Span>,
+}
+
+/// Marks as the state table holds them: this shape, or the date -> name
+/// map copies were saved as before, so an upgrade keeps every good copy.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredMarks {
+    // First: a map of dates is only ever the old shape (and `{}` is empty
+    // either way).
+    Before(BTreeMap<NaiveDate, String>),
+    Now {
+        #[serde(default)]
+        names: Vec<String>,
+        #[serde(default)]
+        days: BTreeMap<NaiveDate, u16>,
+        #[serde(default)]
+        spans: Vec<Span>,
+    },
+}
+
+impl From<StoredMarks> for Marks {
+    fn from(stored: StoredMarks) -> Marks {
+        match stored {
+            StoredMarks::Now { names, days, spans } => Marks { names, days, spans },
+            StoredMarks::Before(map) => {
+                let mut marks = Marks::default();
+                for (day, name) in map {
+                    let i = match marks.names.iter().position(|n| *n == name) {
+                        Some(i) => i,
+                        None => {
+                            marks.names.push(name);
+                            marks.names.len() - 1
+                        }
+                    };
+                    marks.days.insert(day, u16::try_from(i).unwrap_or(u16::MAX));
+                }
+                marks
+            }
+        }
+    }
 }
 
 /// A timed event of at least 23 hours: UTC seconds from, until, name.
@@ -191,7 +231,10 @@ impl Moment {
             Some(l) => (l, true),
             None => (raw, false),
         };
-        let local = NaiveDateTime::parse_from_str(local, "%Y%m%dT%H%M%S").map_err(|_| bad())?;
+        let local = NaiveDateTime::parse_from_str(local, "%Y%m%dT%H%M%S")
+            .ok()
+            .filter(|t| plausible(t.year()))
+            .ok_or_else(bad)?;
         if utc {
             return Ok(Some(Moment::Instant(Utc.from_utc_datetime(&local))));
         }
@@ -229,7 +272,15 @@ impl Moment {
 fn date(value: &str) -> Result<NaiveDate, String> {
     let digits: String = value.trim().chars().take(8).collect();
     NaiveDate::parse_from_str(&digits, "%Y%m%d")
-        .map_err(|_| format!("{} is not an iCalendar date", crate::model::quoted(value)))
+        .ok()
+        .filter(|d| plausible(d.year()))
+        .ok_or_else(|| format!("{} is not an iCalendar date", crate::model::quoted(value)))
+}
+
+/// iCalendar years have four digits; chrono's `%Y` also takes a sign and
+/// more digits, up to where date arithmetic overflows.
+fn plausible(year: i32) -> bool {
+    (1..=9999).contains(&year)
 }
 
 /// `P1D`, `P2W`, `PT24H`, `P1DT12H`: a DURATION (signs and months are
@@ -397,7 +448,10 @@ impl Builder {
                 let first = if from.time() == chrono::NaiveTime::MIN {
                     from.date()
                 } else {
-                    from.date() + Duration::days(1)
+                    match from.date().succ_opt() {
+                        Some(next) => next,
+                        None => return Ok(()),
+                    }
                 };
                 let last = until.date();
                 self.mark(first, last, &name);
@@ -652,6 +706,30 @@ mod tests {
     }
 
     #[test]
+    fn copies_saved_before_are_still_read() {
+        let old = r#"{"2027-01-01": "New Year", "2027-02-06": "설날", "2027-02-07": "설날"}"#;
+        let marks: Marks = serde_json::from_str(old).unwrap();
+        let h = marks.holidays(SEOUL);
+        assert_eq!(h[&d("2027-02-07")], "설날");
+        assert_eq!(h.len(), 3);
+        let again: Marks = serde_json::from_str(&serde_json::to_string(&marks).unwrap()).unwrap();
+        assert_eq!(again, marks);
+    }
+
+    #[test]
+    fn years_past_four_digits_are_refused_not_a_panic() {
+        let today = d("2027-01-01");
+        for (start, end) in [
+            ("+2621421231T120000", "+2621421231T130000"),
+            ("+2621421231", "+2621421231"),
+            ("-2621421231T120000Z", "-2621421231T130000Z"),
+        ] {
+            let text = format!("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:{start}\nDTEND:{end}\nEND:VEVENT\nEND:VCALENDAR\n");
+            assert!(parse_ics(&text, today).is_err(), "{start}");
+        }
+    }
+
+    #[test]
     fn a_timed_event_shorter_than_the_day_marks_nothing() {
         let lunch = "BEGIN:VEVENT\nUID:l\nDTSTART:20270310T030000Z\nDTEND:20270310T040000Z\nSUMMARY:Team lunch\nEND:VEVENT\n";
         let zoned = "BEGIN:VEVENT\nUID:z\nDTSTART;TZID=Asia/Seoul:20270311T000000\nDTEND;TZID=Asia/Seoul:20270311T230000\nSUMMARY:Offsite\nEND:VEVENT\n";
@@ -795,9 +873,10 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_of_the_old_shape_is_not_read_as_empty() {
+    fn a_copy_of_the_old_shape_keeps_its_days() {
         let old = r#"{"url":"https://x/y.ics","holidays":{"2027-01-01":"신정"},"loaded_at":"2027-01-01T00:00:00Z"}"#;
-        assert!(serde_json::from_str::<CalendarCache>(old).is_err());
+        let copy = serde_json::from_str::<CalendarCache>(old).unwrap();
+        assert_eq!(copy.holidays.holidays(SEOUL)[&d("2027-01-01")], "신정");
     }
 
     #[test]

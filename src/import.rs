@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
 
-use crate::model::Item;
+use crate::model::{DaysActive, Item, MonthDays, Months};
 
 /// The attribute that marks the Schedule items the import wrote: the only
 /// ones it ever overwrites.
@@ -246,14 +246,21 @@ fn period(item: &Item) -> Result<HashMap<String, Av>, String> {
             map.insert("StopTime".into(), Av::S(stop));
         }
     }
-    let days = strings(item, "weekdays", at)?;
-    map.insert(
-        "DaysActive".into(),
-        Av::S(days.map_or("all".into(), |d| d.join(","))),
-    );
+    // Each set is read as the scheduler will read it: what it cannot read
+    // is listed, never written for the scheduler to refuse later.
+    let days = strings(item, "weekdays", at)?.map_or("all".into(), |d| d.join(","));
+    DaysActive::parse(&days).map_err(|e| format!("{}: {e}", at("weekdays")))?;
+    map.insert("DaysActive".into(), Av::S(days));
     for (theirs, ours) in [("monthdays", "MonthDays"), ("months", "Months")] {
         if let Some(v) = strings(item, theirs, at)? {
-            map.insert(ours.into(), Av::S(v.join(",")));
+            let text = v.join(",");
+            let read = if theirs == "months" {
+                Months::parse(&text).map(drop)
+            } else {
+                MonthDays::parse(&text).map(drop)
+            };
+            read.map_err(|e| format!("{}: {e}", at(theirs)))?;
+            map.insert(ours.into(), Av::S(text));
         }
     }
     Ok(map)
@@ -366,6 +373,27 @@ mod tests {
         let mut pairs = vec![("type", s("schedule")), ("name", s(name))];
         pairs.extend(more);
         item(pairs)
+    }
+
+    #[test]
+    fn sets_the_scheduler_cannot_read_are_listed_not_written() {
+        let ss = |v: &[&str]| Av::Ss(v.iter().map(|x| x.to_string()).collect());
+        for (attr, value) in [
+            ("monthdays", "1/14"),
+            ("months", "decimal"),
+            ("weekdays", "funday"),
+        ] {
+            let bad = period(
+                "bad",
+                vec![
+                    ("begintime", s("09:00")),
+                    ("endtime", s("17:00")),
+                    (attr, ss(&[value])),
+                ],
+            );
+            let why = super::period(&bad).unwrap_err();
+            assert!(why.contains(attr), "{why}");
+        }
     }
 
     fn office() -> Item {

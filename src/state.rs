@@ -45,11 +45,11 @@ pub struct ScheduleState {
 
 /// What one schedule's state may hold, so that its item stays under the
 /// 100 KB the spec promises (DynamoDB refuses 400 KB) whatever the fleet:
-/// the planner caps error lines (50 of 200 characters) and remembers lists
+/// the planner caps error lines (50 of 200 bytes) and remembers lists
 /// by digest; these bound the rest. Server ids are at most 63 characters
-/// (RDS), so 35 KB is over 450 servers of records each, and more than
-/// 1,500 EC2 ids.
-pub const MAX_SERVER_RECORD_BYTES: usize = 35_000;
+/// (RDS), so 30 KB is over 400 servers of records each, and more than
+/// 1,300 EC2 ids; with the lines and the log, an item stays near 90 KB.
+pub const MAX_SERVER_RECORD_BYTES: usize = 30_000;
 const MAX_WARNED: usize = 10;
 const MAX_LOG: usize = 100;
 

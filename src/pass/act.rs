@@ -127,10 +127,12 @@ fn other_targets(tuning: &Tuning, config: &Config, schedule: &str) -> Vec<HubTar
                 .collect()
         })
         .unwrap_or_default();
-    let applicable = if named.is_empty() {
-        &tuning.hub
-    } else {
-        &named
-    };
-    applicable.iter().filter(|t| *t != me).cloned().collect()
+    // Only targets of the hub that run passes count (a `Targets` entry
+    // missing from TARGETS never has its part up), each once.
+    let others: std::collections::BTreeSet<&HubTarget> = tuning
+        .hub
+        .iter()
+        .filter(|t| *t != me && (named.is_empty() || named.contains(t)))
+        .collect();
+    others.into_iter().cloned().collect()
 }

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 
 use super::{Deps, PassReport};
 use crate::calendar::{feed_key, parse_ics, CalendarCache};
@@ -33,9 +33,17 @@ pub(super) async fn refresh<C, S: StateStore, F, N: Notifier>(
         if !copy.due(now) {
             continue;
         }
-        // A copy kept before URLs were shown without credentials.
+        // A copy kept before URLs were shown without credentials, and
+        // before copies carried their key.
         copy.url = crate::calendar::shown_url(&url);
+        copy.key = feed_key(&url);
         copy.checked_at = Some(now);
+        // A copy keeps last year to next year from when it was read: in
+        // another year it is read whole again, not answered by a 304.
+        if copy.loaded_at.is_some_and(|at| at.year() != now.year()) {
+            copy.etag = None;
+            copy.last_modified = None;
+        }
         let was_failing = copy.failing.take();
         match fetch(deps, &url, copy, now).await {
             Ok(()) if was_failing.is_some() => {

@@ -263,6 +263,7 @@ async fn record<C, S: StateStore, F, N: Notifier>(
         return;
     };
     let notices = plan::record_failures(t, failures, now, &deps.tuning.timing);
+    state.bound();
     // Told only once recorded: an unrecorded failure comes back after the
     // claim lease, and is told by the pass that records it.
     match claims.save(&deps.state, schedule, state).await {

@@ -369,7 +369,7 @@ pub fn plan(
 /// DynamoDB's 400 KB (the spec says 100 KB) whatever its items and fleet
 /// hold; `schedctl validate` lists everything.
 const MAX_ERROR_LINES: usize = 50;
-const MAX_LINE_CHARS: usize = 200;
+const MAX_LINE_BYTES: usize = 200;
 
 /// A schedule's configuration errors as lines (capped later, with the
 /// fleet's problems, by [`cap_lines`]).
@@ -377,13 +377,17 @@ fn error_lines(errors: &[&crate::model::ConfigError]) -> Vec<String> {
     errors.iter().map(|e| e.to_string()).collect()
 }
 
-/// At most [`MAX_ERROR_LINES`] lines of at most [`MAX_LINE_CHARS`], the
+/// At most [`MAX_ERROR_LINES`] lines of at most [`MAX_LINE_BYTES`], the
 /// rest counted in one more line.
 fn cap_lines(mut lines: Vec<String>) -> Vec<String> {
     let total = lines.len();
     lines.truncate(MAX_ERROR_LINES);
     for line in &mut lines {
-        if let Some((cut, _)) = line.char_indices().nth(MAX_LINE_CHARS) {
+        if line.len() > MAX_LINE_BYTES {
+            let cut = (0..=MAX_LINE_BYTES)
+                .rev()
+                .find(|i| line.is_char_boundary(*i))
+                .unwrap_or(0);
             line.truncate(cut);
             line.push('…');
         }

@@ -82,12 +82,22 @@ pub fn report_week(
     (start(monday - chrono::Duration::days(7)), start(monday))
 }
 
+/// One server across a hub: RDS and Aurora identifiers are unique only
+/// within an account and region (a target).
+pub type ServerKey = (Option<String>, InstanceKind, String);
+
+impl Observation {
+    pub fn server(&self) -> ServerKey {
+        (self.target.clone(), self.product.kind, self.id.clone())
+    }
+}
+
 /// Keeps, of observations read in any order, what sums from `since` need:
 /// those from `since` on, and each server's last one before it.
 #[derive(Debug, Default)]
 pub struct FromSince {
     since: DateTime<Utc>,
-    before: std::collections::HashMap<String, Observation>,
+    before: std::collections::HashMap<ServerKey, Observation>,
     after: Vec<Observation>,
 }
 
@@ -102,8 +112,8 @@ impl FromSince {
     pub fn add(&mut self, o: Observation) {
         if o.at >= self.since {
             self.after.push(o);
-        } else if self.before.get(&o.id).is_none_or(|b| b.at < o.at) {
-            self.before.insert(o.id.clone(), o);
+        } else if self.before.get(&o.server()).is_none_or(|b| b.at < o.at) {
+            self.before.insert(o.server(), o);
         }
     }
 

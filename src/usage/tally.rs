@@ -45,9 +45,9 @@ pub fn tally(
     until: DateTime<Utc>,
     prices: &Prices,
 ) -> Usage {
-    let mut by_server: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
+    let mut by_server: BTreeMap<super::ServerKey, Vec<&Observation>> = BTreeMap::new();
     for o in observed.iter().filter(|o| o.at < until) {
-        by_server.entry(&o.id).or_default().push(o);
+        by_server.entry(o.server()).or_default().push(o);
     }
     let mut rows: BTreeMap<(String, String, Option<String>), Row> = BTreeMap::new();
     let mut unpriced: BTreeSet<(String, String, Option<String>)> = BTreeSet::new();
