@@ -150,6 +150,9 @@ pub struct MemoryState {
     /// Schedules whose writes fail with this error (throttling past the
     /// retries, an item too large, access denied...).
     pub failing: Mutex<BTreeMap<String, CallError>>,
+    /// When set, writes that record a failed command fail with this error
+    /// (the claims before them are written).
+    pub failing_records: Mutex<Option<CallError>>,
 }
 
 impl StateStore for MemoryState {
@@ -227,6 +230,13 @@ impl StateStore for MemoryState {
     ) -> Result<Saved, CallError> {
         if let Some(e) = self.failing.lock().unwrap().get(schedule) {
             return Err(e.clone());
+        }
+        let records = state
+            .transition
+            .as_ref()
+            .is_some_and(|t| !t.failed.is_empty());
+        if let (true, Some(e)) = (records, self.failing_records.lock().unwrap().clone()) {
+            return Err(e);
         }
         let mut items = self.items.lock().unwrap();
         let current = items.get(schedule).map(|v| v.version).unwrap_or(0);

@@ -199,6 +199,23 @@ async fn lambda_binary_answers_the_scheduled_event_and_a_stop_request() {
     }
 }
 
+/// An AWS configuration whose Lambda endpoint is `lambda`, with test
+/// credentials to sign with.
+async fn lambda_at(lambda: &MockServer) -> aws_config::SdkConfig {
+    scheduler::aws::loader()
+        .endpoint_url(lambda.uri())
+        .region(aws_sdk_dynamodb::config::Region::new(support::REGION))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .load()
+        .await
+}
+
 #[tokio::test]
 async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
     use scheduler::plan::Orders;
@@ -213,18 +230,7 @@ async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
         .expect(1)
         .mount(&lambda)
         .await;
-    let sdk = scheduler::aws::loader()
-        .endpoint_url(lambda.uri())
-        .region(aws_sdk_dynamodb::config::Region::new(support::REGION))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
-        .load()
-        .await;
+    let sdk = lambda_at(&lambda).await;
     let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into(), vec![]);
     let orders = Orders {
         stop: ["dev".to_string()].into(),
@@ -261,18 +267,7 @@ async fn in_a_hub_the_bot_asks_for_one_pass_per_target() {
         .expect(2)
         .mount(&lambda)
         .await;
-    let sdk = scheduler::aws::loader()
-        .endpoint_url(lambda.uri())
-        .region(aws_sdk_dynamodb::config::Region::new(support::REGION))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
-        .load()
-        .await;
+    let sdk = lambda_at(&lambda).await;
     let targets = Target::parse_list("self@us-east-1,self@us-west-2").unwrap();
     let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into(), targets);
     let orders = Orders {
