@@ -23,6 +23,25 @@ pub async fn invoke_binary(env: &[(&str, String)], event: String) -> Value {
 
 /// Like [`invoke_binary`]; `Err` holds the error the function reported.
 pub async fn invoke(env: &[(&str, String)], event: String) -> Result<Value, Value> {
+    let mut binary = Command::new(env!("CARGO_BIN_EXE_scheduler-lambda"));
+    binary
+        .env_remove("WEBHOOK_URL")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    run(binary, "scheduler", &event, Duration::from_secs(60)).await
+}
+
+/// Runs `binary` (its environment set by the caller) as the Lambda
+/// function `function` under a local Runtime API that hands it `event`
+/// once and answers later polls slowly, as the real one does between
+/// invocations; returns what it answered, or `Err` with the error it
+/// reported. Fails the test with the binary's log when it exits or takes
+/// longer than `deadline` without answering.
+pub async fn run(
+    mut binary: Command,
+    function: &str,
+    event: &str,
+    deadline: Duration,
+) -> Result<Value, Value> {
     let runtime = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/2018-06-01/runtime/invocation/next"))
@@ -32,14 +51,13 @@ pub async fn invoke(env: &[(&str, String)], event: String) -> Result<Value, Valu
                 .insert_header("Lambda-Runtime-Deadline-Ms", "4102444800000")
                 .insert_header(
                     "Lambda-Runtime-Invoked-Function-Arn",
-                    "arn:aws:lambda:ap-northeast-2:123456789012:function:scheduler",
+                    format!("arn:aws:lambda:ap-northeast-2:123456789012:function:{function}"),
                 )
                 .set_body_string(event),
         )
         .up_to_n_times(1)
         .mount(&runtime)
         .await;
-    // Later polls wait, as the real Runtime API does between invocations.
     Mock::given(method("GET"))
         .and(path("/2018-06-01/runtime/invocation/next"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(600)))
@@ -52,21 +70,19 @@ pub async fn invoke(env: &[(&str, String)], event: String) -> Result<Value, Valu
         .respond_with(ResponseTemplate::new(202))
         .mount(&runtime)
         .await;
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scheduler-lambda"))
-        .env_remove("WEBHOOK_URL")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut child = binary
         .env("AWS_LAMBDA_RUNTIME_API", runtime.address().to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "scheduler")
+        .env("AWS_LAMBDA_FUNCTION_NAME", function)
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
         .env("AWS_LAMBDA_LOG_GROUP_NAME", "test")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + deadline;
     let body = loop {
         let posted = runtime
             .received_requests()
@@ -81,11 +97,14 @@ pub async fn invoke(env: &[(&str, String)], event: String) -> Result<Value, Valu
                 false => Err(body),
             };
         }
-        assert!(
-            Instant::now() < deadline,
-            "no answer from the Lambda binary"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+            let _ = child.kill();
+            panic!(
+                "no answer from {function}:\n{}",
+                std::fs::read_to_string(log.path()).unwrap_or_default()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let _ = child.kill();
     let _ = child.wait();

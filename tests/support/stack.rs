@@ -5,12 +5,10 @@
 //! AWS calls it made checked against its role's policy.
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const ACCOUNT: &str = "123456789012";
 pub const STACK: &str = "test-stack";
@@ -310,77 +308,19 @@ pub async fn run_function(
     env: &BTreeMap<String, String>,
     event: &Value,
 ) -> Result<Value, Value> {
-    let runtime = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/2018-06-01/runtime/invocation/next"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("Lambda-Runtime-Aws-Request-Id", "req-1")
-                .insert_header("Lambda-Runtime-Deadline-Ms", "4102444800000")
-                .insert_header(
-                    "Lambda-Runtime-Invoked-Function-Arn",
-                    format!("arn:aws:lambda:ap-northeast-2:{ACCOUNT}:function:{function}"),
-                )
-                .set_body_string(event.to_string()),
-        )
-        .up_to_n_times(1)
-        .mount(&runtime)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/2018-06-01/runtime/invocation/next"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(600)))
-        .mount(&runtime)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex(
-            "^/2018-06-01/runtime/invocation/req-1/(response|error)$",
-        ))
-        .respond_with(ResponseTemplate::new(202))
-        .mount(&runtime)
-        .await;
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .env_clear()
         .envs(env)
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address().to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", function)
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "test")
         .env("LAMBDA_TASK_ROOT", "/var/task")
-        .env("TZ", ":UTC")
-        .stdout(Stdio::null())
-        .stderr(log.reopen().unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let body = loop {
-        let posted = runtime
-            .received_requests()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|r| r.method.as_str() == "POST");
-        if let Some(r) = posted {
-            let body = serde_json::from_slice::<Value>(&r.body).unwrap();
-            break match r.url.path().ends_with("/response") {
-                true => Ok(body),
-                false => Err(body),
-            };
-        }
-        if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
-            let _ = child.kill();
-            panic!(
-                "no answer from {function}:\n{}",
-                std::fs::read_to_string(log.path()).unwrap_or_default()
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let _ = child.kill();
-    let _ = child.wait();
-    body
+        .env("TZ", ":UTC");
+    super::lambda::run(
+        command,
+        function,
+        &event.to_string(),
+        Duration::from_secs(120),
+    )
+    .await
 }
 
 /// A Function URL request (payload format 2.0, as lambda_http reads it)
