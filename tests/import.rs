@@ -259,33 +259,6 @@ async fn tagged_for_the_peer(w: &World, schedule: &str) -> String {
     id
 }
 
-/// A stopped RDS DB instance tagged `Schedule=NAME`.
-async fn database_tagged_for_the_peer(w: &World, id: &str, schedule: &str) {
-    w.rds
-        .create_db_instance()
-        .db_instance_identifier(id)
-        .db_instance_class("db.t3.micro")
-        .engine("postgres")
-        .master_username("scheduler")
-        .master_user_password("password1")
-        .allocated_storage(20)
-        .tags(
-            aws_sdk_rds::types::Tag::builder()
-                .key("Schedule")
-                .value(schedule)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    w.rds
-        .stop_db_instance()
-        .db_instance_identifier(id)
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn an_imported_schedule_runs_servers_tagged_with_the_peers_key() {
     let w = World::new().await;
@@ -295,7 +268,8 @@ async fn an_imported_schedule_runs_servers_tagged_with_the_peers_key() {
     // The resizing schedule's first-monday period is read by a parser of
     // its syntax; this test needs only office hours.
     let id = tagged_for_the_peer(&w, "seoul-office-hours").await;
-    database_tagged_for_the_peer(&w, "office-db", "seoul-office-hours").await;
+    w.rds_instance_tagged("office-db", &[("Schedule", "seoul-office-hours")])
+        .await;
     let run = |at: &str| {
         schedctl(&w)
             .env("SCHEDULE_TAG_KEY", "Schedule")

@@ -353,16 +353,7 @@ impl Deployed {
     }
 
     async fn rds_state(&self, id: &str) -> String {
-        let out = aws_sdk_rds::Client::new(&self.sdk)
-            .describe_db_instances()
-            .db_instance_identifier(id)
-            .send()
-            .await
-            .unwrap();
-        out.db_instances()[0]
-            .db_instance_status()
-            .unwrap()
-            .to_string()
+        support::moto::rds_state(&aws_sdk_rds::Client::new(&self.sdk), id).await
     }
 }
 

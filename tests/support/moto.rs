@@ -217,10 +217,16 @@ impl World {
 
     /// A stopped RDS DB instance with the schedule's tags.
     pub async fn rds_instance(&self, id: &str, schedule: &str, group: Option<&str>) {
-        let mut tags = vec![rds_tag("ScheduleName", schedule)];
+        let mut tags = vec![("ScheduleName", schedule)];
         if let Some(g) = group {
-            tags.push(rds_tag("ScheduleGroupName", g));
+            tags.push(("ScheduleGroupName", g));
         }
+        self.rds_instance_tagged(id, &tags).await;
+    }
+
+    /// A stopped RDS DB instance with these tags.
+    pub async fn rds_instance_tagged(&self, id: &str, tags: &[(&str, &str)]) {
+        let tags = tags.iter().map(|(k, v)| rds_tag(k, v)).collect();
         self.rds
             .create_db_instance()
             .db_instance_identifier(id)
@@ -270,17 +276,7 @@ impl World {
     }
 
     pub async fn rds_state(&self, id: &str) -> String {
-        let out = self
-            .rds
-            .describe_db_instances()
-            .db_instance_identifier(id)
-            .send()
-            .await
-            .unwrap();
-        out.db_instances()[0]
-            .db_instance_status()
-            .unwrap()
-            .to_string()
+        rds_state(&self.rds, id).await
     }
 
     pub async fn cluster_state(&self, id: &str) -> String {
@@ -334,6 +330,20 @@ pub async fn launch(
         .await
         .expect("stop");
     ids
+}
+
+/// The status of RDS DB instance `id` as `rds` sees it.
+pub async fn rds_state(rds: &aws_sdk_rds::Client, id: &str) -> String {
+    let out = rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    out.db_instances()[0]
+        .db_instance_status()
+        .unwrap()
+        .to_string()
 }
 
 /// The state name of EC2 instance `id` as `ec2` sees it.
