@@ -16,7 +16,7 @@ use crate::pass::{Deps, Tuning};
 use crate::plan::Orders;
 use crate::ports::{
     CallError, CommandFailure, ConfigStore, Fleet, Notifier, PassTrigger, Put, Saved,
-    ScheduleEditor, StateStore, Tagged,
+    ScheduleEditor, StateStore, Tagged, TargetState,
 };
 use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored, Versioned};
@@ -197,17 +197,24 @@ impl StateStore for MemoryState {
 
     /// Other targets' states live here under their partitioned keys, as in
     /// the state table.
-    async fn force_start_done_in(
+    async fn states_in(
         &self,
-        schedule: &str,
+        schedules: &[String],
         targets: &[Target],
-    ) -> Result<bool, CallError> {
+    ) -> Result<Vec<TargetState>, CallError> {
         let items = self.items.lock().unwrap();
-        Ok(targets.iter().all(|t| {
-            items
-                .get(&format!("{}{schedule}", t.partition()))
-                .is_some_and(|v| v.state.force_start_done)
-        }))
+        Ok(targets
+            .iter()
+            .flat_map(|t| schedules.iter().map(move |s| (t, s)))
+            .filter_map(|(t, s)| {
+                let v = items.get(&format!("{}{s}", t.partition()))?;
+                Some(TargetState {
+                    target: t.clone(),
+                    schedule: s.clone(),
+                    state: v.state.clone(),
+                })
+            })
+            .collect())
     }
 
     /// As the state table: never over a newer copy.

@@ -144,13 +144,23 @@ pub trait StateStore: Sync {
         &self,
         monday: chrono::NaiveDate,
     ) -> impl Future<Output = Result<bool, CallError>> + Send;
-    /// Whether `schedule`'s ForceStart part is done in every one of
-    /// `targets` (other targets of a hub, each in its own partition).
-    fn force_start_done_in(
+    /// The states of `schedules` that other targets of a hub keep, each in
+    /// its own partition (strongly consistent): what a hub's ForceStart
+    /// and the bot's `status` read across targets. A pair without a state
+    /// is absent.
+    fn states_in(
         &self,
-        schedule: &str,
+        schedules: &[String],
         targets: &[Target],
-    ) -> impl Future<Output = Result<bool, CallError>> + Send;
+    ) -> impl Future<Output = Result<Vec<TargetState>, CallError>> + Send;
+}
+
+/// One schedule's state in one target of a hub.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetState {
+    pub target: Target,
+    pub schedule: String,
+    pub state: ScheduleState,
 }
 
 /// One instance that a start or stop command failed for.

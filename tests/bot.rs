@@ -40,6 +40,7 @@ fn bot(secrets: BotSecrets) -> MemBot {
             None,
         )
         .named("web-1")]),
+        targets: vec![],
         notifier: RecordingNotifier::default(),
         trigger: RecordingTrigger::default(),
         secrets,
@@ -663,6 +664,7 @@ async fn a_hanging_webhook_does_not_hold_the_answer() {
         store: base.store,
         state: base.state,
         fleet: base.fleet,
+        targets: base.targets,
         notifier: WebhookNotifier::new(format!("{}/hook", hook.uri()), Format::Slack),
         trigger: base.trigger,
         secrets: base.secrets,

@@ -419,12 +419,12 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
             scheduler::ports::StateStore::claim_report(self.0, monday).await
         }
-        async fn force_start_done_in(
+        async fn states_in(
             &self,
-            s: &str,
+            s: &[String],
             t: &[scheduler::target::Target],
-        ) -> Result<bool, CallError> {
-            scheduler::ports::StateStore::force_start_done_in(self.0, s, t).await
+        ) -> Result<Vec<scheduler::ports::TargetState>, CallError> {
+            scheduler::ports::StateStore::states_in(self.0, s, t).await
         }
     }
     let stale = Deps {

@@ -544,8 +544,13 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
     );
     assert_eq!(
         unused(&s.statements("BotFunction"), &seen, "BotFunction"),
-        // Exception items: skip, extend and postpone write, cancel deletes.
-        ["dynamodb:DeleteItem", "dynamodb:PutItem"]
+        [
+            // A hub's `status`: the hub's test.
+            "dynamodb:BatchGetItem",
+            // Exception items: skip, extend and postpone write, cancel deletes.
+            "dynamodb:DeleteItem",
+            "dynamodb:PutItem"
+        ]
     );
 }
 
@@ -817,6 +822,20 @@ async fn a_hubs_fan_out_as_deployed_within_the_hub_and_spoke_permissions() {
     }
     assert_eq!(d.ec2_state(&here[0]).await, "running");
     assert_eq!(support::moto::ec2_state(&far_ec2, &far[0]).await, "running");
+
+    // The bot's `status` counts every target's servers, as their passes
+    // saw them (the bot holds no spoke role).
+    let (status, answer) = d.slack("status").await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains("[dev] 2 running, 0 stopped"), "{answer}");
+    assert!(answer.contains("Counted across 2 targets"), "{answer}");
+    let (_, answer) = d.slack("dev status").await;
+    assert!(answer.contains(&format!("{}: running", far[0])), "{answer}");
+    assert!(
+        answer.contains(&format!("{}: running", here[0])),
+        "{answer}"
+    );
+    assert!(answer.contains("123456789012 us-east-1:"), "{answer}");
 
     let calls = d.moto_calls().await;
     let assume: Vec<&Value> = calls

@@ -15,7 +15,7 @@ use super::aws_error;
 use super::dynamodb::Dynamo;
 use crate::calendar::CalendarCache;
 use crate::model::Item;
-use crate::ports::{CallError, Saved, StateStore};
+use crate::ports::{CallError, Saved, StateStore, TargetState};
 use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
@@ -269,24 +269,30 @@ impl StateStore for Dynamo {
         }
     }
 
-    /// One BatchGetItem per 100 targets (strongly consistent); keys left
-    /// unprocessed are asked again.
-    async fn force_start_done_in(
+    /// One BatchGetItem per 100 keys (strongly consistent); keys left
+    /// unprocessed are asked again, up to five times.
+    async fn states_in(
         &self,
-        schedule: &str,
+        schedules: &[String],
         targets: &[Target],
-    ) -> Result<bool, CallError> {
-        for chunk in targets.chunks(100) {
+    ) -> Result<Vec<TargetState>, CallError> {
+        let wanted: HashMap<String, (&Target, &String)> = targets
+            .iter()
+            .flat_map(|t| {
+                schedules
+                    .iter()
+                    .map(move |s| (format!("{}{s}", t.partition()), (t, s)))
+            })
+            .collect();
+        let all: Vec<&String> = wanted.keys().collect();
+        let mut found = Vec::new();
+        for chunk in all.chunks(100) {
             let mut keys: Vec<_> = chunk
                 .iter()
-                .map(|t| {
-                    HashMap::from([(
-                        "ScheduleName".to_string(),
-                        AttributeValue::S(format!("{}{schedule}", t.partition())),
-                    )])
+                .map(|k| {
+                    HashMap::from([("ScheduleName".to_string(), AttributeValue::S(k.to_string()))])
                 })
                 .collect();
-            let mut done = 0;
             for _ in 0..5 {
                 if keys.is_empty() {
                     break;
@@ -309,16 +315,24 @@ impl StateStore for Dynamo {
                     .into_iter()
                     .flatten()
                 {
-                    let state: ScheduleState = match item.get(STATE_ATTR) {
+                    let key = match item.get("ScheduleName") {
+                        Some(AttributeValue::S(k)) => k,
+                        _ => continue,
+                    };
+                    let Some((target, schedule)) = wanted.get(key) else {
+                        continue;
+                    };
+                    let state = match item.get(STATE_ATTR) {
                         Some(AttributeValue::S(json)) => {
                             serde_json::from_str(json).unwrap_or_default()
                         }
                         _ => ScheduleState::default(),
                     };
-                    if !state.force_start_done {
-                        return Ok(false);
-                    }
-                    done += 1;
+                    found.push(TargetState {
+                        target: (*target).clone(),
+                        schedule: (*schedule).clone(),
+                        state,
+                    });
                 }
                 keys = out
                     .unprocessed_keys()
@@ -326,11 +340,16 @@ impl StateStore for Dynamo {
                     .map(|k| k.keys().to_vec())
                     .unwrap_or_default();
             }
-            if done < chunk.len() {
-                return Ok(false);
+            if !keys.is_empty() {
+                return Err(CallError::new(
+                    "dynamodb:BatchGetItem state",
+                    "UnprocessedKeys",
+                    "keys still unprocessed after five tries",
+                ));
             }
         }
-        Ok(true)
+        found.sort_by(|a, b| (&a.target, &a.schedule).cmp(&(&b.target, &b.schedule)));
+        Ok(found)
     }
 
     async fn save(

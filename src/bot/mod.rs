@@ -26,6 +26,7 @@ use crate::i18n::Language;
 use crate::links::PlanLinks;
 use crate::message::{Level, Message};
 use crate::ports::{ConfigStore, Fleet, Notifier, PassTrigger, ScheduleEditor, StateStore};
+use crate::target::Target;
 use crate::tr;
 pub use auth::BotSecrets;
 use http::Route;
@@ -44,7 +45,13 @@ pub struct Bot<E, S, F, N, T> {
     pub store: E,
     /// The state table, read for the holiday calendars' copies.
     pub state: S,
+    /// The hub's own account in its region; what `status` describes when
+    /// `targets` is empty.
     pub fleet: F,
+    /// A hub's targets (`TARGETS`): `status` then counts each target's
+    /// servers as its last pass saw them, from the state table (the bot
+    /// holds no spoke role; the passes do, every five minutes).
+    pub targets: Vec<Target>,
     /// The incoming webhook that announces changes.
     pub notifier: N,
     /// Asks the scheduler for a pass now.

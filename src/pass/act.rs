@@ -86,7 +86,14 @@ pub(super) async fn reset_force_start<C, S, F, N>(
     for sp in plan.schedules.iter().filter(|sp| sp.reset_force_start) {
         let others = other_targets(&deps.tuning, config, &sp.schedule);
         if !others.is_empty() {
-            match deps.state.force_start_done_in(&sp.schedule, &others).await {
+            let done = deps
+                .state
+                .states_in(std::slice::from_ref(&sp.schedule), &others)
+                .await
+                .map(|found| {
+                    found.len() == others.len() && found.iter().all(|t| t.state.force_start_done)
+                });
+            match done {
                 Ok(true) => {}
                 Ok(false) => {
                     tracing::info!(schedule = %sp.schedule, "ForceStart kept until every target has its part up");

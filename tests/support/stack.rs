@@ -419,7 +419,7 @@ impl Call {
         let table = |t: &str| arn("dynamodb", &format!("table/{t}"));
         let (service, op) = action.split_once(':').unwrap();
         let resources: Vec<String> = match (service, op) {
-            ("dynamodb", "BatchWriteItem") => p["RequestItems"]
+            ("dynamodb", "BatchWriteItem" | "BatchGetItem") => p["RequestItems"]
                 .as_object()
                 .unwrap()
                 .keys()

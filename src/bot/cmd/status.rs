@@ -1,6 +1,7 @@
 //! `status [SCHEDULE]`: per schedule, running and stopped counts and the
 //! next start and stop in its zone; and the original `SCHEDULE status`:
-//! every server (name, id, state), wave by wave.
+//! every server (name, id, state), wave by wave. In a hub both count each
+//! target's servers as its last pass saw them.
 
 use std::collections::BTreeMap;
 
@@ -8,8 +9,72 @@ use super::{Answer, Ctx, Reply};
 use crate::fleet::{Instance, Power};
 use crate::model::{Direction, ScheduleConfig};
 use crate::plan::{self, Orders, Timing};
-use crate::ports::Fleet;
+use crate::ports::{Fleet, StateStore, TargetState};
 use crate::{time, tr};
+
+/// Where the servers are counted: the fleet now, or a hub's targets as
+/// their last passes saw them.
+enum Seen {
+    Fleet(Vec<Instance>),
+    Targets(Vec<TargetState>),
+}
+
+impl Seen {
+    /// (running, stopped) of `cfg`'s servers.
+    fn counts(&self, cfg: &ScheduleConfig) -> (usize, usize) {
+        match self {
+            Seen::Fleet(fleet) => counts(tagged(fleet, cfg)),
+            Seen::Targets(states) => states
+                .iter()
+                .filter(|t| t.schedule == cfg.schedule.name)
+                .flat_map(|t| t.state.seen.values())
+                .fold((0, 0), |(up, down), &is_up| {
+                    if is_up {
+                        (up + 1, down)
+                    } else {
+                        (up, down + 1)
+                    }
+                }),
+        }
+    }
+}
+
+impl<E, S: StateStore, F: Fleet, N, T> Ctx<'_, E, S, F, N, T> {
+    /// The fleet, or in a hub every target's states of `schedules`.
+    async fn seen(&self, schedules: &[String]) -> Result<Seen, String> {
+        if self.bot.targets.is_empty() {
+            return self.fleet().await.map(Seen::Fleet);
+        }
+        self.bot
+            .state
+            .states_in(schedules, &self.bot.targets)
+            .await
+            .map(Seen::Targets)
+            .map_err(|e| self.store_error(e))
+    }
+
+    /// The line under a hub's counts: how many targets, and the oldest
+    /// last pass they were counted from.
+    fn targets_note(&self, states: &[TargetState]) -> String {
+        let oldest = states
+            .iter()
+            .filter_map(|t| t.state.last_pass)
+            .min()
+            .map(|at| {
+                at.with_timezone(&self.bot.zone)
+                    .format("%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| tr!(self.lang(), "status-none"));
+        tr!(
+            self.lang(),
+            "status-from-targets",
+            targets = self.bot.targets.len(),
+            oldest = oldest,
+            zone = self.bot.zone.name()
+        )
+    }
+}
 
 impl<E, S, F: Fleet, N, T> Ctx<'_, E, S, F, N, T> {
     async fn fleet(&self) -> Result<Vec<Instance>, String> {
@@ -39,7 +104,7 @@ fn tagged<'a>(
         .filter(move |i| i.schedule_tag.as_deref() == Some(cfg.schedule.tag_value.as_str()))
 }
 
-pub async fn summary<E, S, F: Fleet, N, T>(
+pub async fn summary<E, S: StateStore, F: Fleet, N, T>(
     ctx: &Ctx<'_, E, S, F, N, T>,
     name: Option<&str>,
 ) -> Answer {
@@ -47,15 +112,17 @@ pub async fn summary<E, S, F: Fleet, N, T>(
         ctx.schedule(n)?;
     }
     let lang = ctx.lang();
-    let fleet = ctx.fleet().await?;
-    let mut lines = Vec::new();
-    for cfg in ctx
+    let shown: Vec<&ScheduleConfig> = ctx
         .config
         .schedules
         .values()
         .filter(|c| name.is_none_or(|n| n == c.schedule.name))
-    {
-        let (running, stopped) = counts(tagged(&fleet, cfg));
+        .collect();
+    let names: Vec<String> = shown.iter().map(|c| c.schedule.name.clone()).collect();
+    let seen = ctx.seen(&names).await?;
+    let mut lines = Vec::new();
+    for cfg in shown {
+        let (running, stopped) = seen.counts(cfg);
         let next = |k| {
             time::next_event(cfg, ctx.now, k)
                 .map(|e| e.local.format("%a %m-%d %H:%M").to_string())
@@ -79,15 +146,24 @@ pub async fn summary<E, S, F: Fleet, N, T>(
     }
     if lines.is_empty() {
         lines.push(tr!(lang, "no-schedules"));
+    } else if let Seen::Targets(states) = &seen {
+        lines.push(ctx.targets_note(states));
     }
     Ok(Reply::only(lines.join("\n")).with_link())
 }
 
-/// Every server of one schedule, wave by wave, as the planner groups them.
-pub async fn servers<E, S, F: Fleet, N, T>(ctx: &Ctx<'_, E, S, F, N, T>, name: &str) -> Answer {
+/// Every server of one schedule, wave by wave, as the planner groups them;
+/// in a hub, target by target, as each one's last pass saw them.
+pub async fn servers<E, S: StateStore, F: Fleet, N, T>(
+    ctx: &Ctx<'_, E, S, F, N, T>,
+    name: &str,
+) -> Answer {
     let cfg = ctx.schedule(name)?;
     let lang = ctx.lang();
-    let fleet = ctx.fleet().await?;
+    let fleet = match ctx.seen(&[name.to_string()]).await? {
+        Seen::Fleet(fleet) => fleet,
+        Seen::Targets(states) => return Ok(by_target(ctx, name, &states)),
+    };
     let (running, stopped) = counts(tagged(&fleet, cfg));
     let plan = plan::plan(
         ctx.now,
@@ -128,4 +204,36 @@ pub async fn servers<E, S, F: Fleet, N, T>(ctx: &Ctx<'_, E, S, F, N, T>, name: &
         }
     }
     Ok(Reply::only(lines.join("\n")).with_link())
+}
+
+/// A hub's `SCHEDULE status`: each target's servers, up or down.
+fn by_target<E, S: StateStore, F: Fleet, N, T>(
+    ctx: &Ctx<'_, E, S, F, N, T>,
+    name: &str,
+    states: &[TargetState],
+) -> Reply {
+    let lang = ctx.lang();
+    let seen = states.iter().flat_map(|t| t.state.seen.values());
+    let running = seen.clone().filter(|&&up| up).count();
+    let stopped = seen.count() - running;
+    let mut lines = vec![tr!(
+        lang,
+        "status-servers",
+        schedule = name,
+        servers = tr!(lang, "servers", count = running + stopped),
+        running = running,
+        stopped = stopped
+    )];
+    for t in states {
+        lines.push(format!("{}:", t.target.label()));
+        if t.state.seen.is_empty() {
+            lines.push(format!("  {}", tr!(lang, "status-no-servers")));
+        }
+        for (id, &up) in &t.state.seen {
+            let state = if up { "running" } else { "stopped" };
+            lines.push(format!("  {id}: {state}"));
+        }
+    }
+    lines.push(ctx.targets_note(states));
+    Reply::only(lines.join("\n")).with_link()
 }
