@@ -145,6 +145,8 @@ pub struct MemoryState {
     pub calendars: Mutex<BTreeMap<String, CalendarCache>>,
     pub prices: Mutex<BTreeMap<String, CachedPrice>>,
     pub usage: Mutex<Vec<Observation>>,
+    /// The times whose usage carry was written.
+    pub carried: Mutex<BTreeSet<DateTime<Utc>>>,
     /// The Monday whose weekly report was claimed.
     pub weekly_report: Mutex<Option<chrono::NaiveDate>>,
     /// Schedules whose writes fail with this error (throttling past the
@@ -184,6 +186,34 @@ impl StateStore for MemoryState {
             kept.add(o.clone());
         }
         Ok(kept.finish())
+    }
+
+    /// As the day index: from the carry of `since` on, or `None`.
+    async fn week_usage(
+        &self,
+        since: DateTime<Utc>,
+        _now: DateTime<Utc>,
+    ) -> Result<Option<Vec<Observation>>, CallError> {
+        if !self.carried.lock().unwrap().contains(&since) {
+            return Ok(None);
+        }
+        let mut kept = crate::usage::FromSince::new(since);
+        for o in self.usage.lock().unwrap().iter() {
+            if o.at >= since - chrono::Duration::seconds(1) {
+                kept.add(o.clone());
+            }
+        }
+        Ok(Some(kept.finish()))
+    }
+
+    async fn carry_usage(
+        &self,
+        at: DateTime<Utc>,
+        carried: &[Observation],
+    ) -> Result<(), CallError> {
+        self.usage.lock().unwrap().extend_from_slice(carried);
+        self.carried.lock().unwrap().insert(at);
+        Ok(())
     }
 
     async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {

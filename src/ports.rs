@@ -138,6 +138,22 @@ pub trait StateStore: Sync {
         &self,
         since: DateTime<Utc>,
     ) -> impl Future<Output = Result<Vec<Observation>, CallError>> + Send;
+    /// What sums from `since` need, read from the days `since` to `now`
+    /// only: `None` when the carry of `since` (written by the report of the
+    /// week before) is missing, and [`StateStore::usage`] must scan.
+    fn week_usage(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<Vec<Observation>>, CallError>> + Send;
+    /// Keeps `carried` (each server's state just before `at`, from
+    /// [`crate::usage::carried`]) so that sums from `at` read only the days
+    /// from `at` on.
+    fn carry_usage(
+        &self,
+        at: DateTime<Utc>,
+        carried: &[Observation],
+    ) -> impl Future<Output = Result<(), CallError>> + Send;
     /// Claims the weekly report of `monday` for the whole deployment (every
     /// target of a hub): true for the one pass that may post it.
     fn claim_report(

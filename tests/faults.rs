@@ -416,6 +416,20 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         ) -> Result<Vec<scheduler::usage::Observation>, CallError> {
             scheduler::ports::StateStore::usage(self.0, since).await
         }
+        async fn week_usage(
+            &self,
+            since: chrono::DateTime<chrono::Utc>,
+            now: chrono::DateTime<chrono::Utc>,
+        ) -> Result<Option<Vec<scheduler::usage::Observation>>, CallError> {
+            scheduler::ports::StateStore::week_usage(self.0, since, now).await
+        }
+        async fn carry_usage(
+            &self,
+            at: chrono::DateTime<chrono::Utc>,
+            carried: &[scheduler::usage::Observation],
+        ) -> Result<(), CallError> {
+            scheduler::ports::StateStore::carry_usage(self.0, at, carried).await
+        }
         async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
             scheduler::ports::StateStore::claim_report(self.0, monday).await
         }

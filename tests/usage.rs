@@ -185,3 +185,77 @@ async fn the_weekly_report_is_posted_once_on_monday_morning() {
         "{r}"
     );
 }
+
+/// The usage table's calls moto saw since the last asking (counting moto).
+async fn usage_calls(w: &World) -> Vec<String> {
+    let url = format!("{}/__calls", w.moto.url);
+    let calls: Vec<Value> = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    reqwest::Client::new()
+        .delete(format!("{}/__counts", w.moto.url))
+        .send()
+        .await
+        .unwrap();
+    calls
+        .iter()
+        .filter(|c| c["params"]["TableName"] == "ScheduleUsage")
+        .map(|c| {
+            let index = c["params"]["IndexName"].as_str().unwrap_or_default();
+            format!("{} {index}", c["action"].as_str().unwrap())
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_weekly_report_after_the_first_reads_only_its_days_and_the_last_ones_carry() {
+    let w = World::on(support::Moto::start_denying("")).await;
+    let hook = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&hook)
+        .await;
+    let mut env = support::test_env(Some(hook.uri()), Format::Slack);
+    env.tuning.weekly_report = true;
+    a_day(&w, &env).await;
+    let mut deps = w.deps_with(&env);
+    deps.prices = scheduler::pricing::PriceList::Fixed(
+        [("ap-northeast-2/EC2/t3.micro".to_string(), 0.013)].into(),
+    );
+    pass::run(&deps, at("2026-12-07T09:00:00+09:00"))
+        .await
+        .unwrap();
+    usage_calls(&w).await;
+    // The pass of 7 Dec 09:00 started the servers, and no pass stopped
+    // them: the week's first nine hours, stopped since 30 Nov, come from
+    // the carry the report of 7 Dec kept, read with the week's days.
+    pass::run(&deps, at("2026-12-14T09:00:00+09:00"))
+        .await
+        .unwrap();
+    let calls = usage_calls(&w).await;
+    assert!(!calls.iter().any(|c| c.contains("Scan")), "{calls:#?}");
+    // 6 Dec (UTC) to 14 Dec, four shards each; then the carry of 14 Dec.
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| *c == "dynamodb:Query ByDay")
+            .count(),
+        9 * 4,
+        "{calls:#?}"
+    );
+    let reports: Vec<String> = hook
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).to_string())
+        .filter(|b| b.contains("Weekly report"))
+        .collect();
+    assert_eq!(reports.len(), 2, "{reports:#?}");
+    let r = &reports[1];
+    assert!(r.contains("since 2026-12-07"), "{r}");
+    assert!(
+        r.contains("2 servers: 318.0 h running, 18.0 h stopped by the scheduler, saving $0.23"),
+        "{r}"
+    );
+}

@@ -79,15 +79,16 @@ impl Dynamo {
     /// SAM template gives them; returns the names it created.
     pub async fn create_tables(&self) -> Result<Vec<String>, CallError> {
         let t = &self.tables;
-        let specs: [(&str, &[&str]); 4] = [
-            (&t.schedule, &["ScheduleName"]),
-            (&t.group, &["ScheduleName", "GroupName"]),
-            (&t.exception, &["ExceptionUuid"]),
-            (&t.usage, &["InstanceId", "At"]),
+        let day_index = Some((super::usage::DAY_INDEX, super::usage::DAY_ATTR));
+        let specs: [(&str, &[&str], _); 4] = [
+            (&t.schedule, &["ScheduleName"], None),
+            (&t.group, &["ScheduleName", "GroupName"], None),
+            (&t.exception, &["ExceptionUuid"], None),
+            (&t.usage, &["InstanceId", "At"], day_index),
         ];
         let mut created = Vec::new();
-        for (name, keys) in specs {
-            if self.create_table(name, keys, None).await? {
+        for (name, keys, index) in specs {
+            if self.create_table(name, keys, index).await? {
                 created.push(name.to_string());
             }
         }

@@ -242,6 +242,22 @@ impl StateStore for Dynamo {
         self.read_usage(since).await
     }
 
+    async fn week_usage(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<Observation>>, CallError> {
+        self.read_days(since, now).await
+    }
+
+    async fn carry_usage(
+        &self,
+        at: DateTime<Utc>,
+        carried: &[Observation],
+    ) -> Result<(), CallError> {
+        self.write_carry(at, carried).await
+    }
+
     /// A conditional write of one shared item: of all passes of all
     /// targets, the first for a Monday wins.
     async fn claim_report(&self, monday: NaiveDate) -> Result<bool, CallError> {

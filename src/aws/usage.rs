@@ -1,10 +1,19 @@
 //! The usage history in its own table (`USAGE_TABLE`): one item per
-//! server and observed transition, keyed `InstanceId` + `At`, expiring
-//! after 400 days (`ExpiresAt`, the table's TTL attribute). Kept out of the
-//! state table, which every pass scans whole.
+//! server and observed transition, keyed `InstanceId` (a hub's target,
+//! then the id) + `At`, expiring after 400 days (`ExpiresAt`, the table's
+//! TTL attribute). Kept out of the state table, which every pass scans
+//! whole.
+//!
+//! The weekly report reads only its days: each item names its UTC day in
+//! `Day` (`2026-11-30#2`: the day, and one of [`DAY_SHARDS`] shards so that
+//! a full stop's writes spread over partitions), the hash key of the index
+//! `ByDay`. What a server was doing when the week began is the carry the
+//! last report wrote (each server's last observation, re-dated to just
+//! before the week), found with its marker; without the marker (the first
+//! report, or one after a missed week) the report scans the table.
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, TimeToLiveSpecification, WriteRequest};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::aws_error;
 use super::dynamodb::Dynamo;
@@ -15,13 +24,44 @@ use crate::usage::{FromSince, Observation, KEEP_DAYS};
 const PER_BATCH: usize = 25;
 const OBSERVATION_ATTR: &str = "Observation";
 pub const TTL_ATTR: &str = "ExpiresAt";
+/// The day index and its key.
+pub const DAY_INDEX: &str = "ByDay";
+pub const DAY_ATTR: &str = "Day";
+/// How many partitions of the index one day's items spread over.
+const DAY_SHARDS: u32 = 4;
+/// `InstanceId` of the item that says a carry is complete.
+const CARRY_MARK: &str = "#carried";
 
 impl Dynamo {
     /// Writes `observed` in batches; unprocessed items are sent again (3
     /// tries), then reported.
     pub(super) async fn write_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
-        for chunk in observed.chunks(PER_BATCH) {
-            let mut requests: Vec<WriteRequest> = chunk.iter().map(request).collect();
+        let items: Vec<_> = observed
+            .iter()
+            .map(|o| observation_item(o, o.at.date_naive()))
+            .collect();
+        self.write_items(items).await
+    }
+
+    /// Writes `carried` (each server's state just before `at`) into `at`'s
+    /// day, then the marker that says the carry of `at` is complete.
+    pub(super) async fn write_carry(
+        &self,
+        at: DateTime<Utc>,
+        carried: &[Observation],
+    ) -> Result<(), CallError> {
+        let items: Vec<_> = carried
+            .iter()
+            .map(|o| observation_item(o, at.date_naive()))
+            .collect();
+        self.write_items(items).await?;
+        self.write_items(vec![item(CARRY_MARK.into(), at, at.date_naive(), None)])
+            .await
+    }
+
+    async fn write_items(&self, items: Vec<Item>) -> Result<(), CallError> {
+        for chunk in items.chunks(PER_BATCH) {
+            let mut requests: Vec<WriteRequest> = chunk.iter().cloned().map(put).collect();
             for _ in 0..3 {
                 let out = self
                     .client()
@@ -74,6 +114,43 @@ impl Dynamo {
         Ok(kept.finish())
     }
 
+    /// What sums from `since` need, from the days `since` to `now` of the
+    /// day index; `None` when the carry of `since` is missing.
+    pub(super) async fn read_days(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<Observation>>, CallError> {
+        let mut kept = FromSince::new(since);
+        let mut carried = false;
+        let mut day = since.date_naive();
+        while day <= now.date_naive() {
+            for shard in 0..DAY_SHARDS {
+                let mut pages = self
+                    .client()
+                    .query()
+                    .table_name(&self.tables.usage)
+                    .index_name(DAY_INDEX)
+                    .key_condition_expression("#d = :d")
+                    .expression_attribute_names("#d", DAY_ATTR)
+                    .expression_attribute_values(":d", AttributeValue::S(day_key(day, shard)))
+                    .into_paginator()
+                    .send();
+                while let Some(page) = pages.next().await {
+                    let page = page.map_err(|e| aws_error("dynamodb:Query usage ByDay", e))?;
+                    for item in page.items() {
+                        match observation(item) {
+                            Some(o) => kept.add(o),
+                            None => carried |= is_mark(item, since),
+                        }
+                    }
+                }
+            }
+            day += Duration::days(1);
+        }
+        Ok(carried.then(|| kept.finish()))
+    }
+
     /// Turns on the usage table's expiry (local tables; the template sets it).
     pub(super) async fn expire_usage(&self) -> Result<(), CallError> {
         self.client()
@@ -93,18 +170,49 @@ impl Dynamo {
     }
 }
 
-fn request(o: &Observation) -> WriteRequest {
+type Item = std::collections::HashMap<String, AttributeValue>;
+
+/// An observation's item, in `day`'s part of the index.
+fn observation_item(o: &Observation, day: NaiveDate) -> Item {
+    let key = match &o.target {
+        Some(t) => format!("{t}/{}", o.id),
+        None => o.id.clone(),
+    };
     let json = serde_json::to_string(o).expect("an observation serialises");
-    let expires = (o.at + Duration::days(KEEP_DAYS)).timestamp();
-    let item = [
-        ("InstanceId", AttributeValue::S(o.id.clone())),
-        ("At", AttributeValue::S(o.at.to_rfc3339())),
-        (OBSERVATION_ATTR, AttributeValue::S(json)),
+    item(key, o.at, day, Some(json))
+}
+
+fn item(key: String, at: DateTime<Utc>, day: NaiveDate, json: Option<String>) -> Item {
+    let expires = (at + Duration::days(KEEP_DAYS)).timestamp();
+    let shard = key.bytes().map(u32::from).sum::<u32>() % DAY_SHARDS;
+    let mut item: Item = [
+        ("InstanceId", AttributeValue::S(key)),
+        ("At", AttributeValue::S(at.to_rfc3339())),
+        (DAY_ATTR, AttributeValue::S(day_key(day, shard))),
         (TTL_ATTR, AttributeValue::N(expires.to_string())),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
+    if let Some(json) = json {
+        item.insert(OBSERVATION_ATTR.into(), AttributeValue::S(json));
+    }
+    item
+}
+
+fn day_key(day: NaiveDate, shard: u32) -> String {
+    format!("{day}#{shard}")
+}
+
+fn is_mark(item: &Item, since: DateTime<Utc>) -> bool {
+    let text = |k: &str| match item.get(k) {
+        Some(AttributeValue::S(v)) => Some(v.as_str()),
+        _ => None,
+    };
+    text("InstanceId") == Some(CARRY_MARK) && text("At") == Some(since.to_rfc3339().as_str())
+}
+
+fn put(item: Item) -> WriteRequest {
     WriteRequest::builder()
         .put_request(
             PutRequest::builder()
@@ -115,7 +223,7 @@ fn request(o: &Observation) -> WriteRequest {
         .build()
 }
 
-fn observation(item: &std::collections::HashMap<String, AttributeValue>) -> Option<Observation> {
+fn observation(item: &Item) -> Option<Observation> {
     match item.get(OBSERVATION_ATTR) {
         Some(AttributeValue::S(json)) => serde_json::from_str(json)
             .inspect_err(|e| tracing::warn!(error = %e, "unreadable usage item"))

@@ -38,7 +38,8 @@ pub(super) async fn record<C, S: StateStore, F, N>(deps: &Deps<C, S, F, N>, plan
 /// (a hub's targets share one claim, and the report covers them all). The
 /// week is read and summed first and claimed after, so a pass that dies
 /// while reading loses nothing: a later pass posts it. A week without
-/// observed servers is not reported.
+/// observed servers is not reported. The claimed pass keeps each server's
+/// state at the week's end, so the next report reads only its own days.
 pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
     deps: &Deps<C, S, F, N>,
     kept_prices: &BTreeMap<String, CachedPrice>,
@@ -54,7 +55,7 @@ pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
         return;
     };
     let (since, until) = usage::report_week(monday, zone);
-    let observed = match deps.state.usage(since).await {
+    let observed = match week(deps, since, now).await {
         Ok(observed) => observed,
         Err(error) => {
             tracing::warn!(%error, "usage not readable; the weekly report waits for a later pass");
@@ -74,10 +75,35 @@ pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
             return;
         }
     }
+    if let Err(error) = deps
+        .state
+        .carry_usage(until, &usage::carried(&observed, until))
+        .await
+    {
+        tracing::warn!(%error, "usage carry not kept; next week's report scans the table");
+    }
     if sums.rows.is_empty() {
         tracing::info!("no servers observed last week; no weekly report");
         return;
     }
     let m = usage::weekly_message(&deps.tuning.voice, &sums, zone);
     report.say(&deps.notifier, m).await;
+}
+
+/// The week's observations from its days, or by a scan when the last
+/// report's carry is missing (the first report, a missed week, a table
+/// without the day index).
+async fn week<C, S: StateStore, F, N>(
+    deps: &Deps<C, S, F, N>,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Observation>, crate::ports::CallError> {
+    match deps.state.week_usage(since, now).await {
+        Ok(Some(observed)) => return Ok(observed),
+        Ok(None) => tracing::info!("no usage carry for the week; the report scans the table"),
+        Err(error) => {
+            tracing::warn!(%error, "the week's days unreadable; the report scans the table")
+        }
+    }
+    deps.state.usage(since).await
 }

@@ -123,6 +123,27 @@ impl FromSince {
     }
 }
 
+/// Each server's state at `at`: its last observation before `at`,
+/// re-dated to just before it, so that sums from `at` need only what
+/// follows (the weekly report's carry).
+pub fn carried(observed: &[Observation], at: DateTime<Utc>) -> Vec<Observation> {
+    let mut last: std::collections::HashMap<ServerKey, &Observation> = Default::default();
+    for o in observed.iter().filter(|o| o.at < at) {
+        if last.get(&o.server()).is_none_or(|l| l.at < o.at) {
+            last.insert(o.server(), o);
+        }
+    }
+    let mut out: Vec<Observation> = last
+        .into_values()
+        .map(|o| Observation {
+            at: at - chrono::Duration::seconds(1),
+            ..o.clone()
+        })
+        .collect();
+    out.sort_by(|a, b| a.server().cmp(&b.server()));
+    out
+}
+
 /// The products `observed` names, to look their prices up.
 pub fn products(observed: &[Observation]) -> std::collections::BTreeSet<Product> {
     observed.iter().map(|o| o.product.clone()).collect()
@@ -167,6 +188,39 @@ mod tests {
         got.sort();
         let want = [("a", "11-20"), ("a", "11-24"), ("b", "09-01")];
         assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    }
+
+    #[test]
+    fn a_carry_is_each_servers_last_state_re_dated_to_just_before() {
+        let o = |id: &str, at: &str, up: bool| Observation {
+            id: id.into(),
+            at: utc(at),
+            up,
+            by_scheduler: true,
+            schedule: "dev".into(),
+            group: "app".into(),
+            product: Product {
+                kind: InstanceKind::Ec2,
+                spec: None,
+                region: String::new(),
+            },
+            target: None,
+        };
+        let at = utc("2026-11-30T00:00:00Z");
+        let carried = carried(
+            &[
+                o("a", "2026-11-20T00:00:00Z", true),
+                o("a", "2026-11-25T00:00:00Z", false),
+                o("a", "2026-11-30T09:00:00Z", true),
+                o("b", "2026-12-01T00:00:00Z", true),
+            ],
+            at,
+        );
+        assert_eq!(carried.len(), 1, "b was not seen before");
+        assert_eq!(
+            (carried[0].id.as_str(), carried[0].up, carried[0].at),
+            ("a", false, utc("2026-11-29T23:59:59Z"))
+        );
     }
 
     #[test]
