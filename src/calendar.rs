@@ -15,8 +15,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, U
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-/// Dates a calendar marks, with the holiday's name.
-pub type Holidays = BTreeMap<NaiveDate, String>;
+use crate::model::{shown_url, Config, Holidays};
 
 /// Longest span one event may mark, so a malformed end date cannot fill
 /// years with holidays.
@@ -566,33 +565,6 @@ fn summary(value: Option<&str>) -> String {
     }
 }
 
-/// A feed URL as shown in messages, logs, errors and state: without its
-/// user info, query and fragment, which may hold credentials.
-pub fn shown_url(url: &str) -> String {
-    match reqwest::Url::parse(url.trim()) {
-        Ok(mut u) => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.set_query(None);
-            u.set_fragment(None);
-            u.to_string()
-        }
-        // Not a URL: shown only by its scheme and host part, cut at the
-        // first character that could begin a secret.
-        Err(_) => {
-            let u = url.trim();
-            let (scheme, rest) = u.split_once("://").unwrap_or(("", u));
-            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-            let host: String = host
-                .chars()
-                .take_while(|c| !matches!(c, '/' | '?' | '#'))
-                .take(60)
-                .collect();
-            format!("{scheme}://{host}/…")
-        }
-    }
-}
-
 /// The key a feed's copy is kept under: a digest of its full URL, so two
 /// feeds that differ only by a token are kept apart and none of it shows.
 pub fn feed_key(url: &str) -> String {
@@ -661,6 +633,17 @@ impl CalendarCache {
         self.last_modified = short(last_modified);
         self.loaded_at = Some(now);
     }
+}
+
+/// Gives each schedule of `config` the holidays of its calendars' last
+/// good copies in `copies` (kept by [`feed_key`]).
+pub fn apply(config: &mut Config, copies: &BTreeMap<String, CalendarCache>) {
+    config.apply_holidays(|url, zone| {
+        copies
+            .get(&feed_key(url))
+            .filter(|c| c.loaded_at.is_some())
+            .map(|c| c.holidays.holidays(zone))
+    });
 }
 
 #[cfg(test)]

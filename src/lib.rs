@@ -18,16 +18,30 @@
 //!    waves until they finish or the time budget runs out;
 //! 6. [`notify`] posts the messages to the webhook.
 //!
-//! Module map, from the items down to the front ends: `model` (items ->
-//! types, errors naming table, key and attribute), `time` (local days,
-//! events, DST), `graph` (waves, cycles), `fleet` and `state` (what is
-//! observed and remembered), `plan` (the pure core), `message` (what the
-//! chat is told), `ports` (the traits the shell talks through), `aws` and
-//! `memory` (their adapters), `notify` (chat payloads and the sender),
-//! `exceptions` (the items users and the bot write), `import` (AWS Instance
-//! Scheduler's configuration as Schedule items), `pass` (the shell),
-//! `env` (configuration from the environment), `wiring` (the production
-//! adapters), and the front ends `lambda`, `bot` and `cli`.
+//! Module map, by layer: each module imports only from the layers below
+//! it (no circles; `farm-studio look` checks).
+//!
+//! - values: `message` (what the chat is told), `i18n` (its words),
+//!   `links` (signed page links), `target` (a hub's account-regions),
+//!   `graph` (waves, cycles), `model` (items -> types, errors naming table,
+//!   key and attribute; holidays as days);
+//! - reasoning on values: `time` (local days, events, DST), `week` (the
+//!   week as a value), `fleet` (the servers as described), `calendar`
+//!   (feeds parsed, their kept copies), `usage` (observations, sums,
+//!   prices as values), `state` (what a schedule remembers), `import` (AWS
+//!   Instance Scheduler's configuration as Schedule items);
+//! - the pure core: `plan`;
+//! - the traits the shell talks through: `ports`;
+//! - adapters and services over them: `aws` (DynamoDB, EC2, RDS, the
+//!   Lambda trigger), `notify` (chat payloads, the sender, every chat
+//!   sentence), `feeds` (HTTP fetch of calendars), `pricing` (Price List
+//!   lookups, kept a day), `signals` (EventBridge events),
+//!   `exceptions` (the items users and the bot write);
+//! - the shell: `pass` (one pass, and the one read path), `memory` (the
+//!   in-memory ports), `page` (the week as HTML and text);
+//! - wiring and front ends: `bot` (chat commands), `env` (configuration
+//!   from the environment), `wiring` (the production adapters), `lambda`
+//!   and `cli`; `testing` holds the tests' builders.
 
 pub mod aws;
 pub mod bot;

@@ -18,9 +18,9 @@ use crate::ports::{
     CallError, CommandFailure, ConfigStore, Fleet, Notifier, PassTrigger, Put, Saved,
     ScheduleEditor, StateStore, Tagged, TargetState,
 };
-use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
+use crate::usage::CachedPrice;
 use crate::usage::Observation;
 
 /// A whole pass's parts in memory.

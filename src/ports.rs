@@ -10,9 +10,9 @@ use crate::fleet::Instance;
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::plan::Orders;
-use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored};
 use crate::target::Target;
+use crate::usage::CachedPrice;
 use crate::usage::Observation;
 
 /// A failed call through a port: which operation, the error code (AWS's

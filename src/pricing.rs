@@ -6,23 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::aws::signed::SignedClient;
 use crate::model::InstanceKind;
 use crate::ports::StateStore;
-use crate::usage::Product;
-
-/// A price as looked up: USD per hour, or why there is none.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CachedPrice {
-    pub key: String,
-    pub hourly_usd: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<String>,
-    pub fetched_at: DateTime<Utc>,
-}
+use crate::usage::{CachedPrice, Prices, Product};
 
 /// Where prices come from.
 #[derive(Debug, Default)]
@@ -35,9 +24,6 @@ pub enum PriceList {
     /// Fixed prices by product key (tests, demos).
     Fixed(BTreeMap<String, f64>),
 }
-
-/// Each product's hourly price, or why it has none.
-pub type Prices = BTreeMap<Product, Result<f64, String>>;
 
 /// How long a looked-up price is kept.
 const KEEP: Duration = Duration::hours(24);

@@ -165,7 +165,7 @@ pub struct Stored {
     pub schedules: BTreeMap<String, Versioned>,
     pub calendars: BTreeMap<String, crate::calendar::CalendarCache>,
     /// On-demand prices looked up, by [`crate::usage::Product::key`].
-    pub prices: BTreeMap<String, crate::pricing::CachedPrice>,
+    pub prices: BTreeMap<String, crate::usage::CachedPrice>,
     /// The Monday whose weekly report was last claimed (shared by a hub's
     /// targets: one report for the hub).
     pub weekly_report: Option<chrono::NaiveDate>,

@@ -404,7 +404,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         ) -> Result<scheduler::ports::Saved, CallError> {
             scheduler::ports::StateStore::save(self.0, s, st, v).await
         }
-        async fn save_price(&self, _: &scheduler::pricing::CachedPrice) -> Result<(), CallError> {
+        async fn save_price(&self, _: &scheduler::usage::CachedPrice) -> Result<(), CallError> {
             Ok(())
         }
         async fn record_usage(&self, o: &[scheduler::usage::Observation]) -> Result<(), CallError> {

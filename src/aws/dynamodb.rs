@@ -79,24 +79,22 @@ impl Dynamo {
     /// SAM template gives them; returns the names it created.
     pub async fn create_tables(&self) -> Result<Vec<String>, CallError> {
         let t = &self.tables;
-        let day_index = Some((super::usage::DAY_INDEX, super::usage::DAY_ATTR));
-        let specs: [(&str, &[&str], _); 4] = [
-            (&t.schedule, &["ScheduleName"], None),
-            (&t.group, &["ScheduleName", "GroupName"], None),
-            (&t.exception, &["ExceptionUuid"], None),
-            (&t.usage, &["InstanceId", "At"], day_index),
+        let specs: [(&str, &[&str]); 3] = [
+            (&t.schedule, &["ScheduleName"]),
+            (&t.group, &["ScheduleName", "GroupName"]),
+            (&t.exception, &["ExceptionUuid"]),
         ];
         let mut created = Vec::new();
-        for (name, keys, index) in specs {
-            if self.create_table(name, keys, index).await? {
+        for (name, keys) in specs {
+            if self.create_table(name, keys, None).await? {
                 created.push(name.to_string());
             }
         }
         if self.create_state_table().await? {
             created.push(t.state.clone());
         }
-        if created.contains(&t.usage) {
-            self.expire_usage().await?;
+        if self.create_usage_table().await? {
+            created.push(t.usage.clone());
         }
         Ok(created)
     }

@@ -1,5 +1,8 @@
-//! Adapters from the ports to AWS: DynamoDB tables, EC2, RDS and Aurora.
-//! They read, write and command; they never decide.
+//! Adapters from the ports to AWS: DynamoDB tables (the configuration,
+//! the state, the usage history), EC2, RDS and Aurora through their SDK
+//! crates; an assumed role kept between invocations; and, signed by hand
+//! (`signed.rs`), the bot's Lambda Invoke, EventBridge PutEvents and the
+//! Price List. They read, write and command; they never decide.
 
 pub mod dynamodb;
 pub mod ec2;

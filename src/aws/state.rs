@@ -16,9 +16,9 @@ use super::dynamodb::Dynamo;
 use crate::calendar::CalendarCache;
 use crate::model::Item;
 use crate::ports::{CallError, Saved, StateStore, TargetState};
-use crate::pricing::CachedPrice;
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
+use crate::usage::CachedPrice;
 use crate::usage::Observation;
 
 /// State-table keys of a hub's targets start with this.

@@ -2,15 +2,58 @@
 //! asynchronous Invoke (`X-Amz-Invocation-Type: Event`) of that one
 //! function with a pass event, so only the scheduler starts and stops. In
 //! a hub, one invoke per target, each its own pass: a slow or failing
-//! account never delays or drops another.
+//! account never delays or drops another. [`PassEvent`] is the event's
+//! shape, which the scheduler's entry point (`crate::lambda`) reads.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::signed::SignedClient;
-use crate::lambda::PassEvent;
 use crate::plan::Orders;
 use crate::ports::{CallError, PassTrigger};
 use crate::target::Target;
+
+/// What starts a pass: the EventBridge "Scheduled Event" (see
+/// `events/scheduled.json`), or the bot's asynchronous invoke
+/// (`events/stop-request.json`), which adds the schedules to stop now.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PassEvent {
+    #[serde(rename = "detail-type", default)]
+    pub detail_type: String,
+    #[serde(default)]
+    pub source: String,
+    /// When the rule fired, or when the bot was asked.
+    pub time: Option<DateTime<Utc>>,
+    /// Schedules to stop now, in reverse order (the chat's `stop`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+    /// A hub's target (`ROLE_ARN@REGION`, `self@REGION`), set by the Map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// `source` of the bot's requests.
+pub const BOT_SOURCE: &str = "instance-scheduler.bot";
+
+impl PassEvent {
+    /// The bot's request for a pass at `now` carrying out `orders`.
+    pub fn requested(orders: &Orders, now: DateTime<Utc>) -> PassEvent {
+        PassEvent {
+            detail_type: "Pass Request".into(),
+            source: BOT_SOURCE.into(),
+            time: Some(now),
+            stop: orders.stop.iter().cloned().collect(),
+            target: None,
+        }
+    }
+
+    /// What the event asks the pass to carry out.
+    pub fn orders(&self) -> Orders {
+        Orders {
+            stop: self.stop.iter().cloned().collect(),
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct LambdaTrigger {

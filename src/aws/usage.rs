@@ -25,8 +25,8 @@ const PER_BATCH: usize = 25;
 const OBSERVATION_ATTR: &str = "Observation";
 pub const TTL_ATTR: &str = "ExpiresAt";
 /// The day index and its key.
-pub const DAY_INDEX: &str = "ByDay";
-pub const DAY_ATTR: &str = "Day";
+const DAY_INDEX: &str = "ByDay";
+const DAY_ATTR: &str = "Day";
 /// How many partitions of the index one day's items spread over.
 const DAY_SHARDS: u32 = 4;
 /// `InstanceId` of the item that says a carry is complete.
@@ -151,8 +151,20 @@ impl Dynamo {
         Ok(carried.then(|| kept.finish()))
     }
 
-    /// Turns on the usage table's expiry (local tables; the template sets it).
-    pub(super) async fn expire_usage(&self) -> Result<(), CallError> {
+    /// The usage table with its day index and expiry, if missing (local
+    /// tables; the template makes the deployed one).
+    pub(super) async fn create_usage_table(&self) -> Result<bool, CallError> {
+        let usage = &self.tables.usage;
+        let created = self
+            .create_table(usage, &["InstanceId", "At"], Some((DAY_INDEX, DAY_ATTR)))
+            .await?;
+        if created {
+            self.expire_usage().await?;
+        }
+        Ok(created)
+    }
+
+    async fn expire_usage(&self) -> Result<(), CallError> {
         self.client()
             .update_time_to_live()
             .table_name(&self.tables.usage)

@@ -15,7 +15,6 @@ mod cmd;
 mod http;
 mod inbound;
 mod reply;
-pub mod serve;
 
 use std::time::Duration;
 

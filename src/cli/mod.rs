@@ -12,6 +12,7 @@ mod init_tables;
 mod plan;
 mod print;
 mod run;
+mod serve;
 mod stop;
 #[cfg(test)]
 mod tests;
@@ -304,7 +305,7 @@ async fn serve_bot(env: &Env, listen: &str, at: Option<&str>) -> Result<ExitCode
     if bot.links.is_none() {
         bot.links = env.plan_links(&format!("http://{listen}"));
     }
-    crate::bot::serve::listen(listen, bot, clock)
+    serve::listen(listen, bot, clock)
         .await
         .map_err(|e| CliError::Failed(format!("bot --listen {listen}: {e}")))?;
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ mod days;
 mod direction;
 mod error;
 mod exception;
+mod feed;
 mod group;
 mod item;
 mod schedule;
@@ -14,6 +15,7 @@ pub use days::{DaysActive, MonthDays, Months, Nth};
 pub use direction::Direction;
 pub use error::{quoted, ConfigError, Effect, Table};
 pub use exception::{parse_date, ExceptionDay, ScheduleException};
+pub use feed::{shown_url, Holidays};
 pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
 pub use schedule::{clock_text, parse_clock, Period, Schedule};
@@ -22,7 +24,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::calendar::CalendarCache;
 use crate::target::Target;
 use chrono_tz::Tz;
 use foldhash::HashMap;
@@ -165,27 +166,22 @@ impl Config {
         }
     }
 
-    /// Gives each schedule the holidays of its calendars' last good copies
-    /// (kept by [`crate::calendar::feed_key`]). A calendar that never
-    /// loaded is a configuration error that disables its schedule.
-    pub fn apply_holidays(&mut self, copies: &BTreeMap<String, CalendarCache>) {
+    /// Gives each schedule the holidays of its calendars: `kept(url,
+    /// zone)` is a calendar's days in the schedule's zone, `None` when it
+    /// never loaded, which is a configuration error that disables its
+    /// schedule.
+    pub fn apply_holidays(&mut self, kept: impl Fn(&str, Tz) -> Option<Holidays>) {
         for (name, cfg) in &mut self.schedules {
             for url in &cfg.schedule.holiday_calendars {
-                match copies.get(&crate::calendar::feed_key(url)) {
-                    Some(c) if c.loaded_at.is_some() => {
-                        cfg.holidays
-                            .extend(c.holidays.holidays(cfg.schedule.time_zone));
-                    }
-                    _ => self.errors.push(ConfigError::new(
+                match kept(url, cfg.schedule.time_zone) {
+                    Some(days) => cfg.holidays.extend(days),
+                    None => self.errors.push(ConfigError::new(
                         Table::Schedule,
                         format!("[ScheduleName={}]", item::key_part(name)),
                         Some("HolidayCalendars"),
                         // Why it failed (a status, a timeout) is logged by the
                         // pass, never told: chat is no port scanner.
-                        format!(
-                            "feed {} has never loaded",
-                            quoted(&crate::calendar::shown_url(url))
-                        ),
+                        format!("feed {} has never loaded", quoted(&shown_url(url))),
                         Some(name.clone()),
                     )),
                 }

@@ -275,10 +275,7 @@ fn urls(r: &ItemReader, attr: &str) -> Result<Vec<String>, ConfigError> {
         if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() < 10 {
             return Err(r.error(
                 attr,
-                format!(
-                    "{} is not an https:// URL",
-                    quoted(&crate::calendar::shown_url(u))
-                ),
+                format!("{} is not an https:// URL", quoted(&super::shown_url(u))),
             ));
         }
     }

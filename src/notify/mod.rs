@@ -8,6 +8,7 @@ pub mod markup;
 pub mod slack;
 pub mod teams;
 mod webhook;
+pub mod weekly;
 
 pub use chat::ChatNotifier;
 pub use webhook::{LogNotifier, WebhookNotifier};

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::pass::load_config;
 use crate::plan::{self, Orders, Timing};
 use crate::ports::{CallError, ConfigStore, Fleet, StateStore};
 use crate::state::Logged;
@@ -48,9 +47,7 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
     now: DateTime<Utc>,
     only: Option<&str>,
 ) -> Result<WeekPage, CallError> {
-    let mut cfg = load_config(config, zone, now).await?;
-    let stored = state.load().await?;
-    cfg.apply_holidays(&stored.calendars);
+    let (cfg, stored) = crate::pass::read(config, state, zone, now, None).await?;
     let instances = fleet.describe().await?;
     let plan = plan::plan(
         now,

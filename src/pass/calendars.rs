@@ -35,7 +35,7 @@ pub(super) async fn refresh<C, S: StateStore, F, N: Notifier>(
         }
         // A copy kept before URLs were shown without credentials, and
         // before copies carried their key.
-        copy.url = crate::calendar::shown_url(&url);
+        copy.url = crate::model::shown_url(&url);
         copy.key = feed_key(&url);
         copy.checked_at = Some(now);
         // A copy keeps last year to next year from when it was read: in
@@ -65,7 +65,7 @@ pub(super) async fn refresh<C, S: StateStore, F, N: Notifier>(
             tracing::warn!(url = %copy.url, error = %e, "holiday calendar copy not kept");
         }
     }
-    config.apply_holidays(&copies);
+    crate::calendar::apply(config, &copies);
 }
 
 /// One conditional GET of `url` into `copy`; a feed that is not iCalendar

@@ -1,5 +1,8 @@
-//! The one load path: the configuration tables parsed, and the plan a pass
-//! would make now (`schedctl plan`, the bot), reading but writing nothing.
+//! The one load path: the configuration tables parsed, with the holidays
+//! of the calendars' kept copies, and the plan a pass would make now
+//! (`schedctl plan`, the page, the bot), reading but writing nothing. A
+//! pass reads the same way, but refreshes the feeds before it applies
+//! their holidays (`pass::calendars`).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -8,6 +11,8 @@ use super::Deps;
 use crate::model::Config;
 use crate::plan::{self, Orders, Plan};
 use crate::ports::{CallError, ConfigStore, Fleet, StateStore};
+use crate::state::Stored;
+use crate::target::Target;
 
 /// Scans the configuration tables and parses them as of `now`; `zone` is
 /// the default time zone of schedules without one.
@@ -20,17 +25,39 @@ pub async fn load_config<C: ConfigStore>(
     Ok(Config::parse(&raw, zone, now))
 }
 
+/// The configuration as of `now` with the holidays of the kept copies,
+/// and the state it was read with. With `target`, only the schedules that
+/// apply to it; without, every schedule (the page and the bot show a hub's
+/// schedules whatever target they apply to).
+pub async fn read<C: ConfigStore, S: StateStore>(
+    store: &C,
+    state: &S,
+    zone: Tz,
+    now: DateTime<Utc>,
+    target: Option<&Target>,
+) -> Result<(Config, Stored), CallError> {
+    let mut config = load_config(store, zone, now).await?;
+    if let Some(target) = target {
+        config.keep_target(target);
+    }
+    let stored = state.load().await?;
+    crate::calendar::apply(&mut config, &stored.calendars);
+    Ok((config, stored))
+}
+
 /// The plan a pass would make at `now`, doing nothing.
 pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
     deps: &Deps<C, S, F, N>,
     now: DateTime<Utc>,
 ) -> Result<Plan, CallError> {
-    let mut config = load_config(&deps.config, deps.tuning.zone, now).await?;
-    if let Some(target) = &deps.tuning.target {
-        config.keep_target(target);
-    }
-    let stored = deps.state.load().await?;
-    config.apply_holidays(&stored.calendars);
+    let (config, stored) = read(
+        &deps.config,
+        &deps.state,
+        deps.tuning.zone,
+        now,
+        deps.tuning.target.as_ref(),
+    )
+    .await?;
     let states = stored
         .schedules
         .into_iter()

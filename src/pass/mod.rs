@@ -1,7 +1,9 @@
 //! The imperative shell of one pass: load the configuration, then round
 //! after round describe the fleet, plan, claim, announce and act, while
-//! waves are moving and the time budget lasts. Every AWS call of a pass is
-//! made from here, through the ports.
+//! waves are moving and the time budget lasts. Tables, fleet and chat go
+//! through the ports; holiday feeds (`crate::feeds`), prices
+//! (`crate::pricing`) and events (`crate::signals`) through their own
+//! small clients, which a test sets in [`Deps`].
 
 mod act;
 mod calendars;
@@ -28,7 +30,7 @@ use crate::signals::Signals;
 use crate::target::Target;
 use claim::Claims;
 
-pub use load::{load_config, preview};
+pub use load::{load_config, preview, read};
 pub use local::LocalTrigger;
 pub use signal::{ERROR_TAG, LAST_ACTION_TAG};
 

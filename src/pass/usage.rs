@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::{Deps, PassReport};
 use crate::plan::Plan;
 use crate::ports::{Notifier, StateStore};
-use crate::pricing::CachedPrice;
+use crate::usage::CachedPrice;
 use crate::usage::{self, Observation};
 
 /// Writes what `plan`'s schedules observed, named with the fleet's region
@@ -86,7 +86,7 @@ pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
         tracing::info!("no servers observed last week; no weekly report");
         return;
     }
-    let m = usage::weekly_message(&deps.tuning.voice, &sums, zone);
+    let m = crate::notify::weekly::weekly_message(&deps.tuning.voice, &sums, zone);
     report.say(&deps.notifier, m).await;
 }
 

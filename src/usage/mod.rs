@@ -5,6 +5,7 @@
 //! scheduler, and the saving, those stopped hours times each server's
 //! on-demand price ([`crate::pricing`]).
 
+mod price;
 mod render;
 mod tally;
 
@@ -13,7 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::InstanceKind;
 
-pub use render::{render, weekly_message};
+pub use price::{CachedPrice, Prices};
+pub use render::{money, render};
 pub use tally::{tally, Row, Usage};
 
 /// How long transitions are kept (the usage table's TTL).
@@ -140,7 +142,7 @@ pub fn carried(observed: &[Observation], at: DateTime<Utc>) -> Vec<Observation> 
             ..o.clone()
         })
         .collect();
-    out.sort_by(|a, b| a.server().cmp(&b.server()));
+    out.sort_by_key(Observation::server);
     out
 }
 

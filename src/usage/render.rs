@@ -1,12 +1,9 @@
-//! The sums as people read them: a table for `schedctl usage`, and the
-//! weekly chat message.
+//! The sums as a table for `schedctl usage` (the weekly chat message is
+//! `notify::weekly`'s).
 
 use std::fmt::Write as _;
 
 use super::Usage;
-use crate::message::{Level, Message};
-use crate::notify::compose::Voice;
-use crate::tr;
 
 /// `schedctl usage`: one line per schedule and group, the total, and why
 /// a saving is missing.
@@ -53,44 +50,8 @@ pub fn render(u: &Usage) -> String {
     out
 }
 
-/// The weekly report: a line per schedule and group; `zone` dates it.
-pub fn weekly_message(voice: &Voice, u: &Usage, zone: chrono_tz::Tz) -> Message {
-    let since = u.since.with_timezone(&zone).format("%Y-%m-%d").to_string();
-    let mut m = Message::new(
-        Level::Ok,
-        voice.placed(tr!(voice.lang, "weekly-report", since = since)),
-    );
-    for r in &u.rows {
-        let line = tr!(
-            voice.lang,
-            "weekly-line",
-            servers = tr!(voice.lang, "servers", count = r.servers),
-            running = format!("{:.1}", r.running_hours),
-            stopped = format!("{:.1}", r.stopped_hours),
-            saving = money(r.saving_usd),
-        );
-        m = m.field(format!("{} / {}", r.schedule, r.group), line);
-    }
-    let total = match &u.saving_usd {
-        Some(_) => money(u.saving_usd),
-        None => {
-            let why: Vec<&str> = u
-                .rows
-                .iter()
-                .flat_map(|r| &r.missing)
-                .map(String::as_str)
-                .collect();
-            format!(
-                "{} ({})",
-                money(None),
-                why.first().copied().unwrap_or_default()
-            )
-        }
-    };
-    m.field(tr!(voice.lang, "weekly-total"), total)
-}
-
-fn money(usd: Option<f64>) -> String {
+/// A saving in dollars, or `n/a`.
+pub fn money(usd: Option<f64>) -> String {
     match usd {
         Some(v) => format!("${v:.2}"),
         None => "n/a".into(),

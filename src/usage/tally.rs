@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::Prices;
 use super::{Observation, Product};
-use crate::pricing::Prices;
 
 /// The period and its rows.
 #[derive(Debug, Clone, Serialize)]

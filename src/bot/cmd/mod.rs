@@ -20,7 +20,6 @@ use super::inbound::Invocation;
 use super::Bot;
 use crate::i18n::Language;
 use crate::model::{Config, Direction, ScheduleConfig};
-use crate::pass::load_config;
 use crate::ports::{
     CallError, ConfigStore, Fleet, Notifier, PassTrigger, Put, ScheduleEditor, StateStore,
 };
@@ -141,11 +140,9 @@ impl<'a, E: ConfigStore, S: StateStore, F, N, T> Ctx<'a, E, S, F, N, T> {
         now: DateTime<Utc>,
     ) -> Result<Self, String> {
         let unreachable = |e| store_error(bot.lang, e);
-        let mut config = load_config(&bot.store, bot.zone, now)
+        let (config, _) = crate::pass::read(&bot.store, &bot.state, bot.zone, now, None)
             .await
             .map_err(unreachable)?;
-        let stored = bot.state.load().await.map_err(unreachable)?;
-        config.apply_holidays(&stored.calendars);
         Ok(Ctx {
             bot,
             config,

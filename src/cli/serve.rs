@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use axum::Router;
 use chrono::{DateTime, Utc};
 
-use super::{HttpRequest, MAX_BODY};
+use crate::bot::{HttpRequest, MAX_BODY};
 use crate::wiring::LocalBot;
 
 /// Serves until the process is stopped; `clock` fixes the bot's time.
