@@ -141,9 +141,8 @@ async fn without_prices_the_hours_stay_and_the_saving_says_why() {
     assert_eq!(pricing.received_requests().await.unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn the_weekly_report_is_posted_once_on_monday_morning() {
-    let w = World::new().await;
+/// `a_day` with weekly reports on, posted to a webhook, EC2 priced.
+async fn reporting_day(w: &World) -> (MockServer, scheduler::env::Env, scheduler::wiring::AwsDeps) {
     let hook = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200))
@@ -151,11 +150,29 @@ async fn the_weekly_report_is_posted_once_on_monday_morning() {
         .await;
     let mut env = support::test_env(Some(hook.uri()), Format::Slack);
     env.tuning.weekly_report = true;
-    a_day(&w, &env).await;
+    a_day(w, &env).await;
     let mut deps = w.deps_with(&env);
     deps.prices = scheduler::pricing::PriceList::Fixed(
         [("ap-northeast-2/EC2/t3.micro".to_string(), 0.013)].into(),
     );
+    (hook, env, deps)
+}
+
+/// The weekly reports the webhook received, as posted.
+async fn weekly_reports(hook: &MockServer) -> Vec<String> {
+    hook.received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).to_string())
+        .filter(|b| b.contains("Weekly report"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_weekly_report_is_posted_once_on_monday_morning() {
+    let w = World::new().await;
+    let (hook, env, deps) = reporting_day(&w).await;
     for t in ["2026-12-07T09:00:00+09:00", "2026-12-07T09:05:00+09:00"] {
         pass::run(&deps, at(t)).await.unwrap();
     }
@@ -166,14 +183,7 @@ async fn the_weekly_report_is_posted_once_on_monday_morning() {
     pass::run(&other, at("2026-12-07T09:10:00+09:00"))
         .await
         .unwrap();
-    let reports: Vec<String> = hook
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| String::from_utf8_lossy(&r.body).to_string())
-        .filter(|b| b.contains("Weekly report"))
-        .collect();
+    let reports = weekly_reports(&hook).await;
     assert_eq!(reports.len(), 1, "{reports:#?}");
     // The week from Monday 30 Nov (the report of 30 Nov had nothing to
     // tell): 09:00-22:00 up, then stopped by the scheduler until Monday
@@ -210,18 +220,7 @@ async fn usage_calls(w: &World) -> Vec<String> {
 #[tokio::test]
 async fn a_weekly_report_after_the_first_reads_only_its_days_and_the_last_ones_carry() {
     let w = World::on(support::Moto::start_denying("")).await;
-    let hook = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&hook)
-        .await;
-    let mut env = support::test_env(Some(hook.uri()), Format::Slack);
-    env.tuning.weekly_report = true;
-    a_day(&w, &env).await;
-    let mut deps = w.deps_with(&env);
-    deps.prices = scheduler::pricing::PriceList::Fixed(
-        [("ap-northeast-2/EC2/t3.micro".to_string(), 0.013)].into(),
-    );
+    let (hook, _, deps) = reporting_day(&w).await;
     pass::run(&deps, at("2026-12-07T09:00:00+09:00"))
         .await
         .unwrap();
@@ -243,14 +242,7 @@ async fn a_weekly_report_after_the_first_reads_only_its_days_and_the_last_ones_c
         9 * 4,
         "{calls:#?}"
     );
-    let reports: Vec<String> = hook
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| String::from_utf8_lossy(&r.body).to_string())
-        .filter(|b| b.contains("Weekly report"))
-        .collect();
+    let reports = weekly_reports(&hook).await;
     assert_eq!(reports.len(), 2, "{reports:#?}");
     let r = &reports[1];
     assert!(r.contains("since 2026-12-07"), "{r}");

@@ -156,9 +156,9 @@ mod tests {
     use super::*;
     use crate::testing::{utc, SEOUL};
 
-    #[test]
-    fn a_period_needs_its_observations_and_each_servers_last_before_it() {
-        let o = |id: &str, at: &str, up: bool| Observation {
+    /// An EC2 server of dev/app seen up or down at `at`.
+    fn o(id: &str, at: &str, up: bool) -> Observation {
+        Observation {
             id: id.into(),
             at: utc(at),
             up,
@@ -171,7 +171,11 @@ mod tests {
                 region: String::new(),
             },
             target: None,
-        };
+        }
+    }
+
+    #[test]
+    fn a_period_needs_its_observations_and_each_servers_last_before_it() {
         let mut kept = FromSince::new(utc("2026-11-23T00:00:00Z"));
         for x in [
             o("a", "2026-10-01T00:00:00Z", true),
@@ -194,20 +198,6 @@ mod tests {
 
     #[test]
     fn a_carry_is_each_servers_last_state_re_dated_to_just_before() {
-        let o = |id: &str, at: &str, up: bool| Observation {
-            id: id.into(),
-            at: utc(at),
-            up,
-            by_scheduler: true,
-            schedule: "dev".into(),
-            group: "app".into(),
-            product: Product {
-                kind: InstanceKind::Ec2,
-                spec: None,
-                region: String::new(),
-            },
-            target: None,
-        };
         let at = utc("2026-11-30T00:00:00Z");
         let carried = carried(
             &[

@@ -173,14 +173,7 @@ pub async fn servers<E, S: StateStore, F: Fleet, N, T>(
         &Timing::default(),
         &Orders::default(),
     );
-    let mut lines = vec![tr!(
-        lang,
-        "status-servers",
-        schedule = name,
-        servers = tr!(lang, "servers", count = running + stopped),
-        running = running,
-        stopped = stopped
-    )];
+    let mut lines = vec![servers_line(lang, name, running, stopped)];
     let waves = plan
         .schedules
         .iter()
@@ -216,14 +209,7 @@ fn by_target<E, S: StateStore, F: Fleet, N, T>(
     let seen = states.iter().flat_map(|t| t.state.seen.values());
     let running = seen.clone().filter(|&&up| up).count();
     let stopped = seen.count() - running;
-    let mut lines = vec![tr!(
-        lang,
-        "status-servers",
-        schedule = name,
-        servers = tr!(lang, "servers", count = running + stopped),
-        running = running,
-        stopped = stopped
-    )];
+    let mut lines = vec![servers_line(lang, name, running, stopped)];
     for t in states {
         lines.push(format!("{}:", t.target.label()));
         if t.state.seen.is_empty() {
@@ -236,4 +222,16 @@ fn by_target<E, S: StateStore, F: Fleet, N, T>(
     }
     lines.push(ctx.targets_note(states));
     Reply::only(lines.join("\n")).with_link()
+}
+
+/// `[dev] 3 servers: 2 running, 1 stopped`.
+fn servers_line(lang: crate::i18n::Language, name: &str, running: usize, stopped: usize) -> String {
+    tr!(
+        lang,
+        "status-servers",
+        schedule = name,
+        servers = tr!(lang, "servers", count = running + stopped),
+        running = running,
+        stopped = stopped
+    )
 }
