@@ -1,14 +1,16 @@
-//! On-demand prices from the AWS Price List Query API (`pricing:GetProducts`,
-//! JSON protocol, one signed request per product), kept a day in the state
+//! On-demand prices from the AWS Price List Query API (`pricing:GetProducts`
+//! through `aws-sdk-pricing`, one call per product), kept a day in the state
 //! table. Linux, shared tenancy EC2; Single-AZ RDS for the engines whose
 //! price does not depend on a licence. A product without a price says why.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::aws::signed::SignedClient;
+use aws_sdk_pricing::types::{Filter, FilterType};
+
+use crate::aws::aws_error;
 use crate::model::InstanceKind;
 use crate::ports::StateStore;
 use crate::usage::{CachedPrice, Prices, Product};
@@ -20,7 +22,7 @@ pub enum PriceList {
     #[default]
     Off,
     /// The Price List Query API.
-    Api(SignedClient),
+    Api(aws_sdk_pricing::Client),
     /// Fixed prices by product key (tests, demos).
     Fixed(BTreeMap<String, f64>),
 }
@@ -32,13 +34,10 @@ impl PriceList {
     /// The Price List Query API in us-east-1 (`AWS_ENDPOINT_URL_PRICING`
     /// overrides its endpoint).
     pub fn api(sdk: &aws_config::SdkConfig) -> PriceList {
-        PriceList::Api(SignedClient::at(
-            sdk,
-            "pricing",
-            "PRICING",
-            "us-east-1".into(),
-            "https://api.pricing.us-east-1.amazonaws.com".into(),
-        ))
+        let config = aws_sdk_pricing::config::Builder::from(sdk)
+            .region(aws_config::Region::from_static("us-east-1"))
+            .build();
+        PriceList::Api(aws_sdk_pricing::Client::from_conf(config))
     }
 
     /// The prices of `products`: kept ones younger than a day, the others
@@ -166,39 +165,35 @@ fn filters(p: &Product) -> Result<Query, String> {
 }
 
 /// One `GetProducts` call: the first product's on-demand hourly USD price.
-async fn get_products(client: &SignedClient, (service, filters): &Query) -> Result<f64, Lookup> {
-    let body = json!({
-        "ServiceCode": service,
-        "Filters": filters
-            .iter()
-            .map(|(field, value)| json!({"Type": "TERM_MATCH", "Field": field, "Value": value}))
-            .collect::<Vec<_>>(),
-        "FormatVersion": "aws_v1",
-        "MaxResults": 1,
-    });
-    let headers = [
-        ("content-type", "application/x-amz-json-1.1"),
-        ("x-amz-target", "AWSPriceListService.GetProducts"),
-    ];
+async fn get_products(
+    client: &aws_sdk_pricing::Client,
+    (service, filters): &Query,
+) -> Result<f64, Lookup> {
+    let filters = filters
+        .iter()
+        .map(|(field, value)| {
+            Filter::builder()
+                .r#type(FilterType::TermMatch)
+                .field(*field)
+                .value(value)
+                .build()
+                .expect("type, field and value are set")
+        })
+        .collect();
     let answer = client
-        .post(
-            "pricing:GetProducts",
-            "/",
-            &headers,
-            body.to_string().into_bytes(),
-        )
+        .get_products()
+        .service_code(*service)
+        .set_filters(Some(filters))
+        .format_version("aws_v1")
+        .max_results(1)
+        .send()
         .await
-        .map_err(|e| Lookup::Failed(unavailable(&e)))?;
-    let page: Value = serde_json::from_slice(&answer.body)
-        .map_err(|e| Lookup::Failed(format!("Price List answer unreadable: {e}")))?;
-    let Some(first) = page["PriceList"].as_array().and_then(|l| l.first()) else {
+        .map_err(|e| Lookup::Failed(unavailable(&aws_error("pricing:GetProducts", e))))?;
+    let Some(first) = answer.price_list().first() else {
         return Err(Lookup::NotFound("not in the Price List".into()));
     };
     // Each entry is a JSON document in a string.
-    let product: Value = match first {
-        Value::String(text) => serde_json::from_str(text).unwrap_or_default(),
-        other => other.clone(),
-    };
+    let product: Value = serde_json::from_str(first).unwrap_or_default();
     on_demand_usd(&product).ok_or_else(|| Lookup::NotFound("no on-demand hourly price".into()))
 }
 
@@ -224,6 +219,7 @@ fn on_demand_usd(product: &Value) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn the_on_demand_price_is_read_from_a_price_list_document() {

@@ -3,12 +3,10 @@
 //! bus (source `instance-scheduler`, detail-type `Scheduling Action`), so
 //! people can route it anywhere.
 
-use std::sync::Mutex;
-
+use aws_sdk_eventbridge::types::{PutEventsRequestEntry, PutEventsResultEntry};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::aws::signed::SignedClient;
+use crate::aws::aws_error;
 
 /// The event's source and detail-type.
 pub const SOURCE: &str = "instance-scheduler";
@@ -45,10 +43,8 @@ pub enum Signals {
     /// Not asked for.
     #[default]
     Off,
-    /// The default bus, through a signed PutEvents.
-    EventBridge(SignedClient),
-    /// Kept, for tests.
-    Recorded(Mutex<Vec<SchedulingEvent>>),
+    /// The default bus.
+    EventBridge(aws_sdk_eventbridge::Client),
 }
 
 impl Signals {
@@ -59,7 +55,6 @@ impl Signals {
         }
         match self {
             Signals::Off => {}
-            Signals::Recorded(kept) => kept.lock().expect("not poisoned").extend(events),
             Signals::EventBridge(client) => {
                 for chunk in events.chunks(ENTRIES_PER_CALL) {
                     put_events(client, chunk).await;
@@ -70,43 +65,38 @@ impl Signals {
 }
 
 /// Puts one chunk; entries that PutEvents reports failed (throttled, an
-/// internal failure) are put again, and what still fails is logged.
-async fn put_events(client: &SignedClient, chunk: &[SchedulingEvent]) {
-    let mut entries: Vec<serde_json::Value> = chunk
+/// internal failure) are put again, and what still fails is logged. A
+/// failed call is retried by the SDK.
+async fn put_events(client: &aws_sdk_eventbridge::Client, chunk: &[SchedulingEvent]) {
+    let mut entries: Vec<PutEventsRequestEntry> = chunk
         .iter()
         .map(|e| {
-            json!({
-                "Source": SOURCE,
-                "DetailType": DETAIL_TYPE,
-                "Detail": serde_json::to_string(e).expect("an event serialises"),
-                "EventBusName": "default",
-            })
+            PutEventsRequestEntry::builder()
+                .source(SOURCE)
+                .detail_type(DETAIL_TYPE)
+                .detail(serde_json::to_string(e).expect("an event serialises"))
+                .event_bus_name("default")
+                .build()
         })
         .collect();
     for attempt in 1..=PUT_ATTEMPTS {
-        let body = json!({ "Entries": entries }).to_string().into_bytes();
         let sent = client
-            .post(
-                "events:PutEvents",
-                "/",
-                &[
-                    ("content-type", "application/x-amz-json-1.1"),
-                    ("x-amz-target", "AWSEvents.PutEvents"),
-                ],
-                body,
-            )
+            .put_events()
+            .set_entries(Some(entries.clone()))
+            .send()
             .await;
         let answer = match sent {
             Ok(answer) => answer,
             Err(e) => {
+                let e = aws_error("events:PutEvents", e);
                 tracing::warn!(error = %e, "scheduling events not put");
                 return;
             }
         };
-        let (failed, codes) = failed_entries(&answer.body, entries);
-        if failed.is_empty() {
+        if answer.failed_entry_count() == 0 {
             return;
         }
+        let (failed, codes) = failed_entries(answer.entries(), entries);
         if attempt == PUT_ATTEMPTS {
             tracing::warn!(count = failed.len(), codes = %codes.join(","), "scheduling events not put");
             return;
@@ -115,24 +105,15 @@ async fn put_events(client: &SignedClient, chunk: &[SchedulingEvent]) {
     }
 }
 
-/// The entries a PutEvents answer reports failed (the answer's `Entries`
+/// The entries a PutEvents answer reports failed (the answer's entries
 /// line up with the request's), and their error codes.
-fn failed_entries(
-    answer: &[u8],
-    entries: Vec<serde_json::Value>,
-) -> (Vec<serde_json::Value>, Vec<String>) {
-    let parsed: serde_json::Value = serde_json::from_slice(answer).unwrap_or_default();
-    if parsed["FailedEntryCount"].as_u64().unwrap_or(0) == 0 {
-        return (vec![], vec![]);
-    }
-    let results = parsed["Entries"].as_array().cloned().unwrap_or_default();
+fn failed_entries<T>(results: &[PutEventsResultEntry], entries: Vec<T>) -> (Vec<T>, Vec<String>) {
     let mut codes = Vec::new();
     let failed = entries
         .into_iter()
         .zip(results)
         .filter_map(|(entry, result)| {
-            let code = result["ErrorCode"].as_str()?;
-            codes.push(code.to_string());
+            codes.push(result.error_code()?.to_string());
             Some(entry)
         })
         .collect();
@@ -145,14 +126,15 @@ mod tests {
 
     #[test]
     fn failed_entries_are_the_ones_with_an_error_code() {
-        let sent = vec![json!({"n": 1}), json!({"n": 2}), json!({"n": 3})];
-        let answer = br#"{"FailedEntryCount": 1, "Entries": [
-            {"EventId": "a"}, {"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}, {"EventId": "c"}]}"#;
-        let (failed, codes) = failed_entries(answer, sent.clone());
-        assert_eq!(failed, [json!({"n": 2})]);
+        let ok = |id: &str| PutEventsResultEntry::builder().event_id(id).build();
+        let throttled = PutEventsResultEntry::builder()
+            .error_code("ThrottlingException")
+            .error_message("slow down")
+            .build();
+        let (failed, codes) = failed_entries(&[ok("a"), throttled, ok("c")], vec![1, 2, 3]);
+        assert_eq!(failed, [2]);
         assert_eq!(codes, ["ThrottlingException"]);
-        let ok = br#"{"FailedEntryCount": 0, "Entries": [{"EventId": "a"}]}"#;
-        assert!(failed_entries(ok, sent).0.is_empty());
+        assert!(failed_entries(&[ok("a")], vec![1]).0.is_empty());
     }
 
     #[tokio::test]
@@ -175,15 +157,12 @@ mod tests {
             )
             .mount(&aws)
             .await;
-        let sdk = aws_config::SdkConfig::builder()
+        let sdk = crate::aws::loader()
             .endpoint_url(aws.uri())
             .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(
-                    aws_credential_types::Credentials::for_tests(),
-                ),
-            )
-            .build();
+            .credentials_provider(aws_credential_types::Credentials::for_tests())
+            .load()
+            .await;
         let event = |schedule: &str| SchedulingEvent {
             schedule: schedule.into(),
             action: "start".into(),
@@ -193,7 +172,7 @@ mod tests {
             cause: "schedule".into(),
             target: None,
         };
-        Signals::EventBridge(SignedClient::new(&sdk, "events", "EVENTBRIDGE"))
+        Signals::EventBridge(aws_sdk_eventbridge::Client::new(&sdk))
             .emit(vec![event("first"), event("second")])
             .await;
         let bodies: Vec<serde_json::Value> = aws

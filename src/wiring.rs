@@ -16,7 +16,6 @@ use tokio::sync::Mutex;
 
 use crate::aws::dynamodb::Dynamo;
 use crate::aws::role::AssumedRole;
-use crate::aws::signed::SignedClient;
 use crate::aws::trigger::LambdaTrigger;
 use crate::aws::{sdk_config, AwsFleet};
 use crate::bot::Bot;
@@ -58,7 +57,7 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         told: Default::default(),
         feeds: crate::feeds::Feeds::new(env.allow_private_feeds),
         signals: if env.emit_events {
-            Signals::EventBridge(SignedClient::new(sdk, "events", "EVENTBRIDGE"))
+            Signals::EventBridge(aws_sdk_eventbridge::Client::new(sdk))
         } else {
             Signals::Off
         },

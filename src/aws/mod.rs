@@ -1,14 +1,14 @@
-//! Adapters from the ports to AWS: DynamoDB tables (the configuration,
-//! the state, the usage history), EC2, RDS and Aurora through their SDK
-//! crates; an assumed role kept between invocations; and, signed by hand
-//! (`signed.rs`), the bot's Lambda Invoke, EventBridge PutEvents and the
-//! Price List. They read, write and command; they never decide.
+//! Adapters from the ports to AWS, each through its SDK crate: DynamoDB
+//! tables (the configuration, the state, the usage history), EC2, RDS and
+//! Aurora, the bot's Lambda Invoke (`trigger.rs`); an assumed role kept
+//! between invocations. (EventBridge and the Price List are called from
+//! `crate::signals` and `crate::pricing`, through theirs.) They read,
+//! write and command; they never decide.
 
 pub mod dynamodb;
 pub mod ec2;
 pub mod rds;
 pub mod role;
-pub mod signed;
 pub mod state;
 pub mod trigger;
 pub mod usage;

@@ -8,7 +8,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::signed::SignedClient;
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::InvocationType;
+
+use super::aws_error;
 use crate::plan::Orders;
 use crate::ports::{CallError, PassTrigger};
 use crate::target::Target;
@@ -57,7 +63,7 @@ impl PassEvent {
 
 #[derive(Debug, Clone)]
 pub struct LambdaTrigger {
-    client: SignedClient,
+    client: aws_sdk_lambda::Client,
     /// `SCHEDULER_FUNCTION`: the scheduler function's name or ARN.
     function: String,
     /// `TARGETS`: a hub's targets; empty in a single deployment.
@@ -70,8 +76,17 @@ impl LambdaTrigger {
         function: String,
         targets: Vec<Target>,
     ) -> LambdaTrigger {
+        // The bot answers within Slack's 3 s: an invoke that hangs is
+        // given up, and the next tick acts.
+        let timeouts = TimeoutConfig::builder()
+            .operation_attempt_timeout(Duration::from_secs(2))
+            .operation_timeout(Duration::from_secs(5))
+            .build();
+        let config = aws_sdk_lambda::config::Builder::from(sdk)
+            .timeout_config(timeouts)
+            .build();
         LambdaTrigger {
-            client: SignedClient::new(sdk, "lambda", "LAMBDA"),
+            client: aws_sdk_lambda::Client::from_conf(config),
             function,
             targets,
         }
@@ -79,22 +94,15 @@ impl LambdaTrigger {
 
     async fn invoke(&self, event: &PassEvent) -> Result<(), CallError> {
         let body = serde_json::to_vec(event).expect("a pass event serialises");
-        let path = format!(
-            "/2015-03-31/functions/{}/invocations",
-            url_path_segment(&self.function)
-        );
         self.client
-            .post(
-                "lambda:Invoke",
-                &path,
-                &[
-                    ("content-type", "application/json"),
-                    ("x-amz-invocation-type", "Event"),
-                ],
-                body,
-            )
+            .invoke()
+            .function_name(&self.function)
+            .invocation_type(InvocationType::Event)
+            .payload(Blob::new(body))
+            .send()
             .await
-            .map(|_| ())
+            .map(drop)
+            .map_err(|e| aws_error("lambda:Invoke", e))
     }
 }
 
@@ -116,14 +124,4 @@ impl PassTrigger for LambdaTrigger {
         // not asked for, and the next tick still acts.
         sent.into_iter().collect()
     }
-}
-
-/// A function name or ARN as one path segment (`:` and `/` escaped).
-fn url_path_segment(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
