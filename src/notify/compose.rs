@@ -9,7 +9,7 @@ use crate::i18n::Language;
 use crate::links::PlanLinks;
 use crate::message::{Level, Message, Postpone};
 use crate::model::{Direction, GLOBAL_KEY};
-use crate::plan::{Action, Notice, SchedulePlan, Target, Wait, Warning};
+use crate::plan::{Action, Notice, SchedulePlan, Server, Wait, Warning};
 use crate::ports::CallError;
 use crate::tr;
 
@@ -45,7 +45,7 @@ impl Voice {
 }
 
 /// `web-1 (i-0abc, t3.micro)`: a server as the messages name it.
-pub fn describe(t: &Target) -> String {
+pub fn describe(t: &Server) -> String {
     let mut inside: Vec<&str> = Vec::with_capacity(2);
     if t.name != t.id {
         inside.push(&t.id);

@@ -6,14 +6,13 @@ use std::collections::BTreeMap;
 use super::{Deps, PassReport, Tuning};
 use crate::model::{Config, Direction, InstanceKind};
 use crate::notify::compose;
-use crate::plan::{FailedCommand, Plan, Target};
+use crate::plan::{FailedCommand, Plan, Server};
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
-// `plan::Target` is a server; this one is a hub's account-region.
-use crate::target::Target as HubTarget;
+use crate::target::Target;
 
 /// One instance of a batched command, with the schedule and group that
 /// asked for it.
-type Commanded<'p> = (&'p str, &'p str, &'p Target);
+type Commanded<'p> = (&'p str, &'p str, &'p Server);
 
 /// Sends the plan's commands. Returns whether any was sent, and the
 /// failures by schedule (what they mean is the planner's to say).
@@ -45,7 +44,7 @@ where
             "command"
         );
         for f in deps.fleet.command(direction, kind, &ids).await {
-            let Some((schedule, group, target)) = items.iter().find(|(_, _, t)| *t.id == *f.id)
+            let Some((schedule, group, server)) = items.iter().find(|(_, _, t)| *t.id == *f.id)
             else {
                 continue;
             };
@@ -58,7 +57,7 @@ where
                 .or_default()
                 .push(FailedCommand {
                     group: group.to_string(),
-                    target: (*target).clone(),
+                    server: (*server).clone(),
                     code: f.error.code.clone(),
                     message: f.error.message.clone(),
                     retryable: f.error.retryable(),
@@ -119,24 +118,24 @@ pub(super) async fn reset_force_start<C, S, F, N>(
 
 /// The hub's other targets that `schedule` applies to (its `Targets`, or
 /// every target); none outside a hub.
-fn other_targets(tuning: &Tuning, config: &Config, schedule: &str) -> Vec<HubTarget> {
+fn other_targets(tuning: &Tuning, config: &Config, schedule: &str) -> Vec<Target> {
     let Some(me) = &tuning.target else {
         return vec![];
     };
-    let named: Vec<HubTarget> = config
+    let named: Vec<Target> = config
         .schedules
         .get(schedule)
         .map(|c| {
             c.schedule
                 .targets
                 .iter()
-                .filter_map(|t| HubTarget::parse(t).ok())
+                .filter_map(|t| Target::parse(t).ok())
                 .collect()
         })
         .unwrap_or_default();
     // Only targets of the hub that run passes count (a `Targets` entry
     // missing from TARGETS never has its part up), each once.
-    let others: std::collections::BTreeSet<&HubTarget> = tuning
+    let others: std::collections::BTreeSet<&Target> = tuning
         .hub
         .iter()
         .filter(|t| *t != me && (named.is_empty() || named.contains(t)))

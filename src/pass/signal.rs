@@ -81,7 +81,7 @@ fn events(plan: &Plan, failed: &BTreeMap<String, Vec<FailedCommand>>) -> Vec<Sch
             action: "failure".into(),
             wave: None,
             group: Some(f.group.clone()),
-            instances: vec![f.target.id.to_string()],
+            instances: vec![f.server.id.to_string()],
             cause: format!("{}: {}", f.code, f.message),
             target: None,
         }));
@@ -95,7 +95,7 @@ async fn tag<C, S, F: Fleet, N>(
     failed: &BTreeMap<String, Vec<FailedCommand>>,
     now: DateTime<Utc>,
 ) {
-    let failed_ids: BTreeSet<&str> = failed.values().flatten().map(|f| &*f.target.id).collect();
+    let failed_ids: BTreeSet<&str> = failed.values().flatten().map(|f| &*f.server.id).collect();
     let at = now.format("%Y-%m-%dT%H:%MZ").to_string();
     let mut done: BTreeMap<(InstanceKind, String), Vec<Tagged>> = BTreeMap::new();
     for (_, a) in plan.actions() {
@@ -116,10 +116,10 @@ async fn tag<C, S, F: Fleet, N>(
             .await;
     }
     for f in failed.values().flatten() {
-        let target = [tagged(&f.target.id, f.target.arn.as_deref())];
+        let target = [tagged(&f.server.id, f.server.arn.as_deref())];
         let value = format!("{} {at}", f.code);
         deps.fleet
-            .tag(f.target.kind, &target, &[(ERROR_TAG.into(), value)], &[])
+            .tag(f.server.kind, &target, &[(ERROR_TAG.into(), value)], &[])
             .await;
     }
 }

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Notice, Target, Timing};
+use super::{Notice, Server, Timing};
 use crate::state::{Failure, Transition};
 
 /// One instance whose command failed, as the pass saw it.
 #[derive(Debug, Clone)]
 pub struct FailedCommand {
     pub group: String,
-    pub target: Target,
+    pub server: Server,
     pub code: String,
     pub message: String,
     /// Whether a later pass may cure it (see `CallError::retryable`).
@@ -31,11 +31,11 @@ pub fn record_failures(
 ) -> Vec<Notice> {
     let mut told: BTreeMap<(String, String), Notice> = BTreeMap::new();
     for f in failures {
-        let tries = t.failed.get(&*f.target.id).map_or(0, |old| old.tries) + 1;
+        let tries = t.failed.get(&*f.server.id).map_or(0, |old| old.tries) + 1;
         let last = !f.retryable || tries >= timing.max_tries;
         let wait = timing.retry_after * 2i32.pow(tries.saturating_sub(1).min(8));
         t.failed.insert(
-            f.target.id.to_string(),
+            f.server.id.to_string(),
             Failure {
                 code: f.code.clone(),
                 tries,
@@ -43,7 +43,7 @@ pub fn record_failures(
             },
         );
         if !last {
-            tracing::warn!(id = %f.target.id, code = %f.code, tries, "command failed; a later pass tries again");
+            tracing::warn!(id = %f.server.id, code = %f.code, tries, "command failed; a later pass tries again");
             continue;
         }
         let notice = told
@@ -62,7 +62,7 @@ pub fn record_failures(
             ..
         } = notice
         {
-            servers.push(f.target);
+            servers.push(f.server);
             *most = (*most).max(tries);
         }
     }

@@ -147,7 +147,7 @@ pub struct GroupView {
     pub group: String,
     pub kind: Option<InstanceKind>,
     pub depends_on: Arc<[String]>,
-    pub instances: Vec<Target>,
+    pub instances: Vec<Server>,
 }
 
 /// What a transition waits for. Shown (and serialised) as an English line;
@@ -244,7 +244,7 @@ pub struct Holiday {
 
 /// One server as the plan shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Target {
+pub struct Server {
     pub id: Arc<str>,
     pub name: Arc<str>,
     pub kind: InstanceKind,
@@ -263,14 +263,14 @@ pub struct Action {
     pub direction: Direction,
     pub wave: usize,
     pub group: String,
-    pub instances: Vec<Target>,
+    pub instances: Vec<Server>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Warning {
     pub stop: Event,
     pub minutes: i64,
-    pub running: Vec<Target>,
+    pub running: Vec<Server>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -298,7 +298,7 @@ pub enum Notice {
     CommandFailed {
         direction: Direction,
         group: String,
-        servers: Vec<Target>,
+        servers: Vec<Server>,
         code: String,
         message: String,
         tries: u32,

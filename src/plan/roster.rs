@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::{GroupView, Target, Wave};
+use super::{GroupView, Server, Wave};
 use crate::fleet::{Instance, Power, GROUP_TAG};
 use crate::model::{Direction, ScheduleConfig, ServerGroup};
 
@@ -61,8 +61,8 @@ pub(super) fn source_power(dir: Direction) -> Power {
     target_power(dir.opposite())
 }
 
-pub(super) fn target(i: &Instance) -> Target {
-    Target {
+pub(super) fn server(i: &Instance) -> Server {
+    Server {
         id: i.id.clone(),
         name: i.name.clone(),
         kind: i.kind,
@@ -186,7 +186,7 @@ impl<'a> Roster<'a> {
             group: slot.name().to_string(),
             kind: slot.group.map(|g| g.kind),
             depends_on,
-            instances: slot.members.iter().map(|m| target(m.instance)).collect(),
+            instances: slot.members.iter().map(|m| server(m.instance)).collect(),
         }
     }
 }

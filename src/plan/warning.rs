@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::roster::{target, Roster};
+use super::roster::{server, Roster};
 use super::{Timing, Warning};
 use crate::fleet::Power;
 use crate::state::ScheduleState;
@@ -26,7 +26,7 @@ pub(super) fn due(
     let running: Vec<_> = roster
         .members()
         .filter(|m| matches!(m.power, Power::Up | Power::Starting))
-        .map(|m| target(m.instance))
+        .map(|m| server(m.instance))
         .collect();
     if running.is_empty() {
         return None;

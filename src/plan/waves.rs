@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::roster::{source_power, target, target_power, Roster, Slot};
+use super::roster::{server, source_power, target_power, Roster, Slot};
 use super::{Action, Notice, Timing, Wait};
 use crate::model::Direction;
 use crate::state::{Failure, Transition};
@@ -65,7 +65,7 @@ pub(super) fn advance(
                         direction: dir,
                         wave,
                         group: slot.name().to_string(),
-                        instances: due.into_iter().map(target).collect(),
+                        instances: due.into_iter().map(server).collect(),
                     });
                 }
                 Some(blockers) => step.waits.push(Wait::Blocked {
@@ -177,7 +177,7 @@ fn no_effect<'a>(
         step.gave_up.push(Notice::CommandFailed {
             direction: t.direction,
             group: slot.name().to_string(),
-            servers: vec![target(i)],
+            servers: vec![server(i)],
             code: NO_EFFECT.into(),
             message: format!("still {} after {tries} tries", i.state),
             tries,
