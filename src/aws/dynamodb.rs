@@ -114,31 +114,8 @@ impl Dynamo {
             .billing_mode(BillingMode::PayPerRequest);
         if let Some((index, key)) = index {
             req = req
-                .attribute_definitions(
-                    AttributeDefinition::builder()
-                        .attribute_name(key)
-                        .attribute_type(ScalarAttributeType::S)
-                        .build()
-                        .expect("name and type are set"),
-                )
-                .global_secondary_indexes(
-                    GlobalSecondaryIndex::builder()
-                        .index_name(index)
-                        .key_schema(
-                            KeySchemaElement::builder()
-                                .attribute_name(key)
-                                .key_type(KeyType::Hash)
-                                .build()
-                                .expect("name and type are set"),
-                        )
-                        .projection(
-                            Projection::builder()
-                                .projection_type(ProjectionType::All)
-                                .build(),
-                        )
-                        .build()
-                        .expect("name, keys and projection are set"),
-                );
+                .attribute_definitions(string_attribute(key))
+                .global_secondary_indexes(hash_index(index, key));
         }
         for (i, k) in keys.iter().enumerate() {
             let kind = if i == 0 {
@@ -146,21 +123,13 @@ impl Dynamo {
             } else {
                 KeyType::Range
             };
-            req = req
-                .attribute_definitions(
-                    AttributeDefinition::builder()
-                        .attribute_name(*k)
-                        .attribute_type(ScalarAttributeType::S)
-                        .build()
-                        .expect("name and type are set"),
-                )
-                .key_schema(
-                    KeySchemaElement::builder()
-                        .attribute_name(*k)
-                        .key_type(kind)
-                        .build()
-                        .expect("name and type are set"),
-                );
+            req = req.attribute_definitions(string_attribute(k)).key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name(*k)
+                    .key_type(kind)
+                    .build()
+                    .expect("name and type are set"),
+            );
         }
         match req.send().await {
             Ok(_) => Ok(true),
@@ -291,4 +260,33 @@ impl ScheduleImport for Dynamo {
             Err(e) => Err(aws_error("dynamodb:PutItem", e)),
         }
     }
+}
+
+fn string_attribute(name: &str) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .expect("name and type are set")
+}
+
+/// A global secondary index `name` keyed by the string `key`, all
+/// attributes projected.
+fn hash_index(name: &str, key: &str) -> GlobalSecondaryIndex {
+    GlobalSecondaryIndex::builder()
+        .index_name(name)
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name(key)
+                .key_type(KeyType::Hash)
+                .build()
+                .expect("name and type are set"),
+        )
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
+        .build()
+        .expect("name, keys and projection are set")
 }

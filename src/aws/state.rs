@@ -129,6 +129,59 @@ impl Dynamo {
     }
 }
 
+impl Dynamo {
+    /// The state-table items of `keys`, one BatchGetItem per 100 keys
+    /// (strongly consistent); keys left unprocessed are asked again, up to
+    /// five times.
+    async fn batch_get(
+        &self,
+        keys: &[&String],
+    ) -> Result<Vec<HashMap<String, AttributeValue>>, CallError> {
+        let mut items = Vec::new();
+        for chunk in keys.chunks(100) {
+            let mut ask: Vec<_> = chunk
+                .iter()
+                .map(|k| {
+                    HashMap::from([("ScheduleName".to_string(), AttributeValue::S(k.to_string()))])
+                })
+                .collect();
+            for _ in 0..5 {
+                if ask.is_empty() {
+                    break;
+                }
+                let request = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut ask)))
+                    .consistent_read(true)
+                    .build()
+                    .expect("keys are set");
+                let out = self
+                    .client()
+                    .batch_get_item()
+                    .request_items(&self.tables.state, request)
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("dynamodb:BatchGetItem state", e))?;
+                if let Some(got) = out.responses().and_then(|r| r.get(&self.tables.state)) {
+                    items.extend(got.iter().cloned());
+                }
+                ask = out
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.tables.state))
+                    .map(|k| k.keys().to_vec())
+                    .unwrap_or_default();
+            }
+            if !ask.is_empty() {
+                return Err(CallError::new(
+                    "dynamodb:BatchGetItem state",
+                    "UnprocessedKeys",
+                    "keys still unprocessed after five tries",
+                ));
+            }
+        }
+        Ok(items)
+    }
+}
+
 impl StateStore for Dynamo {
     /// A missing state table is created: losing it costs one pass's memory,
     /// not the scheduler.
@@ -285,8 +338,7 @@ impl StateStore for Dynamo {
         }
     }
 
-    /// One BatchGetItem per 100 keys (strongly consistent); keys left
-    /// unprocessed are asked again, up to five times.
+    /// Each target's item of each schedule, where there is one.
     async fn states_in(
         &self,
         schedules: &[String],
@@ -300,69 +352,24 @@ impl StateStore for Dynamo {
                     .map(move |s| (format!("{}{s}", t.partition()), (t, s)))
             })
             .collect();
-        let all: Vec<&String> = wanted.keys().collect();
+        let keys: Vec<&String> = wanted.keys().collect();
         let mut found = Vec::new();
-        for chunk in all.chunks(100) {
-            let mut keys: Vec<_> = chunk
-                .iter()
-                .map(|k| {
-                    HashMap::from([("ScheduleName".to_string(), AttributeValue::S(k.to_string()))])
-                })
-                .collect();
-            for _ in 0..5 {
-                if keys.is_empty() {
-                    break;
-                }
-                let ask = KeysAndAttributes::builder()
-                    .set_keys(Some(std::mem::take(&mut keys)))
-                    .consistent_read(true)
-                    .build()
-                    .expect("keys are set");
-                let out = self
-                    .client()
-                    .batch_get_item()
-                    .request_items(&self.tables.state, ask)
-                    .send()
-                    .await
-                    .map_err(|e| aws_error("dynamodb:BatchGetItem state", e))?;
-                for item in out
-                    .responses()
-                    .and_then(|r| r.get(&self.tables.state))
-                    .into_iter()
-                    .flatten()
-                {
-                    let key = match item.get("ScheduleName") {
-                        Some(AttributeValue::S(k)) => k,
-                        _ => continue,
-                    };
-                    let Some((target, schedule)) = wanted.get(key) else {
-                        continue;
-                    };
-                    let state = match item.get(STATE_ATTR) {
-                        Some(AttributeValue::S(json)) => {
-                            serde_json::from_str(json).unwrap_or_default()
-                        }
-                        _ => ScheduleState::default(),
-                    };
-                    found.push(TargetState {
-                        target: (*target).clone(),
-                        schedule: (*schedule).clone(),
-                        state,
-                    });
-                }
-                keys = out
-                    .unprocessed_keys()
-                    .and_then(|u| u.get(&self.tables.state))
-                    .map(|k| k.keys().to_vec())
-                    .unwrap_or_default();
-            }
-            if !keys.is_empty() {
-                return Err(CallError::new(
-                    "dynamodb:BatchGetItem state",
-                    "UnprocessedKeys",
-                    "keys still unprocessed after five tries",
-                ));
-            }
+        for item in self.batch_get(&keys).await? {
+            let Some(AttributeValue::S(key)) = item.get("ScheduleName") else {
+                continue;
+            };
+            let Some((target, schedule)) = wanted.get(key) else {
+                continue;
+            };
+            let state = match item.get(STATE_ATTR) {
+                Some(AttributeValue::S(json)) => serde_json::from_str(json).unwrap_or_default(),
+                _ => ScheduleState::default(),
+            };
+            found.push(TargetState {
+                target: (*target).clone(),
+                schedule: (*schedule).clone(),
+                state,
+            });
         }
         found.sort_by(|a, b| (&a.target, &a.schedule).cmp(&(&b.target, &b.schedule)));
         Ok(found)
