@@ -270,6 +270,9 @@ async fn force_start_starts_everything_and_is_reset() {
         "{out}"
     );
     assert_eq!(w.ec2_state(&ids[0]).await, "running");
+    // The pass returned once the last wave was commanded; the next one
+    // sees every server up and resets the flag.
+    stdout(schedctl(&w).args(["run", "--at", "2026-12-05T15:05:00+09:00"]));
     let item = w
         .ddb
         .get_item()

@@ -500,6 +500,9 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(d.deliver_invokes().await.len(), 1);
     assert_eq!(d.ec2_state(&app).await, "running");
+    // The next tick sees every server up and resets ForceStart.
+    d.scheduler(&tick(Utc::now() + chrono::Duration::minutes(5)))
+        .await;
 
     let calls = d.moto_calls().await;
     let commands: Vec<&str> = calls
@@ -819,6 +822,12 @@ async fn a_hubs_fan_out_as_deployed_within_the_hub_and_spoke_permissions() {
     for item in &items {
         let body = d.scheduler(item).await;
         assert_eq!(body["commanded"], 1, "{item}: {body}");
+    }
+    // The next tick's items: each target's pass sees its servers up.
+    for item in
+        support::template::map_items(&definition, &tick(start + chrono::Duration::minutes(5)))
+    {
+        d.scheduler(&item).await;
     }
     assert_eq!(d.ec2_state(&here[0]).await, "running");
     assert_eq!(support::moto::ec2_state(&far_ec2, &far[0]).await, "running");

@@ -325,11 +325,16 @@ async fn a_hub_consumes_force_start_only_once_every_target_has_its_part_up() {
     for id in &ids {
         assert_eq!(ec2_state(&west, id).await, "running", "{stdout}");
     }
+    // us-east-1, which has no servers, does not consume the flag alone.
+    assert_eq!(force_start(&w, "dev").await, Some(true), "{stdout}");
+    // The next pass sees them up in us-west-2: the flag is consumed.
+    let out = run("2026-11-30T03:05:00+09:00", TWO);
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(force_start(&w, "dev").await, Some(false), "{stdout}");
 
     // A pass that reads the flag false clears each target's memory of it;
     // set again, the targets in the other order: the same.
-    assert!(run("2026-11-30T03:05:00+09:00", TWO).status.success());
+    assert!(run("2026-11-30T03:10:00+09:00", TWO).status.success());
     for id in &ids {
         west.stop_instances().instance_ids(id).send().await.unwrap();
     }
@@ -342,11 +347,14 @@ async fn a_hub_consumes_force_start_only_once_every_target_has_its_part_up() {
         .send()
         .await
         .unwrap();
-    let out = run("2026-11-30T03:10:00+09:00", "self@us-west-2,self@us-east-1");
+    const REVERSED: &str = "self@us-west-2,self@us-east-1";
+    let out = run("2026-11-30T03:15:00+09:00", REVERSED);
     let stdout = String::from_utf8_lossy(&out.stdout);
     for id in &ids {
         assert_eq!(ec2_state(&west, id).await, "running", "{stdout}");
     }
+    let out = run("2026-11-30T03:20:00+09:00", REVERSED);
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(force_start(&w, "dev").await, Some(false), "{stdout}");
 }
 

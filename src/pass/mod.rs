@@ -227,7 +227,7 @@ where
             }
         }
         announce(deps, &plan, report).await;
-        let (acted, failed) = act::command(deps, &plan, report).await;
+        let (_, failed) = act::command(deps, &plan, report).await;
         signal::tell(deps, &plan, &failed, now).await;
         for (schedule, failures) in failed {
             record(deps, &mut claims, &schedule, failures, now, report).await;
@@ -237,7 +237,9 @@ where
         let moving = plan.moving();
         report.rounds.push(plan);
         let left = deps.tuning.budget.saturating_sub(started.elapsed());
-        if !(acted || moving) || left < deps.tuning.poll {
+        // Nothing more to command (the last waves are on their way): the
+        // next pass sees them there and says so.
+        if !moving || left < deps.tuning.poll {
             if moving {
                 tracing::info!("time budget used; the next pass continues the waves");
             }

@@ -130,8 +130,9 @@ pub struct SchedulePlan {
     /// simply starts earlier, and it saw no event in between.
     #[serde(skip)]
     pub persist: bool,
-    /// A transition goes on and some of its instances are still moving, so
-    /// another round of the same pass may advance it.
+    /// A transition goes on and a later round of the same pass may command
+    /// more of it (a wave waits for an earlier one, or a server must settle
+    /// before it is commanded).
     #[serde(skip)]
     pub moving: bool,
 }
@@ -584,9 +585,23 @@ fn advance(
         out.actions = step.actions;
         out.notices.extend(step.gave_up);
         out.transition = Some(t.direction);
-        out.moving = roster.members().any(|m| m.moving());
+        out.moving = more_to_command(&out.waits, roster, t.direction);
         state.transition = Some(t);
     }
+}
+
+/// Whether a later round of this pass could command something: a group
+/// waits behind an earlier wave, or a server is moving the other way or is
+/// busy (it is commanded once it settles). Servers already heading where
+/// the transition takes them need nothing more: the next pass sees them
+/// there, so the pass returns instead of polling them.
+fn more_to_command(waits: &[Wait], roster: &Roster, direction: Direction) -> bool {
+    let heading = match direction {
+        Direction::Start => Power::Starting,
+        Direction::Stop => Power::Stopping,
+    };
+    waits.iter().any(|w| matches!(w, Wait::Blocked { .. }))
+        || roster.members().any(|m| m.moving() && m.power != heading)
 }
 
 /// Stores `state` in the plan and says whether it must be written.
