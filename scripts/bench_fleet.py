@@ -74,9 +74,9 @@ try:
         rss_kb = int(out.stderr.strip().splitlines()[-1])
         report = json.loads(out.stdout)
         rounds = len(report["rounds"])
-        # One Start/StopInstances call per wave round per 200-id chunk; one call per RDS instance.
+        # One Start/StopInstances call per wave round per 1,000-id chunk; one call per RDS instance.
         ec2_calls = sum(math.ceil(sum(len(a["instances"]) for s in r["schedules"] for a in s["actions"]
-                                      if a["instances"][0]["kind"] == "EC2") / 200) for r in report["rounds"])
+                                      if a["instances"][0]["kind"] == "EC2") / 1000) for r in report["rounds"])
         rds_calls = sum(len(a["instances"]) for r in report["rounds"] for s in r["schedules"] for a in s["actions"]
                         if a["instances"][0]["kind"] != "EC2")
         got = counts()

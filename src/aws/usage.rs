@@ -1,8 +1,12 @@
-//! The usage history in its own table (`USAGE_TABLE`): one item per
-//! server and observed transition, keyed `InstanceId` (a hub's target,
-//! then the id) + `At`, expiring after 400 days (`ExpiresAt`, the table's
-//! TTL attribute). Kept out of the state table, which every pass scans
-//! whole.
+//! The usage history in its own table (`USAGE_TABLE`): what one round of
+//! a pass observed of one schedule's servers is one item (up to
+//! [`PER_ITEM`] observations in `Observations`), keyed `InstanceId` =
+//! `#SCHEDULE` (a hub's target before it) + `At` = the latest observation's
+//! time and a unique suffix, expiring after 400 days (`ExpiresAt`, the
+//! table's TTL attribute); a full stop of 2,000 servers in 50 schedules is
+//! two BatchWriteItem calls, not 88. Items of one server each (`Observation`),
+//! as earlier versions wrote them, are still read. Kept out of the state
+//! table, which every pass scans whole.
 //!
 //! The weekly report reads only its days: each item names its UTC day in
 //! `Day` (`2026-11-30#2`: the day, and one of [`DAY_SHARDS`] shards so that
@@ -13,6 +17,8 @@
 //! report, or one after a missed week) the report scans the table.
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, TimeToLiveSpecification, WriteRequest};
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::aws_error;
@@ -22,7 +28,13 @@ use crate::usage::{FromSince, Observation, KEEP_DAYS};
 
 /// BatchWriteItem takes at most 25 items.
 const PER_BATCH: usize = 25;
+/// Observations in one item: about 250 bytes each, so an item stays far
+/// under DynamoDB's 400 KB.
+const PER_ITEM: usize = 500;
+/// One observation (items written before observations were grouped).
 const OBSERVATION_ATTR: &str = "Observation";
+/// A JSON list of observations.
+const OBSERVATIONS_ATTR: &str = "Observations";
 pub const TTL_ATTR: &str = "ExpiresAt";
 /// The day index and its key.
 const DAY_INDEX: &str = "ByDay";
@@ -36,11 +48,7 @@ impl Dynamo {
     /// Writes `observed` in batches; unprocessed items are sent again (3
     /// tries), then reported.
     pub(super) async fn write_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
-        let items: Vec<_> = observed
-            .iter()
-            .map(|o| observation_item(o, o.at.date_naive()))
-            .collect();
-        self.write_items(items).await
+        self.write_items(grouped_items(observed, None)).await
     }
 
     /// Writes `carried` (each server's state just before `at`) into `at`'s
@@ -50,12 +58,9 @@ impl Dynamo {
         at: DateTime<Utc>,
         carried: &[Observation],
     ) -> Result<(), CallError> {
-        let items: Vec<_> = carried
-            .iter()
-            .map(|o| observation_item(o, at.date_naive()))
-            .collect();
-        self.write_items(items).await?;
-        self.write_items(vec![item(CARRY_MARK.into(), at, at.date_naive(), None)])
+        self.write_items(grouped_items(carried, Some(at.date_naive())))
+            .await?;
+        self.write_items(vec![item(CARRY_MARK.into(), at, at.date_naive())])
             .await
     }
 
@@ -106,9 +111,7 @@ impl Dynamo {
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| aws_error("dynamodb:Scan usage", e))?;
             for item in page.items() {
-                if let Some(o) = observation(item) {
-                    kept.add(o);
-                }
+                observations(item).into_iter().for_each(|o| kept.add(o));
             }
         }
         Ok(kept.finish())
@@ -139,10 +142,8 @@ impl Dynamo {
                 while let Some(page) = pages.next().await {
                     let page = page.map_err(|e| aws_error("dynamodb:Query usage ByDay", e))?;
                     for item in page.items() {
-                        match observation(item) {
-                            Some(o) => kept.add(o),
-                            None => carried |= is_mark(item, since),
-                        }
+                        carried |= is_mark(item, since);
+                        observations(item).into_iter().for_each(|o| kept.add(o));
                     }
                 }
             }
@@ -184,20 +185,46 @@ impl Dynamo {
 
 type Item = std::collections::HashMap<String, AttributeValue>;
 
-/// An observation's item, in `day`'s part of the index.
-fn observation_item(o: &Observation, day: NaiveDate) -> Item {
-    let key = match &o.target {
-        Some(t) => format!("{t}/{}", o.id),
-        None => o.id.clone(),
-    };
-    let json = serde_json::to_string(o).expect("an observation serialises");
-    item(key, o.at, day, Some(json))
+/// The items of `observed`: one per schedule (and target) per
+/// [`PER_ITEM`] observations, each in the index under its latest
+/// observation's day, or under `day`.
+fn grouped_items(observed: &[Observation], day: Option<NaiveDate>) -> Vec<Item> {
+    let mut by_schedule: BTreeMap<(Option<&str>, &str), Vec<&Observation>> = BTreeMap::new();
+    for o in observed {
+        by_schedule
+            .entry((o.target.as_deref(), o.schedule.as_str()))
+            .or_default()
+            .push(o);
+    }
+    let mut items = Vec::new();
+    for ((target, schedule), all) in by_schedule {
+        let key = match target {
+            Some(t) => format!("{t}/#{schedule}"),
+            None => format!("#{schedule}"),
+        };
+        for part in all.chunks(PER_ITEM) {
+            let at = part
+                .iter()
+                .map(|o| o.at)
+                .max()
+                .expect("a part is never empty");
+            let json = serde_json::to_string(part).expect("observations serialise");
+            let mut it = item(key.clone(), at, day.unwrap_or(at.date_naive()));
+            // Two rounds' items of one schedule may share their latest time.
+            let unique = format!("{}#{}", at.to_rfc3339(), uuid::Uuid::new_v4().simple());
+            it.insert("At".into(), AttributeValue::S(unique));
+            it.insert(OBSERVATIONS_ATTR.into(), AttributeValue::S(json));
+            items.push(it);
+        }
+    }
+    items
 }
 
-fn item(key: String, at: DateTime<Utc>, day: NaiveDate, json: Option<String>) -> Item {
+/// An item's keys, its day in the index and its expiry.
+fn item(key: String, at: DateTime<Utc>, day: NaiveDate) -> Item {
     let expires = (at + Duration::days(KEEP_DAYS)).timestamp();
     let shard = key.bytes().map(u32::from).sum::<u32>() % DAY_SHARDS;
-    let mut item: Item = [
+    [
         ("InstanceId", AttributeValue::S(key)),
         ("At", AttributeValue::S(at.to_rfc3339())),
         (DAY_ATTR, AttributeValue::S(day_key(day, shard))),
@@ -205,11 +232,7 @@ fn item(key: String, at: DateTime<Utc>, day: NaiveDate, json: Option<String>) ->
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    if let Some(json) = json {
-        item.insert(OBSERVATION_ATTR.into(), AttributeValue::S(json));
-    }
-    item
+    .collect()
 }
 
 fn day_key(day: NaiveDate, shard: u32) -> String {
@@ -235,11 +258,21 @@ fn put(item: Item) -> WriteRequest {
         .build()
 }
 
-fn observation(item: &Item) -> Option<Observation> {
-    match item.get(OBSERVATION_ATTR) {
-        Some(AttributeValue::S(json)) => serde_json::from_str(json)
-            .inspect_err(|e| tracing::warn!(error = %e, "unreadable usage item"))
-            .ok(),
+/// The observations an item holds: a list, or one (earlier items), or
+/// none (the carry's marker).
+fn observations(item: &Item) -> Vec<Observation> {
+    let read = |attr: &str| match item.get(attr) {
+        Some(AttributeValue::S(json)) => Some(json.as_str()),
         _ => None,
-    }
+    };
+    let parsed = if let Some(json) = read(OBSERVATIONS_ATTR) {
+        serde_json::from_str(json)
+    } else if let Some(json) = read(OBSERVATION_ATTR) {
+        serde_json::from_str(json).map(|o| vec![o])
+    } else {
+        return vec![];
+    };
+    parsed
+        .inspect_err(|e| tracing::warn!(error = %e, "unreadable usage item"))
+        .unwrap_or_default()
 }

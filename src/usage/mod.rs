@@ -92,6 +92,13 @@ impl Observation {
     pub fn server(&self) -> ServerKey {
         (self.target.clone(), self.product.kind, self.id.clone())
     }
+
+    /// The order of one server's observations: by time, and at the same
+    /// time the scheduler's last (a server first seen down at a pass and
+    /// started by it is dated at that pass twice: it went up).
+    pub fn order(&self) -> (DateTime<Utc>, bool) {
+        (self.at, self.by_scheduler)
+    }
 }
 
 /// Keeps, of observations read in any order, what sums from `since` need:
@@ -114,7 +121,11 @@ impl FromSince {
     pub fn add(&mut self, o: Observation) {
         if o.at >= self.since {
             self.after.push(o);
-        } else if self.before.get(&o.server()).is_none_or(|b| b.at < o.at) {
+        } else if self
+            .before
+            .get(&o.server())
+            .is_none_or(|b| b.order() < o.order())
+        {
             self.before.insert(o.server(), o);
         }
     }
@@ -131,7 +142,7 @@ impl FromSince {
 pub fn carried(observed: &[Observation], at: DateTime<Utc>) -> Vec<Observation> {
     let mut last: std::collections::HashMap<ServerKey, &Observation> = Default::default();
     for o in observed.iter().filter(|o| o.at < at) {
-        if last.get(&o.server()).is_none_or(|l| l.at < o.at) {
+        if last.get(&o.server()).is_none_or(|l| l.order() < o.order()) {
             last.insert(o.server(), o);
         }
     }

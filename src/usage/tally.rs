@@ -52,7 +52,7 @@ pub fn tally(
     let mut rows: BTreeMap<(String, String, Option<String>), Row> = BTreeMap::new();
     let mut unpriced: BTreeSet<(String, String, Option<String>)> = BTreeSet::new();
     for seen in by_server.values_mut() {
-        seen.sort_by_key(|o| o.at);
+        seen.sort_by_key(|o| o.order());
         let (running, stopped) = hours(seen, since, until);
         if running == 0.0 && stopped == 0.0 {
             continue;
