@@ -69,6 +69,7 @@ status-none = none
 status-servers = [{ $schedule }] { $servers }: { $running } running, { $stopped } stopped
 status-wave = Wave { $wave }: { $group }
 status-no-servers = (no servers)
+status-target-counts = { $running } running, { $stopped } stopped
 status-from-targets = Counted across { $targets } targets as their last passes saw them (the oldest: { $oldest } { $zone }).
 stop-moved = [{ $schedule }] Stop moved to { $at } by { $who }
 stop-postponed = [{ $schedule }] Stop postponed to { $at } by { $who }

@@ -65,6 +65,7 @@ status-none = 없음
 status-servers = [{ $schedule }] { $servers }: 실행 { $running }대, 중지 { $stopped }대
 status-wave = { $wave }단계: { $group }
 status-no-servers = (서버 없음)
+status-target-counts = 실행 { $running }대, 중지 { $stopped }대
 status-from-targets = 대상 { $targets }곳의 마지막 실행 기준입니다 (가장 오래된 실행: { $oldest } { $zone }).
 stop-moved = [{ $schedule }] { $who }님이 중지 시간을 { $at }(으)로 옮겼습니다
 stop-postponed = [{ $schedule }] { $who }님이 중지 시간을 { $at }(으)로 연장했습니다

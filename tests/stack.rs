@@ -838,6 +838,15 @@ async fn a_hubs_fan_out_as_deployed_within_the_hub_and_spoke_permissions() {
     assert_eq!(status, 200, "{answer}");
     assert!(answer.contains("[dev] 2 running, 0 stopped"), "{answer}");
     assert!(answer.contains("Counted across 2 targets"), "{answer}");
+    // Grouped by account and region.
+    assert!(
+        answer.contains("123456789012 us-east-1: 1 running, 0 stopped"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("ap-northeast-2: 1 running, 0 stopped"),
+        "{answer}"
+    );
     let (_, answer) = d.slack("dev status").await;
     assert!(answer.contains(&format!("{}: running", far[0])), "{answer}");
     assert!(

@@ -143,6 +143,9 @@ pub async fn summary<E, S: StateStore, F: Fleet, N, T>(
                 tr!(lang, "status-disabled")
             }
         ));
+        if let Seen::Targets(states) = &seen {
+            lines.extend(by_account(lang, cfg, states));
+        }
     }
     if lines.is_empty() {
         lines.push(tr!(lang, "no-schedules"));
@@ -234,4 +237,30 @@ fn servers_line(lang: crate::i18n::Language, name: &str, running: usize, stopped
         running = running,
         stopped = stopped
     )
+}
+
+/// A hub's counts of `cfg` per account and region, one line each.
+fn by_account(
+    lang: crate::i18n::Language,
+    cfg: &ScheduleConfig,
+    states: &[TargetState],
+) -> Vec<String> {
+    states
+        .iter()
+        .filter(|t| t.schedule == cfg.schedule.name)
+        .map(|t| {
+            let running = t.state.seen.values().filter(|&&up| up).count();
+            let stopped = t.state.seen.len() - running;
+            format!(
+                "  {}: {}",
+                t.target.label(),
+                tr!(
+                    lang,
+                    "status-target-counts",
+                    running = running,
+                    stopped = stopped
+                )
+            )
+        })
+        .collect()
 }
