@@ -12,6 +12,9 @@ use crate::model::InstanceKind;
 pub const SCHEDULE_TAG: &str = "ScheduleName";
 /// Tag that puts an instance in a server group (value: the GroupName).
 pub const GROUP_TAG: &str = "ScheduleGroupName";
+/// Tag that holds a server up against stops until a local time
+/// (`YYYY-MM-DD HH:MM`, or `HH:MM` for today, in the schedule's zone).
+pub const KEEP_TAG: &str = "ScheduleKeepUntil";
 
 /// One EC2 instance, RDS DB instance or Aurora DB cluster. The texts a plan
 /// repeats are shared, so plans of large fleets copy no strings.
@@ -34,6 +37,9 @@ pub struct Instance {
     /// Why the scheduler must not start or stop it one by one (Auto Scaling
     /// member, read replica, Aurora member), reported as a configuration error.
     pub unmanageable: Option<String>,
+    /// Its [`KEEP_TAG`], as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_until: Option<String>,
 }
 
 /// The state classes the planner reasons with.
@@ -63,7 +69,14 @@ impl Instance {
             schedule_tag: None,
             group_tag: None,
             unmanageable: None,
+            keep_until: None,
         }
+    }
+
+    /// The same instance held by a [`KEEP_TAG`] of `value`.
+    pub fn kept_until(mut self, value: &str) -> Instance {
+        self.keep_until = Some(value.to_string());
+        self
     }
 
     /// The same instance with the schedule tag and, optionally, the group tag.

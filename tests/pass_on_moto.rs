@@ -296,3 +296,56 @@ async fn one_oversized_value_takes_down_only_its_schedule() {
         .unwrap();
     assert!(again.messages.is_empty(), "told once");
 }
+
+#[tokio::test]
+async fn a_held_api_server_keeps_its_database_up_until_the_hold_ends() {
+    let (w, ids) = chain_world().await;
+    let deps = w.deps();
+    pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    // Someone keeps an API server up for a late deploy.
+    w.ec2
+        .create_tags()
+        .resources(&ids[1])
+        .tags(
+            aws_sdk_ec2::types::Tag::builder()
+                .key("ScheduleKeepUntil")
+                .value("23:30")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let report = pass::run(&deps, at("2026-11-30T22:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(w.ec2_state(&ids[3]).await, "stopped", "batch");
+    assert_eq!(
+        w.ec2_state(&ids[2]).await,
+        "stopped",
+        "the other api server"
+    );
+    assert_eq!(w.ec2_state(&ids[1]).await, "running", "held");
+    assert_eq!(w.ec2_state(&ids[0]).await, "running", "mw waits for api");
+    assert_eq!(w.rds_state("dev-db").await, "available", "db waits");
+    let waits: Vec<String> = report
+        .rounds
+        .last()
+        .unwrap()
+        .schedules
+        .iter()
+        .flat_map(|s| s.waits.iter().map(|w| w.to_string()))
+        .collect();
+    assert!(
+        waits.contains(&"api: dev-api is held up until 2026-11-30 23:30".to_string()),
+        "{waits:?}"
+    );
+    // 23:35: the hold is over; the stop goes on where it left off.
+    pass::run(&deps, at("2026-11-30T23:35:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(w.ec2_state(&ids[1]).await, "stopped");
+    assert_eq!(w.ec2_state(&ids[0]).await, "stopped");
+    assert_eq!(w.rds_state("dev-db").await, "stopped");
+}

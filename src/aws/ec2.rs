@@ -5,7 +5,7 @@ use aws_sdk_ec2::types::{Filter, Tag};
 use aws_sdk_ec2::Client;
 
 use super::aws_error;
-use crate::fleet::{Instance, GROUP_TAG, SCHEDULE_TAG};
+use crate::fleet::{Instance, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG};
 use crate::model::Direction;
 use crate::model::InstanceKind;
 use crate::ports::{CallError, CommandFailure, Tagged};
@@ -75,6 +75,7 @@ impl Ec2 {
                     unmanageable: tag(tags, ASG_TAG).map(|g| {
                         format!("belongs to Auto Scaling group {g}; the group would replace it, so schedule the group instead")
                     }),
+                    keep_until: tag(tags, KEEP_TAG).map(str::to_string),
                 });
             }
         }

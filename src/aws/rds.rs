@@ -7,7 +7,7 @@ use aws_sdk_rds::Client;
 use futures::future::join_all;
 
 use super::aws_error;
-use crate::fleet::{Instance, GROUP_TAG, SCHEDULE_TAG};
+use crate::fleet::{Instance, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG};
 use crate::model::Direction;
 use crate::model::InstanceKind;
 use crate::ports::{CallError, CommandFailure, Tagged};
@@ -89,6 +89,7 @@ impl Rds {
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable,
+                    keep_until: tag(tags, KEEP_TAG).map(str::to_string),
                 });
             }
         }
@@ -122,6 +123,7 @@ impl Rds {
                     schedule_tag: Some(schedule.to_string()),
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: None,
+                    keep_until: tag(tags, KEEP_TAG).map(str::to_string),
                 });
             }
         }

@@ -121,7 +121,25 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
         .format("%H:%M")
         .to_string();
     let date = w.stop.day.format("%Y-%m-%d").to_string();
-    let names: Vec<String> = w.running.iter().map(describe).collect();
+    let names: Vec<String> = w
+        .running
+        .iter()
+        .filter(|s| s.held_until.is_none())
+        .map(describe)
+        .collect();
+    let held: Vec<String> = w
+        .running
+        .iter()
+        .filter_map(|s| {
+            let until = s.held_until.as_deref()?;
+            Some(tr!(
+                lang,
+                "warning-held-line",
+                server = describe(s),
+                until = until
+            ))
+        })
+        .collect();
     // In the order of the original tool's README, each value JSON-quoted.
     let item = format!(
         "{{\"ExceptionUuid\": \"<new uuid>\", \"ScheduleName\": {}, \"ExceptionDate\": \"{date}\", \"ExceptionType\": \"stop\", \"ExceptionValue\": \"{later}\"}}",
@@ -138,6 +156,9 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
     );
     let mut m =
         Message::new(Level::Warning, text).field(tr!(lang, "warning-running"), names.join("\n"));
+    if !held.is_empty() {
+        m = m.field(tr!(lang, "warning-held"), held.join("\n"));
+    }
     if let Some(keyword) = &voice.keyword {
         m = m.field(
             tr!(lang, "warning-in-chat"),
@@ -326,6 +347,17 @@ pub fn wait(lang: Language, w: &Wait) -> String {
             "wait-blocked-stop",
             group = group,
             blockers = blockers
+        ),
+        Wait::Held {
+            group,
+            server,
+            until,
+        } => tr!(
+            lang,
+            "wait-held",
+            group = group,
+            server = server,
+            until = until
         ),
         Wait::Failed {
             group,

@@ -79,7 +79,15 @@ fn schedule(out: &mut String, s: &SchedulePage) {
             .collect();
         let _ = write!(out, "<li>{}</li>", groups.join(", "));
     }
-    out.push_str("</ol><h3>Today</h3><ul class=\"today\">");
+    out.push_str("</ol>");
+    if !s.held.is_empty() {
+        out.push_str("<h3>Held up</h3><ul class=\"held\">");
+        for (server, until) in &s.held {
+            let _ = write!(out, "<li>{} until {}</li>", esc(server), esc(until));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("<h3>Today</h3><ul class=\"today\">");
     if s.today.is_empty() {
         out.push_str("<li>nothing started or stopped yet</li>");
     }

@@ -35,6 +35,9 @@ pub struct SchedulePage {
     /// Today's starts and stops so far (local times).
     pub today: Vec<Logged>,
     pub zone: Tz,
+    /// Servers held up against stops (`ScheduleKeepUntil`): name (id), and
+    /// until when.
+    pub held: Vec<(String, String)>,
 }
 
 /// Reads the configuration (with holidays), the fleet and the state, and
@@ -64,22 +67,30 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
         .map(|c| {
             let tz = c.schedule.time_zone;
             let today = time::local_date(tz, now);
-            let waves = plan
+            let planned = plan
                 .schedules
                 .iter()
                 .find(|s| s.schedule == c.schedule.name)
-                .map(|s| {
-                    s.waves
+                .map(|s| s.waves.as_slice())
+                .unwrap_or_default();
+            let waves = planned
+                .iter()
+                .map(|w| {
+                    w.groups
                         .iter()
-                        .map(|w| {
-                            w.groups
-                                .iter()
-                                .map(|g| (g.group.clone(), g.instances.len()))
-                                .collect()
-                        })
+                        .map(|g| (g.group.clone(), g.instances.len()))
                         .collect()
                 })
-                .unwrap_or_default();
+                .collect();
+            let held = planned
+                .iter()
+                .flat_map(|w| &w.groups)
+                .flat_map(|g| &g.instances)
+                .filter_map(|s| {
+                    let until = s.held_until.clone()?;
+                    Some((format!("{} ({})", s.name, s.id), until))
+                })
+                .collect();
             let log = stored
                 .schedules
                 .get(&c.schedule.name)
@@ -93,6 +104,7 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
                     .filter(|l| time::local_date(tz, l.at) == today)
                     .collect(),
                 zone: tz,
+                held,
             }
         })
         .collect();

@@ -38,6 +38,9 @@ pub fn render(page: &WeekPage) -> String {
             );
             let _ = writeln!(out, "{}", cut(row.trim_end(), WIDTH));
         }
+        for (server, until) in &s.held {
+            let _ = writeln!(out, "held      {server} until {until}");
+        }
         out.push('\n');
     }
     out
@@ -180,6 +183,7 @@ mod tests {
                     waves: vec![],
                     today: vec![],
                     zone: c.schedule.time_zone,
+                    held: vec![],
                 }
             })
             .collect();

@@ -7,6 +7,7 @@
 //! [`notices`] decide what the chat topic is owed.
 
 mod failures;
+pub mod hold;
 mod notices;
 mod observed;
 mod roster;
@@ -174,6 +175,12 @@ pub enum Wait {
         blockers: String,
         direction: Direction,
     },
+    /// A server held up against the stop until a local time.
+    Held {
+        group: String,
+        server: String,
+        until: String,
+    },
     /// A server whose command failed; `again`: a later pass tries again.
     Failed {
         group: String,
@@ -211,6 +218,11 @@ impl std::fmt::Display for Wait {
                 blockers,
                 direction: Direction::Stop,
             } => write!(f, "{group} waits for {blockers} to stop"),
+            Wait::Held {
+                group,
+                server,
+                until,
+            } => write!(f, "{group}: {server} is held up until {until}"),
             Wait::Failed {
                 group,
                 server,
@@ -253,6 +265,10 @@ pub struct Server {
     /// The EC2 instance type, or the DB engine and class.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<Arc<str>>,
+    /// Held up against stops until then (`ScheduleKeepUntil`), local
+    /// `YYYY-MM-DD HH:MM` in the schedule's zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_until: Option<String>,
     /// Its ARN where tagging needs it (RDS and Aurora).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arn: Option<Arc<str>>,
@@ -408,10 +424,11 @@ fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
     for instance in fleet {
         let power = instance.power();
         if let (Some(tag), false) = (&instance.schedule_tag, power == Power::Gone) {
-            by_tag
-                .entry(tag.as_str())
-                .or_default()
-                .push(Member { instance, power });
+            by_tag.entry(tag.as_str()).or_default().push(Member {
+                instance,
+                power,
+                held: None,
+            });
         }
     }
     by_tag
@@ -478,7 +495,7 @@ fn plan_schedule(
     asked: &Asked,
 ) -> SchedulePlan {
     let s = &cfg.schedule;
-    let roster = Roster::new(cfg, tagged, &asked.timing.schedule_tag);
+    let roster = Roster::new(cfg, tagged, &asked.timing.schedule_tag, now);
     let mut out = empty(&s.name);
     (out.next_start, out.next_stop) = time::next_events(cfg, now);
     out.time_zone = Some(s.time_zone.name().to_string());
@@ -572,6 +589,13 @@ fn advance(
 ) {
     let step = waves::advance(roster, &mut t, now, timing);
     out.waits = step.waits;
+    // A stop that waits for a held server waits as long as the hold: its
+    // timeout counts from when the last hold ends.
+    if t.direction == Direction::Stop {
+        if let Some(end) = roster.members().filter_map(|m| m.held).max() {
+            t.since = t.since.max(end);
+        }
+    }
     if step.complete {
         out.reset_force_start |= t.cause == Cause::ForceStart;
     } else if now - t.since > timing.transition_timeout {
@@ -585,22 +609,23 @@ fn advance(
         out.actions = step.actions;
         out.notices.extend(step.gave_up);
         out.transition = Some(t.direction);
-        out.moving = more_to_command(&out.waits, roster, t.direction);
+        out.moving = more_to_command(&out.waits, roster, t.direction, step.held_back);
         state.transition = Some(t);
     }
 }
 
 /// Whether a later round of this pass could command something: a group
-/// waits behind an earlier wave, or a server is moving the other way or is
-/// busy (it is commanded once it settles). Servers already heading where
-/// the transition takes them need nothing more: the next pass sees them
-/// there, so the pass returns instead of polling them.
-fn more_to_command(waits: &[Wait], roster: &Roster, direction: Direction) -> bool {
+/// waits behind an earlier wave (unless held servers keep that wave up past
+/// this pass: `held_back`), or a server is moving the other way or is busy
+/// (it is commanded once it settles). Servers already heading where the
+/// transition takes them need nothing more: the next pass sees them there,
+/// so the pass returns instead of polling them.
+fn more_to_command(waits: &[Wait], roster: &Roster, direction: Direction, held_back: bool) -> bool {
     let heading = match direction {
         Direction::Start => Power::Starting,
         Direction::Stop => Power::Stopping,
     };
-    waits.iter().any(|w| matches!(w, Wait::Blocked { .. }))
+    (!held_back && waits.iter().any(|w| matches!(w, Wait::Blocked { .. })))
         || roster.members().any(|m| m.moving() && m.power != heading)
 }
 

@@ -4,7 +4,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::{GroupView, Server, Wave};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::{hold, GroupView, Server, Wave};
 use crate::fleet::{Instance, Power, GROUP_TAG};
 use crate::model::{Direction, ScheduleConfig, ServerGroup};
 
@@ -20,6 +23,9 @@ pub const UNGROUPED: &str = "ungrouped";
 pub(super) struct Member<'a> {
     pub instance: &'a Instance,
     pub power: Power,
+    /// Until when its `ScheduleKeepUntil` holds it up (a hold in the past
+    /// holds nothing).
+    pub held: Option<DateTime<Utc>>,
 }
 
 impl Member<'_> {
@@ -68,6 +74,7 @@ pub(super) fn server(i: &Instance) -> Server {
         kind: i.kind,
         state: i.state.clone(),
         spec: i.spec.clone(),
+        held_until: None,
         arn: i.arn.clone(),
     }
 }
@@ -81,11 +88,20 @@ pub(super) struct Roster<'a> {
     pub problems: Vec<String>,
     /// Lines for the logs only.
     pub notes: Vec<String>,
+    /// The schedule's zone, in which holds are told.
+    pub zone: Tz,
 }
 
 impl<'a> Roster<'a> {
-    /// `key`: the tag key that selects servers, named in problems.
-    pub fn new(cfg: &'a ScheduleConfig, tagged: &[Member<'a>], key: &str) -> Roster<'a> {
+    /// `key`: the tag key that selects servers, named in problems; `now`
+    /// says which holds still hold.
+    pub fn new(
+        cfg: &'a ScheduleConfig,
+        tagged: &[Member<'a>],
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Roster<'a> {
+        let zone = cfg.schedule.time_zone;
         let mut problems = Vec::new();
         let mut manageable = Vec::with_capacity(tagged.len());
         for m in tagged {
@@ -95,7 +111,10 @@ impl<'a> Roster<'a> {
                     describe(m.instance),
                     cfg.schedule.tag_value
                 )),
-                None => manageable.push(*m),
+                None => manageable.push(Member {
+                    held: held(m.instance, zone, now, &mut problems),
+                    ..*m
+                }),
             }
         }
         if cfg.groups().is_empty() {
@@ -108,6 +127,7 @@ impl<'a> Roster<'a> {
                 }],
                 problems,
                 notes: vec![],
+                zone,
             };
         }
         let (mut slots, ungrouped) = grouped(cfg, manageable, &mut problems);
@@ -136,6 +156,7 @@ impl<'a> Roster<'a> {
             slots,
             problems,
             notes,
+            zone,
         }
     }
 
@@ -158,6 +179,21 @@ impl<'a> Roster<'a> {
         self.slots
             .iter()
             .flat_map(|s| s.members.iter().map(move |m| (s.name, m)))
+    }
+
+    /// A member as plans show it, with its hold.
+    pub fn server(&self, m: &Member) -> Server {
+        Server {
+            held_until: m.held.map(|at| self.local(at)),
+            ..server(m.instance)
+        }
+    }
+
+    /// `2026-11-30 23:30`, in the schedule's zone.
+    pub fn local(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 
     /// The groups wave by wave, as plans show them.
@@ -186,7 +222,30 @@ impl<'a> Roster<'a> {
             group: slot.name().to_string(),
             kind: slot.group.map(|g| g.kind),
             depends_on,
-            instances: slot.members.iter().map(|m| server(m.instance)).collect(),
+            instances: slot.members.iter().map(|m| self.server(m)).collect(),
+        }
+    }
+}
+
+/// Until when `i`'s hold holds it up, if it still does; an unreadable one
+/// is a problem, and holds nothing.
+fn held(
+    i: &Instance,
+    zone: Tz,
+    now: DateTime<Utc>,
+    problems: &mut Vec<String>,
+) -> Option<DateTime<Utc>> {
+    let value = i.keep_until.as_deref()?;
+    match hold::until(value, zone, now) {
+        Ok(at) => (at > now).then_some(at),
+        Err(why) => {
+            problems.push(format!(
+                "{} tag {}={}: {why}; ignored",
+                describe(i),
+                crate::fleet::KEEP_TAG,
+                crate::model::quoted(value)
+            ));
+            None
         }
     }
 }

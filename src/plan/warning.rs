@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::roster::{server, Roster};
+use super::roster::Roster;
 use super::{Timing, Warning};
 use crate::fleet::Power;
 use crate::state::ScheduleState;
@@ -26,9 +26,10 @@ pub(super) fn due(
     let running: Vec<_> = roster
         .members()
         .filter(|m| matches!(m.power, Power::Up | Power::Starting))
-        .map(|m| server(m.instance))
+        .map(|m| roster.server(m))
         .collect();
-    if running.is_empty() {
+    // Nothing stops while every running server is held.
+    if running.iter().all(|s| s.held_until.is_some()) {
         return None;
     }
     state.warned.insert(stop.at);

@@ -21,6 +21,9 @@ pub(super) struct Step {
     pub complete: bool,
     /// Instances given up on this step (claimed and never moved, too often).
     pub gave_up: Vec<Notice>,
+    /// The wave the others wait for is held up (every server of it not yet
+    /// stopped is held): nothing moves until the hold ends.
+    pub held_back: bool,
 }
 
 /// Commands every instance whose group's turn it is and that is in the
@@ -40,6 +43,7 @@ pub(super) fn advance(
         waits: vec![],
         complete: settled.iter().all(|s| *s),
         gave_up: vec![],
+        held_back: false,
     };
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
@@ -54,7 +58,7 @@ pub(super) fn advance(
         }
         for g in groups {
             let slot = &roster.slots[g];
-            let due = due(slot, t, now, timing, &mut step);
+            let due = due(roster, slot, t, now, timing, &mut step);
             if due.is_empty() {
                 continue;
             }
@@ -83,6 +87,12 @@ pub(super) fn advance(
                 .collect();
             if !unsettled.is_empty() {
                 blocker = Some(short_list(&unsettled));
+                step.held_back = dir == Direction::Stop
+                    && roster.waves[wave]
+                        .iter()
+                        .flat_map(|g| &roster.slots[*g].members)
+                        .filter(|m| m.power != target_power(dir))
+                        .all(|m| m.held.is_some());
             }
         }
     }
@@ -103,11 +113,14 @@ fn wave_order(count: usize, dir: Direction) -> Box<dyn Iterator<Item = usize>> {
 }
 
 /// The members of `slot` that `t` must command now; the others that are
-/// not there yet go into the step's waits. A member is due unless it is
+/// not there yet go into the step's waits. A member held up is never due to
+/// stop (its group stays unsettled, so the groups it depends on wait). A
+/// member is due unless it is
 /// moving, its claim is younger than the lease, its failure waits for its
 /// retry, or it was given up. A claim older than the lease whose instance
 /// never moved counts as a try without effect.
 fn due<'a>(
+    roster: &Roster,
     slot: &Slot<'a>,
     t: &mut Transition,
     now: DateTime<Utc>,
@@ -122,6 +135,14 @@ fn due<'a>(
             continue;
         }
         let wait = |kind: WaitKind| kind.wait(slot.name(), i, dir);
+        if let (Direction::Stop, Some(until)) = (dir, m.held) {
+            step.waits.push(Wait::Held {
+                group: slot.name().to_string(),
+                server: i.name.to_string(),
+                until: roster.local(until),
+            });
+            continue;
+        }
         if m.power != source_power(dir) {
             step.waits.push(wait(WaitKind::Moving));
             continue;

@@ -195,7 +195,11 @@ pub async fn servers<E, S: StateStore, F: Fleet, N, T>(
                 lines.push(format!("  {}", tr!(lang, "status-no-servers")));
             }
             for t in &g.instances {
-                lines.push(format!("  {} ({}): {}", t.name, t.id, t.state));
+                let mut line = format!("  {} ({}): {}", t.name, t.id, t.state);
+                if let Some(until) = &t.held_until {
+                    line.push_str(&tr!(lang, "status-held", until = until));
+                }
+                lines.push(line);
             }
         }
     }
