@@ -66,6 +66,13 @@ impl Target {
     }
 }
 
+/// Serialised as written: `ROLE_ARN@REGION` or `self@REGION`.
+impl serde::Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Display for Target {
     /// The form it was written in: `ROLE_ARN@REGION` or `self@REGION`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

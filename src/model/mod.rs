@@ -197,7 +197,7 @@ impl Config {
     pub fn keep_target(&mut self, target: &Target) {
         self.schedules.retain(|_, c| {
             let ts = &c.schedule.targets;
-            ts.is_empty() || ts.iter().any(|t| Target::parse(t).as_ref() == Ok(target))
+            ts.is_empty() || ts.contains(target)
         });
     }
 

@@ -32,8 +32,9 @@ pub struct Schedule {
     pub months: Option<Months>,
     /// `HolidayCalendars`: iCalendar feeds whose days are `start None` days.
     pub holiday_calendars: Vec<String>,
-    /// `Targets`: the `ROLE_ARN@REGION` targets it applies to; empty: all.
-    pub targets: Vec<String>,
+    /// `Targets`: the `ROLE_ARN@REGION` targets it applies to, parsed once;
+    /// empty: all.
+    pub targets: Vec<Target>,
 }
 
 /// One window of the days it applies to.
@@ -183,12 +184,12 @@ impl Schedule {
             .map(|t| Months::parse(&t).map_err(|e| r.error("Months", e)))
             .transpose()?;
         let holiday_calendars = urls(&r, "HolidayCalendars")?;
-        let targets: Vec<String> = r
-            .optional("Targets", "a list (L) of strings (S) ROLE_ARN@REGION")?
-            .unwrap_or_default();
-        for t in &targets {
-            Target::parse(t).map_err(|e| r.error("Targets", e))?;
-        }
+        let targets = r
+            .optional::<Vec<String>>("Targets", "a list (L) of strings (S) ROLE_ARN@REGION")?
+            .unwrap_or_default()
+            .iter()
+            .map(|t| Target::parse(t).map_err(|e| r.error("Targets", e)))
+            .collect::<Result<Vec<Target>, _>>()?;
         Ok(Schedule {
             name,
             tag_value,

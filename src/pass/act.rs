@@ -122,16 +122,10 @@ fn other_targets(tuning: &Tuning, config: &Config, schedule: &str) -> Vec<Target
     let Some(me) = &tuning.target else {
         return vec![];
     };
-    let named: Vec<Target> = config
+    let named: &[Target] = config
         .schedules
         .get(schedule)
-        .map(|c| {
-            c.schedule
-                .targets
-                .iter()
-                .filter_map(|t| Target::parse(t).ok())
-                .collect()
-        })
+        .map(|c| c.schedule.targets.as_slice())
         .unwrap_or_default();
     // Only targets of the hub that run passes count (a `Targets` entry
     // missing from TARGETS never has its part up), each once.
