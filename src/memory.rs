@@ -145,8 +145,9 @@ pub struct MemoryState {
     pub calendars: Mutex<BTreeMap<String, CalendarCache>>,
     pub prices: Mutex<BTreeMap<String, CachedPrice>>,
     pub usage: Mutex<Vec<Observation>>,
-    /// The times whose usage carry was written.
-    pub carried: Mutex<BTreeSet<DateTime<Utc>>>,
+    /// The times whose usage carry was written, and where it begins in
+    /// `usage`.
+    pub carried: Mutex<BTreeMap<DateTime<Utc>, usize>>,
     /// The Monday whose weekly report was claimed.
     pub weekly_report: Mutex<Option<chrono::NaiveDate>>,
     /// Schedules whose writes fail with this error (throttling past the
@@ -188,20 +189,19 @@ impl StateStore for MemoryState {
         Ok(kept.finish())
     }
 
-    /// As the day index: from the carry of `since` on, or `None`.
+    /// As the day index: what was written from the carry of `since` on
+    /// (the carry, then every later record), or `None`.
     async fn week_usage(
         &self,
         since: DateTime<Utc>,
         _now: DateTime<Utc>,
     ) -> Result<Option<Vec<Observation>>, CallError> {
-        if !self.carried.lock().unwrap().contains(&since) {
+        let Some(&from) = self.carried.lock().unwrap().get(&since) else {
             return Ok(None);
-        }
+        };
         let mut kept = crate::usage::FromSince::new(since);
-        for o in self.usage.lock().unwrap().iter() {
-            if o.at >= since - chrono::Duration::seconds(1) {
-                kept.add(o.clone());
-            }
+        for o in self.usage.lock().unwrap()[from..].iter() {
+            kept.add(o.clone());
         }
         Ok(Some(kept.finish()))
     }
@@ -211,8 +211,9 @@ impl StateStore for MemoryState {
         at: DateTime<Utc>,
         carried: &[Observation],
     ) -> Result<(), CallError> {
-        self.usage.lock().unwrap().extend_from_slice(carried);
-        self.carried.lock().unwrap().insert(at);
+        let mut usage = self.usage.lock().unwrap();
+        self.carried.lock().unwrap().insert(at, usage.len());
+        usage.extend_from_slice(carried);
         Ok(())
     }
 

@@ -36,6 +36,7 @@ impl PriceList {
     pub fn api(sdk: &aws_config::SdkConfig) -> PriceList {
         let config = aws_sdk_pricing::config::Builder::from(sdk)
             .region(aws_config::Region::from_static("us-east-1"))
+            .timeout_config(crate::aws::bounded(10))
             .build();
         PriceList::Api(aws_sdk_pricing::Client::from_conf(config))
     }

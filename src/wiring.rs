@@ -57,7 +57,11 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         told: Default::default(),
         feeds: crate::feeds::Feeds::new(env.allow_private_feeds),
         signals: if env.emit_events {
-            Signals::EventBridge(aws_sdk_eventbridge::Client::new(sdk))
+            Signals::EventBridge(aws_sdk_eventbridge::Client::from_conf(
+                aws_sdk_eventbridge::config::Builder::from(sdk)
+                    .timeout_config(crate::aws::bounded(10))
+                    .build(),
+            ))
         } else {
             Signals::Off
         },

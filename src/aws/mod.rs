@@ -43,6 +43,14 @@ pub fn loader() -> ConfigLoader {
         .retry_config(RetryConfig::standard().with_max_attempts(5))
 }
 
+/// At most `seconds` for a whole operation, retries included: what a call
+/// off the scheduler's path (events, prices) may cost a pass.
+pub fn bounded(seconds: u64) -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .operation_timeout(std::time::Duration::from_secs(seconds))
+        .build()
+}
+
 /// Turns an SDK error into the code and message a chat message shows.
 pub(crate) fn aws_error<E, R>(operation: &str, e: SdkError<E, R>) -> CallError
 where

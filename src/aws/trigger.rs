@@ -76,14 +76,16 @@ impl LambdaTrigger {
         function: String,
         targets: Vec<Target>,
     ) -> LambdaTrigger {
-        // The bot answers within Slack's 3 s: an invoke that hangs is
-        // given up, and the next tick acts.
+        // The bot answers within Slack's 3 s, after its table reads: an
+        // invoke that hangs is given up after 2.5 s in all (two attempts),
+        // the answer says so, and the next tick acts.
         let timeouts = TimeoutConfig::builder()
-            .operation_attempt_timeout(Duration::from_secs(2))
-            .operation_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(Duration::from_millis(1200))
+            .operation_timeout(Duration::from_millis(2500))
             .build();
         let config = aws_sdk_lambda::config::Builder::from(sdk)
             .timeout_config(timeouts)
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
             .build();
         LambdaTrigger {
             client: aws_sdk_lambda::Client::from_conf(config),

@@ -1,6 +1,6 @@
 //! The usage history in its own table (`USAGE_TABLE`): what one round of
 //! a pass observed of one schedule's servers is one item (up to
-//! [`PER_ITEM`] observations in `Observations`), keyed `InstanceId` =
+//! [`ITEM_BYTES`] of observations in `Observations`), keyed `InstanceId` =
 //! `#SCHEDULE` (a hub's target before it) + `At` = the latest observation's
 //! time and a unique suffix, expiring after 400 days (`ExpiresAt`, the
 //! table's TTL attribute); a full stop of 2,000 servers in 50 schedules is
@@ -28,9 +28,9 @@ use crate::usage::{FromSince, Observation, KEEP_DAYS};
 
 /// BatchWriteItem takes at most 25 items.
 const PER_BATCH: usize = 25;
-/// Observations in one item: about 250 bytes each, so an item stays far
-/// under DynamoDB's 400 KB.
-const PER_ITEM: usize = 500;
+/// Bytes of observations' JSON in one item, well under DynamoDB's 400 KB
+/// whatever the names and targets they carry.
+const ITEM_BYTES: usize = 300 * 1024;
 /// One observation (items written before observations were grouped).
 const OBSERVATION_ATTR: &str = "Observation";
 /// A JSON list of observations.
@@ -185,8 +185,27 @@ impl Dynamo {
 
 type Item = std::collections::HashMap<String, AttributeValue>;
 
+/// `observed` with each one's JSON, in parts of at most [`ITEM_BYTES`].
+fn by_size<'a>(observed: &[&'a Observation]) -> Vec<Vec<(&'a Observation, String)>> {
+    let mut parts: Vec<Vec<(&Observation, String)>> = vec![];
+    let mut bytes = 0;
+    for o in observed {
+        let json = serde_json::to_string(o).expect("an observation serialises");
+        if parts.is_empty() || bytes + json.len() + 1 > ITEM_BYTES {
+            parts.push(vec![]);
+            bytes = 0;
+        }
+        bytes += json.len() + 1;
+        parts
+            .last_mut()
+            .expect("a part was pushed")
+            .push((*o, json));
+    }
+    parts
+}
+
 /// The items of `observed`: one per schedule (and target) per
-/// [`PER_ITEM`] observations, each in the index under its latest
+/// [`ITEM_BYTES`] of observations, each in the index under its latest
 /// observation's day, or under `day`.
 fn grouped_items(observed: &[Observation], day: Option<NaiveDate>) -> Vec<Item> {
     let mut by_schedule: BTreeMap<(Option<&str>, &str), Vec<&Observation>> = BTreeMap::new();
@@ -202,13 +221,19 @@ fn grouped_items(observed: &[Observation], day: Option<NaiveDate>) -> Vec<Item> 
             Some(t) => format!("{t}/#{schedule}"),
             None => format!("#{schedule}"),
         };
-        for part in all.chunks(PER_ITEM) {
+        for part in by_size(&all) {
             let at = part
                 .iter()
-                .map(|o| o.at)
+                .map(|(o, _)| o.at)
                 .max()
                 .expect("a part is never empty");
-            let json = serde_json::to_string(part).expect("observations serialise");
+            let json = format!(
+                "[{}]",
+                part.iter()
+                    .map(|(_, j)| j.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
             let mut it = item(key.clone(), at, day.unwrap_or(at.date_naive()));
             // Two rounds' items of one schedule may share their latest time.
             let unique = format!("{}#{}", at.to_rfc3339(), uuid::Uuid::new_v4().simple());

@@ -590,10 +590,17 @@ fn advance(
     let step = waves::advance(roster, &mut t, now, timing);
     out.waits = step.waits;
     // A stop that waits for a held server waits as long as the hold: its
-    // timeout counts from when the last hold ends.
+    // timeout counts from when the last hold of a server still up ends, as
+    // seen by the passes (at most a timeout ahead of this one, so a hold
+    // shortened or removed, or a mistyped year, still lets it time out).
     if t.direction == Direction::Stop {
-        if let Some(end) = roster.members().filter_map(|m| m.held).max() {
-            t.since = t.since.max(end);
+        let end = roster
+            .members()
+            .filter(|m| m.power != Power::Down)
+            .filter_map(|m| m.held)
+            .max();
+        if let Some(end) = end {
+            t.since = t.since.max(end.min(now + timing.transition_timeout));
         }
     }
     if step.complete {
@@ -609,23 +616,28 @@ fn advance(
         out.actions = step.actions;
         out.notices.extend(step.gave_up);
         out.transition = Some(t.direction);
-        out.moving = more_to_command(&out.waits, roster, t.direction, step.held_back);
+        out.moving = more_to_command(&out.waits, roster, t.direction, step.blocker_progressing);
         state.transition = Some(t);
     }
 }
 
 /// Whether a later round of this pass could command something: a group
-/// waits behind an earlier wave (unless held servers keep that wave up past
-/// this pass: `held_back`), or a server is moving the other way or is busy
-/// (it is commanded once it settles). Servers already heading where the
-/// transition takes them need nothing more: the next pass sees them there,
-/// so the pass returns instead of polling them.
-fn more_to_command(waits: &[Wait], roster: &Roster, direction: Direction, held_back: bool) -> bool {
+/// waits behind an earlier wave that is getting there (not one held up,
+/// given up or waiting for a later retry), or a server is moving the other
+/// way or is busy (it is commanded once it settles). Servers already
+/// heading where the transition takes them need nothing more: the next
+/// pass sees them there, so the pass returns instead of polling them.
+fn more_to_command(
+    waits: &[Wait],
+    roster: &Roster,
+    direction: Direction,
+    blocker_progressing: bool,
+) -> bool {
     let heading = match direction {
         Direction::Start => Power::Starting,
         Direction::Stop => Power::Stopping,
     };
-    (!held_back && waits.iter().any(|w| matches!(w, Wait::Blocked { .. })))
+    (blocker_progressing && waits.iter().any(|w| matches!(w, Wait::Blocked { .. })))
         || roster.members().any(|m| m.moving() && m.power != heading)
 }
 

@@ -23,12 +23,19 @@ pub(super) fn due(
     if lead > timing.warning || state.warned.contains(&stop.at) {
         return None;
     }
+    // A hold that ends before the stop holds nothing against it.
     let running: Vec<_> = roster
         .members()
         .filter(|m| matches!(m.power, Power::Up | Power::Starting))
-        .map(|m| roster.server(m))
+        .map(|m| match m.held {
+            Some(until) if until < stop.at => super::Server {
+                held_until: None,
+                ..roster.server(m)
+            },
+            _ => roster.server(m),
+        })
         .collect();
-    // Nothing stops while every running server is held.
+    // Nothing stops while every running server is held past the stop.
     if running.iter().all(|s| s.held_until.is_some()) {
         return None;
     }

@@ -21,9 +21,11 @@ pub(super) struct Step {
     pub complete: bool,
     /// Instances given up on this step (claimed and never moved, too often).
     pub gave_up: Vec<Notice>,
-    /// The wave the others wait for is held up (every server of it not yet
-    /// stopped is held): nothing moves until the hold ends.
-    pub held_back: bool,
+    /// The wave the others wait for can get there within this pass: one
+    /// of its servers not there yet is moving, or was sent its command (now
+    /// or within the claim lease). Not when all of those are held, given up
+    /// or waiting for a later retry: a later round would only poll.
+    pub blocker_progressing: bool,
 }
 
 /// Commands every instance whose group's turn it is and that is in the
@@ -43,7 +45,7 @@ pub(super) fn advance(
         waits: vec![],
         complete: settled.iter().all(|s| *s),
         gave_up: vec![],
-        held_back: false,
+        blocker_progressing: false,
     };
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
@@ -87,12 +89,16 @@ pub(super) fn advance(
                 .collect();
             if !unsettled.is_empty() {
                 blocker = Some(short_list(&unsettled));
-                step.held_back = dir == Direction::Stop
-                    && roster.waves[wave]
-                        .iter()
-                        .flat_map(|g| &roster.slots[*g].members)
-                        .filter(|m| m.power != target_power(dir))
-                        .all(|m| m.held.is_some());
+                step.blocker_progressing = roster.waves[wave]
+                    .iter()
+                    .flat_map(|g| &roster.slots[*g].members)
+                    .filter(|m| m.power != target_power(dir))
+                    .any(|m| {
+                        let id = &*m.instance.id;
+                        m.moving()
+                            || claimed.iter().any(|c| c == id)
+                            || t.sent_at(id).is_some_and(|c| now - c < timing.claim_lease)
+                    });
             }
         }
     }

@@ -136,23 +136,20 @@ impl FromSince {
     }
 }
 
-/// Each server's state at `at`: its last observation before `at`,
-/// re-dated to just before it, so that sums from `at` need only what
-/// follows (the weekly report's carry).
+/// Each server's state at `at`: its last observation before `at`, as it
+/// was (its time, so its expiry and its order against a late write stay
+/// the original's), so that sums from `at` need only what follows (the
+/// weekly report's carry, kept under `at`'s day).
 pub fn carried(observed: &[Observation], at: DateTime<Utc>) -> Vec<Observation> {
     let mut last: std::collections::HashMap<ServerKey, &Observation> = Default::default();
-    for o in observed.iter().filter(|o| o.at < at) {
+    // Past the table's expiry, as a scan would no longer see it.
+    let kept = |o: &&Observation| o.at < at && at - o.at < chrono::Duration::days(KEEP_DAYS);
+    for o in observed.iter().filter(kept) {
         if last.get(&o.server()).is_none_or(|l| l.order() < o.order()) {
             last.insert(o.server(), o);
         }
     }
-    let mut out: Vec<Observation> = last
-        .into_values()
-        .map(|o| Observation {
-            at: at - chrono::Duration::seconds(1),
-            ..o.clone()
-        })
-        .collect();
+    let mut out: Vec<Observation> = last.into_values().cloned().collect();
     out.sort_by_key(Observation::server);
     out
 }
@@ -208,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn a_carry_is_each_servers_last_state_re_dated_to_just_before() {
+    fn a_carry_is_each_servers_last_state_before() {
         let at = utc("2026-11-30T00:00:00Z");
         let carried = carried(
             &[
@@ -222,7 +219,7 @@ mod tests {
         assert_eq!(carried.len(), 1, "b was not seen before");
         assert_eq!(
             (carried[0].id.as_str(), carried[0].up, carried[0].at),
-            ("a", false, utc("2026-11-29T23:59:59Z"))
+            ("a", false, utc("2026-11-25T00:00:00Z"))
         );
     }
 

@@ -26,7 +26,7 @@ impl Seen {
             Seen::Fleet(fleet) => counts(tagged(fleet, cfg)),
             Seen::Targets(states) => states
                 .iter()
-                .filter(|t| t.schedule == cfg.schedule.name)
+                .filter(|t| applies(cfg, t))
                 .flat_map(|t| t.state.seen.values())
                 .fold((0, 0), |(up, down), &is_up| {
                     if is_up {
@@ -165,7 +165,10 @@ pub async fn servers<E, S: StateStore, F: Fleet, N, T>(
     let lang = ctx.lang();
     let fleet = match ctx.seen(&[name.to_string()]).await? {
         Seen::Fleet(fleet) => fleet,
-        Seen::Targets(states) => return Ok(by_target(ctx, name, &states)),
+        Seen::Targets(states) => {
+            let states: Vec<TargetState> = states.into_iter().filter(|t| applies(cfg, t)).collect();
+            return Ok(by_target(ctx, name, &states));
+        }
     };
     let (running, stopped) = counts(tagged(&fleet, cfg));
     let plan = plan::plan(
@@ -251,7 +254,7 @@ fn by_account(
 ) -> Vec<String> {
     states
         .iter()
-        .filter(|t| t.schedule == cfg.schedule.name)
+        .filter(|t| applies(cfg, t))
         .map(|t| {
             let running = t.state.seen.values().filter(|&&up| up).count();
             let stopped = t.state.seen.len() - running;
@@ -267,4 +270,11 @@ fn by_account(
             )
         })
         .collect()
+}
+
+/// Whether `t` is a state of `cfg` in a target it applies to (a state left
+/// in a target the schedule no longer names is not counted).
+fn applies(cfg: &ScheduleConfig, t: &TargetState) -> bool {
+    let targets = &cfg.schedule.targets;
+    t.schedule == cfg.schedule.name && (targets.is_empty() || targets.contains(&t.target))
 }
