@@ -648,12 +648,12 @@ fn finish(
     stored: &ScheduleState,
     now: DateTime<Utc>,
 ) -> SchedulePlan {
-    state.last_pass = stored.last_pass.max(Some(now));
     state.bound();
-    let changed = ScheduleState {
-        last_pass: stored.last_pass,
-        ..state.clone()
-    } != *stored;
+    // Changed beyond the pass time? Compared in place: a clone of a large
+    // fleet's state costs more than the rest of the plan.
+    state.last_pass = stored.last_pass;
+    let changed = state != *stored;
+    state.last_pass = stored.last_pass.max(Some(now));
     out.persist = changed
         || !out.actions.is_empty()
         || out.warning.is_some()
