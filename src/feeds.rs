@@ -71,8 +71,6 @@ impl Feeds {
 
     /// GETs `url`, conditional on what `cache` saw last.
     pub async fn fetch(&self, url: &str, cache: &CalendarCache) -> Result<Fetched, CallError> {
-        let failed =
-            |code: &str, message: String| CallError::new("GET holiday calendar", code, message);
         let parsed = reqwest::Url::parse(url)
             .map_err(|e| failed("InvalidUrl", format!("not a URL: {e}")))?;
         if !self.allow_private {
@@ -92,7 +90,7 @@ impl Feeds {
         if let Some(lm) = &cache.last_modified {
             req = req.header(reqwest::header::IF_MODIFIED_SINCE, lm);
         }
-        let mut resp = req.send().await.map_err(|e| {
+        let resp = req.send().await.map_err(|e| {
             let code = if e.is_timeout() {
                 "Timeout"
             } else {
@@ -110,12 +108,6 @@ impl Feeds {
                 status.to_string(),
             ));
         }
-        let too_large = || {
-            failed(
-                "TooLarge",
-                format!("the feed is over {MAX_FEED_BYTES} bytes"),
-            )
-        };
         if resp
             .content_length()
             .is_some_and(|n| n > MAX_FEED_BYTES as u64)
@@ -132,25 +124,41 @@ impl Feeds {
             header(reqwest::header::ETAG),
             header(reqwest::header::LAST_MODIFIED),
         );
-        let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| failed("ResponseError", e.without_url().to_string()))?
-        {
-            if body.len() + chunk.len() > MAX_FEED_BYTES {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let body = String::from_utf8(body)
-            .map_err(|_| failed("NotText", "the feed is not UTF-8 text".into()))?;
+        let body = bounded_text(resp).await?;
         Ok(Fetched::Fresh {
             body,
             etag,
             last_modified,
         })
     }
+}
+
+fn failed(code: &str, message: String) -> CallError {
+    CallError::new("GET holiday calendar", code, message)
+}
+
+fn too_large() -> CallError {
+    failed(
+        "TooLarge",
+        format!("the feed is over {MAX_FEED_BYTES} bytes"),
+    )
+}
+
+/// The body as text, read chunk by chunk and refused past
+/// [`MAX_FEED_BYTES`] whatever the headers said.
+async fn bounded_text(mut resp: reqwest::Response) -> Result<String, CallError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| failed("ResponseError", e.without_url().to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_FEED_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| failed("NotText", "the feed is not UTF-8 text".into()))
 }
 
 /// A redirect is followed only to the same host (a few hops, never from

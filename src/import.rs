@@ -116,65 +116,8 @@ fn schedule(
             "override_status={status}: AWS Instance Scheduler holds the servers {status} whatever the periods say, and there is no such override here"
         ));
     }
-    let mut left_out = Vec::new();
-    if flag(item, "hibernate", &at)? {
-        left_out.push(
-            "hibernate: the servers are stopped, not hibernated (no hibernation here)".into(),
-        );
-    }
-    if flag(item, "retain_running", &at)? {
-        left_out.push(
-            "retain_running: servers started by hand before a period are stopped at its end all the same (no such rule here)".into(),
-        );
-    }
-    let windows = strings(item, "ssm_maintenance_window", &at)?.unwrap_or_default();
-    if !windows.is_empty() || flag(item, "use_maintenance_window", &at)? {
-        left_out.push(format!(
-            "maintenance windows{}: the servers are not started for them (no SSM maintenance windows here)",
-            if windows.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", windows.join(", "))
-            }
-        ));
-    }
-    let mut maps = Vec::new();
-    let mut unread = Vec::new();
-    let ids = strings(item, "periods", &at)?.unwrap_or_default();
-    for id in &ids {
-        let (period_name, size) = match id.split_once('@') {
-            Some((p, size)) => (p, Some(size)),
-            None => (id.as_str(), None),
-        };
-        let Some(p) = periods.get(period_name) else {
-            unread.push(format!(
-                "period {id:?}: there is no period item {period_name:?}"
-            ));
-            continue;
-        };
-        match period(p) {
-            Ok(map) => {
-                if let Some(size) = size {
-                    left_out.push(format!(
-                        "period {id:?}: its window is imported, but the servers keep their instance type (no resizing to {size} here)"
-                    ));
-                }
-                maps.push((period_name.to_string(), map));
-            }
-            Err(why) => unread.push(format!("period {id:?}: {why}")),
-        }
-    }
-    if maps.is_empty() {
-        return Err(if unread.is_empty() {
-            "it has no periods".to_string()
-        } else {
-            format!(
-                "none of its periods can be expressed: {}",
-                unread.join("; ")
-            )
-        });
-    }
-    left_out.extend(unread);
+    let mut left_out = unsupported(item, &at)?;
+    let mut maps = period_maps(item, periods, &at, &mut left_out)?;
     maps.sort_by(|a, b| a.0.cmp(&b.0));
     maps.dedup();
     let count = maps.len();
@@ -210,6 +153,84 @@ fn schedule(
         periods: count,
         left_out,
     })
+}
+
+/// What the schedule asks that has no counterpart here, each said once.
+fn unsupported(item: &Item, at: &impl Fn(&str) -> String) -> Result<Vec<String>, String> {
+    let mut left_out = Vec::new();
+    if flag(item, "hibernate", at)? {
+        left_out.push(
+            "hibernate: the servers are stopped, not hibernated (no hibernation here)".into(),
+        );
+    }
+    if flag(item, "retain_running", at)? {
+        left_out.push(
+            "retain_running: servers started by hand before a period are stopped at its end all the same (no such rule here)".into(),
+        );
+    }
+    let windows = strings(item, "ssm_maintenance_window", at)?.unwrap_or_default();
+    if !windows.is_empty() || flag(item, "use_maintenance_window", at)? {
+        left_out.push(format!(
+            "maintenance windows{}: the servers are not started for them (no SSM maintenance windows here)",
+            if windows.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", windows.join(", "))
+            }
+        ));
+    }
+    Ok(left_out)
+}
+
+/// One entry of `Periods`, as a DynamoDB map.
+type PeriodMap = HashMap<String, Av>;
+
+/// Its periods as `Periods` entries, by name; what cannot be read goes to
+/// `left_out`, and none at all skips the schedule.
+fn period_maps(
+    item: &Item,
+    periods: &HashMap<String, &Item>,
+    at: &impl Fn(&str) -> String,
+    left_out: &mut Vec<String>,
+) -> Result<Vec<(String, PeriodMap)>, String> {
+    let mut maps = Vec::new();
+    let mut unread = Vec::new();
+    let ids = strings(item, "periods", at)?.unwrap_or_default();
+    for id in &ids {
+        let (period_name, size) = match id.split_once('@') {
+            Some((p, size)) => (p, Some(size)),
+            None => (id.as_str(), None),
+        };
+        let Some(p) = periods.get(period_name) else {
+            unread.push(format!(
+                "period {id:?}: there is no period item {period_name:?}"
+            ));
+            continue;
+        };
+        match period(p) {
+            Ok(map) => {
+                if let Some(size) = size {
+                    left_out.push(format!(
+                        "period {id:?}: its window is imported, but the servers keep their instance type (no resizing to {size} here)"
+                    ));
+                }
+                maps.push((period_name.to_string(), map));
+            }
+            Err(why) => unread.push(format!("period {id:?}: {why}")),
+        }
+    }
+    if maps.is_empty() {
+        return Err(if unread.is_empty() {
+            "it has no periods".to_string()
+        } else {
+            format!(
+                "none of its periods can be expressed: {}",
+                unread.join("; ")
+            )
+        });
+    }
+    left_out.extend(unread);
+    Ok(maps)
 }
 
 /// One period as an entry of `Periods`; `Err` says why it cannot be.

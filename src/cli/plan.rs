@@ -10,7 +10,7 @@ use super::print::{skip_line, to_json};
 use super::CliError;
 use crate::page;
 use crate::pass::{preview, Deps};
-use crate::plan::Plan;
+use crate::plan::{Plan, SchedulePlan};
 use crate::ports::{ConfigStore, Fleet, StateStore};
 
 pub async fn apply<C: ConfigStore, S: StateStore, F: Fleet, N>(
@@ -74,74 +74,87 @@ pub fn render(plan: &Plan) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "plan at {}", plan.at.to_rfc3339());
     for sp in &plan.schedules {
-        let zone = sp.time_zone.as_deref().unwrap_or("-");
-        let status = if sp.enabled { "enabled" } else { "disabled" };
-        let _ = writeln!(out, "\n{} ({zone}, {status})", sp.schedule);
-        for e in &sp.events {
-            let _ = writeln!(out, "  event     {} at {}", e.kind.as_str(), local(e));
-        }
-        if let Some(e) = &sp.next_start {
-            let _ = writeln!(out, "  next      start {}", local(e));
-        }
-        if let Some(e) = &sp.next_stop {
-            let _ = writeln!(out, "  next      stop  {}", local(e));
-        }
-        if let Some(d) = sp.transition {
-            let _ = writeln!(out, "  moving    {}", d.as_str());
-        }
-        for w in &sp.waves {
-            for g in &w.groups {
-                let kind = g.kind.map(|k| k.as_str()).unwrap_or("any");
-                let members: Vec<String> = g
-                    .instances
-                    .iter()
-                    .map(|t| format!("{} {}", t.id, t.state))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "  wave {}    {} [{kind}] {}",
-                    w.index + 1,
-                    g.group,
-                    members.join(", ")
-                );
-            }
-        }
-        for a in &sp.actions {
-            let ids: Vec<&str> = a.instances.iter().map(|t| &*t.id).collect();
-            let _ = writeln!(
-                out,
-                "  ACTION    {} {} (wave {}): {}",
-                a.direction.as_str(),
-                a.group,
-                a.wave + 1,
-                ids.join(", ")
-            );
-        }
-        for h in &sp.holidays {
-            let _ = writeln!(
-                out,
-                "  holiday   {} {}: no start",
-                h.date.format("%a %Y-%m-%d"),
-                h.name
-            );
-        }
-        for s in &sp.skipped {
-            let _ = writeln!(out, "  skipped   {}", skip_line(&sp.schedule, s));
-        }
-        for w in &sp.waits {
-            let _ = writeln!(out, "  wait      {w}");
-        }
-        if let Some(w) = &sp.warning {
-            let _ = writeln!(
-                out,
-                "  WARNING   stop at {} in {} min",
-                local(&w.stop),
-                w.minutes
-            );
-        }
-        for e in &sp.errors {
-            let _ = writeln!(out, "  ERROR     {e}");
-        }
+        schedule(&mut out, sp);
     }
     out
+}
+
+/// One schedule: its events, waves, actions, and what it waits for.
+fn schedule(out: &mut String, sp: &SchedulePlan) {
+    let zone = sp.time_zone.as_deref().unwrap_or("-");
+    let status = if sp.enabled { "enabled" } else { "disabled" };
+    let _ = writeln!(out, "\n{} ({zone}, {status})", sp.schedule);
+    for e in &sp.events {
+        let _ = writeln!(out, "  event     {} at {}", e.kind.as_str(), local(e));
+    }
+    if let Some(e) = &sp.next_start {
+        let _ = writeln!(out, "  next      start {}", local(e));
+    }
+    if let Some(e) = &sp.next_stop {
+        let _ = writeln!(out, "  next      stop  {}", local(e));
+    }
+    if let Some(d) = sp.transition {
+        let _ = writeln!(out, "  moving    {}", d.as_str());
+    }
+    waves(out, sp);
+    for a in &sp.actions {
+        let ids: Vec<&str> = a.instances.iter().map(|t| &*t.id).collect();
+        let _ = writeln!(
+            out,
+            "  ACTION    {} {} (wave {}): {}",
+            a.direction.as_str(),
+            a.group,
+            a.wave + 1,
+            ids.join(", ")
+        );
+    }
+    for h in &sp.holidays {
+        let _ = writeln!(
+            out,
+            "  holiday   {} {}: no start",
+            h.date.format("%a %Y-%m-%d"),
+            h.name
+        );
+    }
+    for s in &sp.skipped {
+        let _ = writeln!(out, "  skipped   {}", skip_line(&sp.schedule, s));
+    }
+    for w in &sp.waits {
+        let _ = writeln!(out, "  wait      {w}");
+    }
+    if let Some(w) = &sp.warning {
+        let _ = writeln!(
+            out,
+            "  WARNING   stop at {} in {} min",
+            local(&w.stop),
+            w.minutes
+        );
+    }
+    for e in &sp.errors {
+        let _ = writeln!(out, "  ERROR     {e}");
+    }
+}
+
+/// The groups wave by wave, each server with its state (and its hold).
+fn waves(out: &mut String, sp: &SchedulePlan) {
+    for w in &sp.waves {
+        for g in &w.groups {
+            let kind = g.kind.map(|k| k.as_str()).unwrap_or("any");
+            let members: Vec<String> = g
+                .instances
+                .iter()
+                .map(|t| match &t.held_until {
+                    Some(until) => format!("{} {} (held until {until})", t.id, t.state),
+                    None => format!("{} {}", t.id, t.state),
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  wave {}    {} [{kind}] {}",
+                w.index + 1,
+                g.group,
+                members.join(", ")
+            );
+        }
+    }
 }
