@@ -9,9 +9,11 @@ use crate::i18n::Language;
 use crate::links::PlanLinks;
 use crate::message::{Level, Message, Postpone};
 use crate::model::{Direction, GLOBAL_KEY};
-use crate::plan::{Action, Notice, SchedulePlan, Server, Wait, Warning};
+use crate::plan::{Action, Notice, SchedulePlan, Server, Warning};
 use crate::ports::CallError;
 use crate::tr;
+
+pub use super::wait::wait;
 
 /// How the scheduler speaks: its language, and the chat command that
 /// answers it (the bot's keyword, e.g. `/sched`; none without a bot).
@@ -58,11 +60,27 @@ pub fn describe(t: &Server) -> String {
     }
 }
 
-fn direction(lang: Language, d: Direction) -> String {
+pub(super) fn direction(lang: Language, d: Direction) -> String {
     match d {
         Direction::Start => tr!(lang, "start"),
         Direction::Stop => tr!(lang, "stop"),
     }
+}
+
+/// `web-1 (i-1, t3.micro) until 2026-11-30 23:30` for each held server.
+fn held_lines(lang: Language, running: &[Server]) -> Vec<String> {
+    running
+        .iter()
+        .filter_map(|s| {
+            let until = s.held_until.as_deref()?;
+            Some(tr!(
+                lang,
+                "warning-held-line",
+                server = describe(s),
+                until = until
+            ))
+        })
+        .collect()
 }
 
 /// One message for the groups a schedule starts or stops in this round.
@@ -127,19 +145,7 @@ pub fn warning(voice: &Voice, sp: &SchedulePlan, w: &Warning) -> Message {
         .filter(|s| s.held_until.is_none())
         .map(describe)
         .collect();
-    let held: Vec<String> = w
-        .running
-        .iter()
-        .filter_map(|s| {
-            let until = s.held_until.as_deref()?;
-            Some(tr!(
-                lang,
-                "warning-held-line",
-                server = describe(s),
-                until = until
-            ))
-        })
-        .collect();
+    let held = held_lines(lang, &w.running);
     // In the order of the original tool's README, each value JSON-quoted.
     let item = format!(
         "{{\"ExceptionUuid\": \"<new uuid>\", \"ScheduleName\": {}, \"ExceptionDate\": \"{date}\", \"ExceptionType\": \"stop\", \"ExceptionValue\": \"{later}\"}}",
@@ -293,99 +299,6 @@ pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
                 m = m.field(tr!(lang, "ungrouped-field"), names.join("\n"));
             }
             m
-        }
-    }
-}
-
-/// A wait line in the messages' language.
-pub fn wait(lang: Language, w: &Wait) -> String {
-    match w {
-        Wait::Moving {
-            group,
-            server,
-            state,
-        } => {
-            tr!(
-                lang,
-                "wait-moving",
-                group = group,
-                server = server,
-                state = state
-            )
-        }
-        Wait::Sent {
-            group,
-            server,
-            direction: d,
-            state,
-        } => tr!(
-            lang,
-            "wait-sent",
-            group = group,
-            server = server,
-            direction = direction(lang, *d),
-            state = state
-        ),
-        Wait::Blocked {
-            group,
-            blockers,
-            direction: Direction::Start,
-        } => {
-            tr!(
-                lang,
-                "wait-blocked-start",
-                group = group,
-                blockers = blockers
-            )
-        }
-        Wait::Blocked {
-            group,
-            blockers,
-            direction: Direction::Stop,
-        } => tr!(
-            lang,
-            "wait-blocked-stop",
-            group = group,
-            blockers = blockers
-        ),
-        Wait::Held {
-            group,
-            server,
-            until,
-        } => tr!(
-            lang,
-            "wait-held",
-            group = group,
-            server = server,
-            until = until
-        ),
-        Wait::Failed {
-            group,
-            server,
-            direction: d,
-            code,
-            again,
-        } => {
-            let direction = direction(lang, *d);
-            if *again {
-                tr!(
-                    lang,
-                    "wait-retrying",
-                    group = group,
-                    server = server,
-                    direction = direction,
-                    code = code
-                )
-            } else {
-                tr!(
-                    lang,
-                    "wait-given-up",
-                    group = group,
-                    server = server,
-                    direction = direction,
-                    code = code
-                )
-            }
         }
     }
 }

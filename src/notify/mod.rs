@@ -7,6 +7,7 @@ pub mod jandi;
 pub mod markup;
 pub mod slack;
 pub mod teams;
+mod wait;
 mod webhook;
 pub mod weekly;
 

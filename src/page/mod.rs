@@ -82,15 +82,7 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
                         .collect()
                 })
                 .collect();
-            let held = planned
-                .iter()
-                .flat_map(|w| &w.groups)
-                .flat_map(|g| &g.instances)
-                .filter_map(|s| {
-                    let until = s.held_until.clone()?;
-                    Some((format!("{} ({})", s.name, s.id), until))
-                })
-                .collect();
+            let held = held(planned);
             let log = stored
                 .schedules
                 .get(&c.schedule.name)
@@ -112,4 +104,17 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
         generated: now,
         schedules,
     })
+}
+
+/// The held servers of a schedule's waves: name (id), and until when.
+fn held(waves: &[crate::plan::Wave]) -> Vec<(String, String)> {
+    waves
+        .iter()
+        .flat_map(|w| &w.groups)
+        .flat_map(|g| &g.instances)
+        .filter_map(|s| {
+            let until = s.held_until.clone()?;
+            Some((format!("{} ({})", s.name, s.id), until))
+        })
+        .collect()
 }

@@ -89,16 +89,7 @@ pub(super) fn advance(
                 .collect();
             if !unsettled.is_empty() {
                 blocker = Some(short_list(&unsettled));
-                step.blocker_progressing = roster.waves[wave]
-                    .iter()
-                    .flat_map(|g| &roster.slots[*g].members)
-                    .filter(|m| m.power != target_power(dir))
-                    .any(|m| {
-                        let id = &*m.instance.id;
-                        m.moving()
-                            || claimed.iter().any(|c| c == id)
-                            || t.sent_at(id).is_some_and(|c| now - c < timing.claim_lease)
-                    });
+                step.blocker_progressing = progressing(roster, wave, t, &claimed, now, timing);
             }
         }
     }
@@ -108,6 +99,29 @@ pub(super) fn advance(
         t.sent.entry(now).or_default().extend(group);
     }
     step
+}
+
+/// Whether `wave` can get where `t` takes it within this pass: one of its
+/// servers not there yet is moving, or was sent its command (now, in
+/// `claimed`, or within the claim lease).
+fn progressing(
+    roster: &Roster,
+    wave: usize,
+    t: &Transition,
+    claimed: &[String],
+    now: DateTime<Utc>,
+    timing: &Timing,
+) -> bool {
+    roster.waves[wave]
+        .iter()
+        .flat_map(|g| &roster.slots[*g].members)
+        .filter(|m| m.power != target_power(t.direction))
+        .any(|m| {
+            let id = &*m.instance.id;
+            m.moving()
+                || claimed.iter().any(|c| c == id)
+                || t.sent_at(id).is_some_and(|c| now - c < timing.claim_lease)
+        })
 }
 
 /// Wave indexes in the direction of travel.
