@@ -103,7 +103,7 @@ pub(super) fn advance(
 
 /// Whether `wave` can get where `t` takes it within this pass: one of its
 /// servers not there yet is moving, or was sent its command (now, in
-/// `claimed`, or within the claim lease).
+/// `claimed`, or within the claim lease and not failed since).
 fn progressing(
     roster: &Roster,
     wave: usize,
@@ -120,7 +120,8 @@ fn progressing(
             let id = &*m.instance.id;
             m.moving()
                 || claimed.iter().any(|c| c == id)
-                || t.sent_at(id).is_some_and(|c| now - c < timing.claim_lease)
+                || (!t.failed.contains_key(id)
+                    && t.sent_at(id).is_some_and(|c| now - c < timing.claim_lease))
         })
 }
 
@@ -382,6 +383,32 @@ mod tests {
                 vec!["i-mw"],
                 vec!["db-1"]
             ]
+        );
+    }
+
+    #[test]
+    fn a_wave_blocked_behind_a_given_up_server_is_not_polled() {
+        let cfg = chain();
+        let fleet = chain_fleet("stopped", "stopped");
+        let p = plan_at(MONDAY_0900, &cfg, &fleet, &States::new());
+        assert!(p.schedules[0].moving, "db commanded, mw waits for it");
+        let mut states = stored_states(&p);
+        let t = states
+            .get_mut("dev")
+            .and_then(|s| s.transition.as_mut())
+            .unwrap();
+        t.failed.insert(
+            "db-1".into(),
+            crate::state::Failure {
+                code: "InvalidParameterCombination".into(),
+                tries: 1,
+                retry_at: None,
+            },
+        );
+        let p = plan_at("2026-11-30T09:01:00+09:00", &cfg, &fleet, &states);
+        assert!(
+            !p.schedules[0].moving,
+            "nothing a later round could command: the pass returns"
         );
     }
 
