@@ -15,8 +15,8 @@ use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::pass::{Deps, Tuning};
 use crate::plan::Orders;
 use crate::ports::{
-    CallError, CommandFailure, ConfigStore, Fleet, Notifier, PassTrigger, Put, Saved,
-    ScheduleEditor, StateStore, Tagged, TargetState,
+    CallError, CommandFailure, ConfigStore, Fleet, KeptCopies, Notifier, PassTrigger, Put, Saved,
+    ScheduleEditor, ScheduleStates, Tagged, TargetState, UsageHistory,
 };
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
@@ -158,7 +158,7 @@ pub struct MemoryState {
     pub failing_records: Mutex<Option<CallError>>,
 }
 
-impl StateStore for MemoryState {
+impl ScheduleStates for MemoryState {
     async fn load(&self) -> Result<Stored, CallError> {
         Ok(Stored {
             schedules: self.items.lock().unwrap().clone(),
@@ -167,65 +167,6 @@ impl StateStore for MemoryState {
             weekly_report: *self.weekly_report.lock().unwrap(),
         })
     }
-
-    async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
-        self.prices
-            .lock()
-            .unwrap()
-            .insert(price.key.clone(), price.clone());
-        Ok(())
-    }
-
-    async fn record_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
-        self.usage.lock().unwrap().extend_from_slice(observed);
-        Ok(())
-    }
-
-    async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
-        let mut kept = crate::usage::FromSince::new(since);
-        for o in self.usage.lock().unwrap().iter() {
-            kept.add(o.clone());
-        }
-        Ok(kept.finish())
-    }
-
-    /// As the day index: what was written from the carry of `since` on
-    /// (the carry, then every later record), or `None`.
-    async fn week_usage(
-        &self,
-        since: DateTime<Utc>,
-        _now: DateTime<Utc>,
-    ) -> Result<Option<Vec<Observation>>, CallError> {
-        let Some(&from) = self.carried.lock().unwrap().get(&since) else {
-            return Ok(None);
-        };
-        let mut kept = crate::usage::FromSince::new(since);
-        for o in self.usage.lock().unwrap()[from..].iter() {
-            kept.add(o.clone());
-        }
-        Ok(Some(kept.finish()))
-    }
-
-    async fn carry_usage(
-        &self,
-        at: DateTime<Utc>,
-        carried: &[Observation],
-    ) -> Result<(), CallError> {
-        let mut usage = self.usage.lock().unwrap();
-        self.carried.lock().unwrap().insert(at, usage.len());
-        usage.extend_from_slice(carried);
-        Ok(())
-    }
-
-    async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
-        let mut claimed = self.weekly_report.lock().unwrap();
-        let first = claimed.is_none_or(|m| m < monday);
-        if first {
-            *claimed = Some(monday);
-        }
-        Ok(first)
-    }
-
     /// Other targets' states live here under their partitioned keys, as in
     /// the state table.
     async fn states_in(
@@ -247,19 +188,6 @@ impl StateStore for MemoryState {
             })
             .collect())
     }
-
-    /// As the state table: never over a newer copy.
-    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
-        let mut kept = self.calendars.lock().unwrap();
-        if kept
-            .get(&cache.key)
-            .is_none_or(|k| k.loaded_at <= cache.loaded_at)
-        {
-            kept.insert(cache.key.clone(), cache.clone());
-        }
-        Ok(())
-    }
-
     async fn save(
         &self,
         schedule: &str,
@@ -289,6 +217,75 @@ impl StateStore for MemoryState {
             },
         );
         Ok(Saved::Written(current + 1))
+    }
+}
+
+impl KeptCopies for MemoryState {
+    async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
+        self.prices
+            .lock()
+            .unwrap()
+            .insert(price.key.clone(), price.clone());
+        Ok(())
+    }
+    /// As the state table: never over a newer copy.
+    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
+        let mut kept = self.calendars.lock().unwrap();
+        if kept
+            .get(&cache.key)
+            .is_none_or(|k| k.loaded_at <= cache.loaded_at)
+        {
+            kept.insert(cache.key.clone(), cache.clone());
+        }
+        Ok(())
+    }
+}
+
+impl UsageHistory for MemoryState {
+    async fn record_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
+        self.usage.lock().unwrap().extend_from_slice(observed);
+        Ok(())
+    }
+    async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
+        let mut kept = crate::usage::FromSince::new(since);
+        for o in self.usage.lock().unwrap().iter() {
+            kept.add(o.clone());
+        }
+        Ok(kept.finish())
+    }
+    /// As the day index: what was written from the carry of `since` on
+    /// (the carry, then every later record), or `None`.
+    async fn week_usage(
+        &self,
+        since: DateTime<Utc>,
+        _now: DateTime<Utc>,
+    ) -> Result<Option<Vec<Observation>>, CallError> {
+        let Some(&from) = self.carried.lock().unwrap().get(&since) else {
+            return Ok(None);
+        };
+        let mut kept = crate::usage::FromSince::new(since);
+        for o in self.usage.lock().unwrap()[from..].iter() {
+            kept.add(o.clone());
+        }
+        Ok(Some(kept.finish()))
+    }
+    async fn carry_usage(
+        &self,
+        at: DateTime<Utc>,
+        carried: &[Observation],
+    ) -> Result<(), CallError> {
+        let mut usage = self.usage.lock().unwrap();
+        self.carried.lock().unwrap().insert(at, usage.len());
+        usage.extend_from_slice(carried);
+        Ok(())
+    }
+    async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
+        let mut claimed = self.weekly_report.lock().unwrap();
+        let first = claimed.is_none_or(|m| m < monday);
+        if first {
+            *claimed = Some(monday);
+        }
+        Ok(first)
     }
 }
 

@@ -107,15 +107,18 @@ pub enum Saved {
     Conflict,
 }
 
-/// The scheduler's own memory.
-pub trait StateStore: Sync {
+/// The scheduler's own memory, by concern; what the pass and the front
+/// ends ask for (a deployment keeps all three in the state and usage
+/// tables).
+pub trait StateStore: ScheduleStates + KeptCopies + UsageHistory {}
+
+impl<T: ScheduleStates + KeptCopies + UsageHistory> StateStore for T {}
+
+/// What each schedule remembers between passes, written with a version
+/// (the claims); and everything the state table holds, read in one go.
+pub trait ScheduleStates: Sync {
     /// Every schedule's state and every calendar's copy (one scan).
     fn load(&self) -> impl Future<Output = Result<Stored, CallError>> + Send;
-    /// Keeps a calendar's copy (unconditionally: the last fetch wins).
-    fn save_calendar(
-        &self,
-        cache: &CalendarCache,
-    ) -> impl Future<Output = Result<(), CallError>> + Send;
     /// Writes `state` only if the stored version is still `expected`.
     fn save(
         &self,
@@ -123,9 +126,31 @@ pub trait StateStore: Sync {
         state: &ScheduleState,
         expected: u64,
     ) -> impl Future<Output = Result<Saved, CallError>> + Send;
+    /// The states of `schedules` that other targets of a hub keep, each in
+    /// its own partition (strongly consistent): what a hub's ForceStart
+    /// and the bot's `status` read across targets. A pair without a state
+    /// is absent.
+    fn states_in(
+        &self,
+        schedules: &[String],
+        targets: &[Target],
+    ) -> impl Future<Output = Result<Vec<TargetState>, CallError>> + Send;
+}
+
+/// The copies every pass shares: holiday feeds and looked-up prices.
+pub trait KeptCopies: Sync {
+    /// Keeps a calendar's copy (unconditionally: the last fetch wins).
+    fn save_calendar(
+        &self,
+        cache: &CalendarCache,
+    ) -> impl Future<Output = Result<(), CallError>> + Send;
     /// Keeps a looked-up price (the last lookup wins).
     fn save_price(&self, price: &CachedPrice)
         -> impl Future<Output = Result<(), CallError>> + Send;
+}
+
+/// The servers' observed transitions, and the weekly report's claim.
+pub trait UsageHistory: Sync {
     /// Adds servers' observed transitions to the usage history.
     fn record_usage(
         &self,
@@ -140,13 +165,13 @@ pub trait StateStore: Sync {
     ) -> impl Future<Output = Result<Vec<Observation>, CallError>> + Send;
     /// What sums from `since` need, read from the days `since` to `now`
     /// only: `None` when the carry of `since` (written by the report of the
-    /// week before) is missing, and [`StateStore::usage`] must scan.
+    /// week before) is missing, and [`UsageHistory::usage`] must scan.
     fn week_usage(
         &self,
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Option<Vec<Observation>>, CallError>> + Send;
-    /// Keeps `carried` (each server's state just before `at`, from
+    /// Keeps `carried` (each server's last observation before `at`, from
     /// [`crate::usage::carried`]) so that sums from `at` read only the days
     /// from `at` on.
     fn carry_usage(
@@ -160,15 +185,6 @@ pub trait StateStore: Sync {
         &self,
         monday: chrono::NaiveDate,
     ) -> impl Future<Output = Result<bool, CallError>> + Send;
-    /// The states of `schedules` that other targets of a hub keep, each in
-    /// its own partition (strongly consistent): what a hub's ForceStart
-    /// and the bot's `status` read across targets. A pair without a state
-    /// is absent.
-    fn states_in(
-        &self,
-        schedules: &[String],
-        targets: &[Target],
-    ) -> impl Future<Output = Result<Vec<TargetState>, CallError>> + Send;
 }
 
 /// One schedule's state in one target of a hub.

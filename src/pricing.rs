@@ -12,7 +12,7 @@ use aws_sdk_pricing::types::{Filter, FilterType};
 
 use crate::aws::aws_error;
 use crate::model::InstanceKind;
-use crate::ports::StateStore;
+use crate::ports::KeptCopies;
 use crate::usage::{CachedPrice, Prices, Product};
 
 /// Where prices come from.
@@ -44,7 +44,7 @@ impl PriceList {
     /// The prices of `products`: kept ones younger than a day, the others
     /// looked up and kept. A lookup that fails for the service (throttled,
     /// denied, unreachable) is not kept, so the next report tries again.
-    pub async fn prices<S: StateStore>(
+    pub async fn prices<S: KeptCopies>(
         &self,
         state: &S,
         kept: &BTreeMap<String, CachedPrice>,
@@ -65,7 +65,7 @@ impl PriceList {
         out
     }
 
-    async fn look_up<S: StateStore>(
+    async fn look_up<S: KeptCopies>(
         &self,
         state: &S,
         p: &Product,

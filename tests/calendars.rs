@@ -549,7 +549,7 @@ async fn a_feeds_credentials_never_show_in_chat_logs_or_state() {
 
 #[tokio::test]
 async fn a_calendar_copy_is_replaced_only_by_a_newer_one() {
-    use scheduler::ports::StateStore;
+    use scheduler::ports::{KeptCopies, ScheduleStates};
     let w = support::World::new().await;
     let store = w.deps().state;
     let url = "https://calendars.example/kr.ics";

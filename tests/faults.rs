@@ -386,15 +386,12 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
     );
     // A store that claims to have read version 0 sees a conflict.
     struct Stale<'a>(&'a MemoryState);
-    impl scheduler::ports::StateStore for Stale<'_> {
+    use scheduler::ports::{KeptCopies, ScheduleStates, UsageHistory};
+    use scheduler::usage::Observation;
+    type Utc = chrono::DateTime<chrono::Utc>;
+    impl ScheduleStates for Stale<'_> {
         async fn load(&self) -> Result<scheduler::state::Stored, CallError> {
             Ok(Default::default())
-        }
-        async fn save_calendar(
-            &self,
-            _: &scheduler::calendar::CalendarCache,
-        ) -> Result<(), CallError> {
-            Ok(())
         }
         async fn save(
             &self,
@@ -402,43 +399,46 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
             st: &scheduler::state::ScheduleState,
             v: u64,
         ) -> Result<scheduler::ports::Saved, CallError> {
-            scheduler::ports::StateStore::save(self.0, s, st, v).await
-        }
-        async fn save_price(&self, _: &scheduler::usage::CachedPrice) -> Result<(), CallError> {
-            Ok(())
-        }
-        async fn record_usage(&self, o: &[scheduler::usage::Observation]) -> Result<(), CallError> {
-            scheduler::ports::StateStore::record_usage(self.0, o).await
-        }
-        async fn usage(
-            &self,
-            since: chrono::DateTime<chrono::Utc>,
-        ) -> Result<Vec<scheduler::usage::Observation>, CallError> {
-            scheduler::ports::StateStore::usage(self.0, since).await
-        }
-        async fn week_usage(
-            &self,
-            since: chrono::DateTime<chrono::Utc>,
-            now: chrono::DateTime<chrono::Utc>,
-        ) -> Result<Option<Vec<scheduler::usage::Observation>>, CallError> {
-            scheduler::ports::StateStore::week_usage(self.0, since, now).await
-        }
-        async fn carry_usage(
-            &self,
-            at: chrono::DateTime<chrono::Utc>,
-            carried: &[scheduler::usage::Observation],
-        ) -> Result<(), CallError> {
-            scheduler::ports::StateStore::carry_usage(self.0, at, carried).await
-        }
-        async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
-            scheduler::ports::StateStore::claim_report(self.0, monday).await
+            self.0.save(s, st, v).await
         }
         async fn states_in(
             &self,
             s: &[String],
             t: &[scheduler::target::Target],
         ) -> Result<Vec<scheduler::ports::TargetState>, CallError> {
-            scheduler::ports::StateStore::states_in(self.0, s, t).await
+            self.0.states_in(s, t).await
+        }
+    }
+    impl KeptCopies for Stale<'_> {
+        async fn save_calendar(
+            &self,
+            _: &scheduler::calendar::CalendarCache,
+        ) -> Result<(), CallError> {
+            Ok(())
+        }
+        async fn save_price(&self, _: &scheduler::usage::CachedPrice) -> Result<(), CallError> {
+            Ok(())
+        }
+    }
+    impl UsageHistory for Stale<'_> {
+        async fn record_usage(&self, o: &[Observation]) -> Result<(), CallError> {
+            self.0.record_usage(o).await
+        }
+        async fn usage(&self, since: Utc) -> Result<Vec<Observation>, CallError> {
+            self.0.usage(since).await
+        }
+        async fn week_usage(
+            &self,
+            since: Utc,
+            now: Utc,
+        ) -> Result<Option<Vec<Observation>>, CallError> {
+            self.0.week_usage(since, now).await
+        }
+        async fn carry_usage(&self, at: Utc, carried: &[Observation]) -> Result<(), CallError> {
+            self.0.carry_usage(at, carried).await
+        }
+        async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
+            self.0.claim_report(monday).await
         }
     }
     let stale = Deps {

@@ -15,7 +15,7 @@ use super::aws_error;
 use super::dynamodb::Dynamo;
 use crate::calendar::CalendarCache;
 use crate::model::Item;
-use crate::ports::{CallError, Saved, StateStore, TargetState};
+use crate::ports::{CallError, KeptCopies, Saved, ScheduleStates, TargetState, UsageHistory};
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
 use crate::usage::CachedPrice;
@@ -182,7 +182,7 @@ impl Dynamo {
     }
 }
 
-impl StateStore for Dynamo {
+impl ScheduleStates for Dynamo {
     /// A missing state table is created: losing it costs one pass's memory,
     /// not the scheduler.
     async fn load(&self) -> Result<Stored, CallError> {
@@ -246,98 +246,6 @@ impl StateStore for Dynamo {
         }
         Ok(out)
     }
-
-    /// Only over a copy no newer than this one: a pass whose fetch failed
-    /// never replaces the good copy another target's pass just saved.
-    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
-        let json = serde_json::to_string(cache).expect("a calendar copy serialises");
-        let loaded = cache.loaded_at.map_or(0, |t| t.timestamp());
-        let sent = self
-            .client()
-            .put_item()
-            .table_name(&self.tables.state)
-            .item(
-                "ScheduleName",
-                AttributeValue::S(format!("{CALENDAR_PREFIX}{}", cache.key)),
-            )
-            .item(CALENDAR_ATTR, AttributeValue::S(json))
-            .item(LOADED_ATTR, AttributeValue::N(loaded.to_string()))
-            .item(PARTITION_ATTR, AttributeValue::S(SHARED_PARTITION.into()))
-            .condition_expression("attribute_not_exists(#l) OR #l <= :l")
-            .expression_attribute_names("#l", LOADED_ATTR)
-            .expression_attribute_values(":l", AttributeValue::N(loaded.to_string()))
-            .send()
-            .await;
-        match sent {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                tracing::info!(url = %cache.url, "a newer copy of the calendar is kept");
-                Ok(())
-            }
-            Err(e) => Err(aws_error("dynamodb:PutItem Calendar", e)),
-        }
-    }
-
-    async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
-        let json = serde_json::to_string(price).expect("a price serialises");
-        self.put_shared(format!("{PRICE_PREFIX}{}", price.key), PRICE_ATTR, json)
-            .await
-    }
-
-    async fn record_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
-        self.write_usage(observed).await
-    }
-
-    async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
-        self.read_usage(since).await
-    }
-
-    async fn week_usage(
-        &self,
-        since: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Vec<Observation>>, CallError> {
-        self.read_days(since, now).await
-    }
-
-    async fn carry_usage(
-        &self,
-        at: DateTime<Utc>,
-        carried: &[Observation],
-    ) -> Result<(), CallError> {
-        self.write_carry(at, carried).await
-    }
-
-    /// A conditional write of one shared item: of all passes of all
-    /// targets, the first for a Monday wins.
-    async fn claim_report(&self, monday: NaiveDate) -> Result<bool, CallError> {
-        let sent = self
-            .client()
-            .put_item()
-            .table_name(&self.tables.state)
-            .item("ScheduleName", AttributeValue::S(REPORT_KEY.into()))
-            .item(REPORT_ATTR, AttributeValue::S(monday.to_string()))
-            .item(PARTITION_ATTR, AttributeValue::S(SHARED_PARTITION.into()))
-            .condition_expression("attribute_not_exists(#m) OR #m < :m")
-            .expression_attribute_names("#m", REPORT_ATTR)
-            .expression_attribute_values(":m", AttributeValue::S(monday.to_string()))
-            .send()
-            .await;
-        match sent {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(aws_error("dynamodb:PutItem report claim", e)),
-        }
-    }
-
     /// Each target's item of each schedule, where there is one.
     async fn states_in(
         &self,
@@ -374,7 +282,6 @@ impl StateStore for Dynamo {
         found.sort_by(|a, b| (&a.target, &a.schedule).cmp(&(&b.target, &b.schedule)));
         Ok(found)
     }
-
     async fn save(
         &self,
         schedule: &str,
@@ -409,6 +316,96 @@ impl StateStore for Dynamo {
                 Ok(Saved::Conflict)
             }
             Err(e) => Err(aws_error("dynamodb:PutItem state", e)),
+        }
+    }
+}
+
+impl KeptCopies for Dynamo {
+    /// Only over a copy no newer than this one: a pass whose fetch failed
+    /// never replaces the good copy another target's pass just saved.
+    async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
+        let json = serde_json::to_string(cache).expect("a calendar copy serialises");
+        let loaded = cache.loaded_at.map_or(0, |t| t.timestamp());
+        let sent = self
+            .client()
+            .put_item()
+            .table_name(&self.tables.state)
+            .item(
+                "ScheduleName",
+                AttributeValue::S(format!("{CALENDAR_PREFIX}{}", cache.key)),
+            )
+            .item(CALENDAR_ATTR, AttributeValue::S(json))
+            .item(LOADED_ATTR, AttributeValue::N(loaded.to_string()))
+            .item(PARTITION_ATTR, AttributeValue::S(SHARED_PARTITION.into()))
+            .condition_expression("attribute_not_exists(#l) OR #l <= :l")
+            .expression_attribute_names("#l", LOADED_ATTR)
+            .expression_attribute_values(":l", AttributeValue::N(loaded.to_string()))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                tracing::info!(url = %cache.url, "a newer copy of the calendar is kept");
+                Ok(())
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem Calendar", e)),
+        }
+    }
+    async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
+        let json = serde_json::to_string(price).expect("a price serialises");
+        self.put_shared(format!("{PRICE_PREFIX}{}", price.key), PRICE_ATTR, json)
+            .await
+    }
+}
+
+impl UsageHistory for Dynamo {
+    async fn record_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
+        self.write_usage(observed).await
+    }
+    async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
+        self.read_usage(since).await
+    }
+    async fn week_usage(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<Observation>>, CallError> {
+        self.read_days(since, now).await
+    }
+    async fn carry_usage(
+        &self,
+        at: DateTime<Utc>,
+        carried: &[Observation],
+    ) -> Result<(), CallError> {
+        self.write_carry(at, carried).await
+    }
+    /// A conditional write of one shared item: of all passes of all
+    /// targets, the first for a Monday wins.
+    async fn claim_report(&self, monday: NaiveDate) -> Result<bool, CallError> {
+        let sent = self
+            .client()
+            .put_item()
+            .table_name(&self.tables.state)
+            .item("ScheduleName", AttributeValue::S(REPORT_KEY.into()))
+            .item(REPORT_ATTR, AttributeValue::S(monday.to_string()))
+            .item(PARTITION_ATTR, AttributeValue::S(SHARED_PARTITION.into()))
+            .condition_expression("attribute_not_exists(#m) OR #m < :m")
+            .expression_attribute_names("#m", REPORT_ATTR)
+            .expression_attribute_values(":m", AttributeValue::S(monday.to_string()))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(aws_error("dynamodb:PutItem report claim", e)),
         }
     }
 }

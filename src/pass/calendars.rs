@@ -16,9 +16,9 @@ use crate::calendar::{feed_key, parse_ics, CalendarCache};
 use crate::feeds::Fetched;
 use crate::model::Config;
 use crate::notify::compose;
-use crate::ports::{CallError, Notifier, StateStore};
+use crate::ports::{CallError, KeptCopies, Notifier};
 
-pub(super) async fn refresh<C, S: StateStore, F, N: Notifier>(
+pub(super) async fn refresh<C, S: KeptCopies, F, N: Notifier>(
     deps: &Deps<C, S, F, N>,
     config: &mut Config,
     mut copies: BTreeMap<String, CalendarCache>,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::PassReport;
 use crate::plan::Plan;
-use crate::ports::{CallError, Saved, StateStore};
+use crate::ports::{CallError, Saved, ScheduleStates};
 use crate::state::{ScheduleState, Versioned};
 
 /// The stored states as this pass knows them, and the schedules left alone
@@ -51,7 +51,7 @@ impl Claims {
     /// Writes every plan that must be persisted; keeps the plans this pass
     /// may act on. A plan another pass claimed first is dropped for the
     /// rest of this pass; one whose write failed is dropped and returned.
-    pub async fn claim<S: StateStore>(
+    pub async fn claim<S: ScheduleStates>(
         &mut self,
         store: &S,
         mut plan: Plan,
@@ -92,7 +92,7 @@ impl Claims {
 
     /// One conditional write of `state`; `Ok(false)` when another pass
     /// wrote first (the schedule is then left alone by this pass).
-    pub async fn save<S: StateStore>(
+    pub async fn save<S: ScheduleStates>(
         &mut self,
         store: &S,
         schedule: &str,

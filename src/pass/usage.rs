@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 
 use super::{Deps, PassReport};
 use crate::plan::Plan;
-use crate::ports::{Notifier, StateStore};
+use crate::ports::{KeptCopies, Notifier, UsageHistory};
 use crate::usage::CachedPrice;
 use crate::usage::{self, Observation};
 
 /// Writes what `plan`'s schedules observed, named with the fleet's region
 /// and target. A failed write is logged: usage is counted, never acted on.
-pub(super) async fn record<C, S: StateStore, F, N>(deps: &Deps<C, S, F, N>, plan: &Plan) {
+pub(super) async fn record<C, S: UsageHistory, F, N>(deps: &Deps<C, S, F, N>, plan: &Plan) {
     let target = deps.tuning.target.as_ref().map(|t| t.to_string());
     let observed: Vec<Observation> = plan
         .schedules
@@ -40,7 +40,7 @@ pub(super) async fn record<C, S: StateStore, F, N>(deps: &Deps<C, S, F, N>, plan
 /// while reading loses nothing: a later pass posts it. A week without
 /// observed servers is not reported. The claimed pass keeps each server's
 /// state at the week's end, so the next report reads only its own days.
-pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
+pub(super) async fn weekly<C, S: UsageHistory + KeptCopies, F, N: Notifier>(
     deps: &Deps<C, S, F, N>,
     kept_prices: &BTreeMap<String, CachedPrice>,
     last: Option<chrono::NaiveDate>,
@@ -93,7 +93,7 @@ pub(super) async fn weekly<C, S: StateStore, F, N: Notifier>(
 /// The week's observations from its days, or by a scan when the last
 /// report's carry is missing (the first report, a missed week, a table
 /// without the day index).
-async fn week<C, S: StateStore, F, N>(
+async fn week<C, S: UsageHistory, F, N>(
     deps: &Deps<C, S, F, N>,
     since: DateTime<Utc>,
     now: DateTime<Utc>,
