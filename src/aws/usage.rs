@@ -12,9 +12,10 @@
 //! `Day` (`2026-11-30#2`: the day, and one of [`DAY_SHARDS`] shards so that
 //! a full stop's writes spread over partitions), the hash key of the index
 //! `ByDay`. What a server was doing when the week began is the carry the
-//! last report wrote (each server's last observation, re-dated to just
-//! before the week), found with its marker; without the marker (the first
-//! report, or one after a missed week) the report scans the table.
+//! last report wrote (each server's last observation before the week, as
+//! it was, filed under the week's first day), found with its marker;
+//! without the marker (the first report, or one after a missed week) the
+//! report scans the table.
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, TimeToLiveSpecification, WriteRequest};
 use std::collections::BTreeMap;
@@ -51,8 +52,8 @@ impl Dynamo {
         self.write_items(grouped_items(observed, None)).await
     }
 
-    /// Writes `carried` (each server's state just before `at`) into `at`'s
-    /// day, then the marker that says the carry of `at` is complete.
+    /// Writes `carried` (each server's last observation before `at`) into
+    /// `at`'s day, then the marker that says the carry of `at` is complete.
     pub(super) async fn write_carry(
         &self,
         at: DateTime<Utc>,
