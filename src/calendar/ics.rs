@@ -285,29 +285,7 @@ impl Builder {
         let Some(end) = end else { return Ok(()) };
         let name = summary(e.value("SUMMARY"));
         match (start, end) {
-            (Moment::Date(from), end) => {
-                let days = (end.date() - from).num_days().max(1);
-                if days > MAX_EVENT_DAYS {
-                    return Err(format!(
-                        "an event from {from} to {} is longer than {MAX_EVENT_DAYS} days",
-                        end.date()
-                    ));
-                }
-                let starts = match e.value("RRULE") {
-                    None => vec![from],
-                    Some(rule) => match Yearly::read(rule, from) {
-                        Some(y) => y.dates(from, self.first.year(), self.last.year()),
-                        None => return Ok(()),
-                    },
-                };
-                let exdates = self.exdates(e)?;
-                for s in starts {
-                    if exdates.contains(&s) || skip.is_some_and(|k| k.contains(&s)) {
-                        continue;
-                    }
-                    self.mark(s, s + Duration::days(days), &name);
-                }
-            }
+            (Moment::Date(from), end) => self.all_day(e, from, end.date(), &name, skip)?,
             // A recurring timed event is not an all-day holiday.
             _ if e.prop("RRULE").is_some() => {}
             (Moment::Floating(from), Moment::Floating(until)) => {
@@ -349,6 +327,39 @@ impl Builder {
             // A floating start with a zoned end (or the reverse): no day can
             // be told for sure.
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// An all-day event from `from` until `end` (exclusive), every year
+    /// when its rule is yearly, less its EXDATEs and the dates in `skip`.
+    fn all_day(
+        &mut self,
+        e: &Event,
+        from: NaiveDate,
+        end: NaiveDate,
+        name: &str,
+        skip: Option<&BTreeSet<NaiveDate>>,
+    ) -> Result<(), String> {
+        let days = (end - from).num_days().max(1);
+        if days > MAX_EVENT_DAYS {
+            return Err(format!(
+                "an event from {from} to {end} is longer than {MAX_EVENT_DAYS} days"
+            ));
+        }
+        let starts = match e.value("RRULE") {
+            None => vec![from],
+            Some(rule) => match Yearly::read(rule, from) {
+                Some(y) => y.dates(from, self.first.year(), self.last.year()),
+                None => return Ok(()),
+            },
+        };
+        let exdates = self.exdates(e)?;
+        for s in starts {
+            if exdates.contains(&s) || skip.is_some_and(|k| k.contains(&s)) {
+                continue;
+            }
+            self.mark(s, s + Duration::days(days), name);
         }
         Ok(())
     }

@@ -171,7 +171,17 @@ impl DaysActive {
             }
             _ => {}
         }
-        let bad = |p: &str| {
+        let mut days = DaysActive::default();
+        for p in parts(text)? {
+            days.add(&p)?;
+        }
+        Ok(days)
+    }
+
+    /// Adds one part of a list: `*`, a step, a range, an nth or last
+    /// weekday, or a day.
+    fn add(&mut self, p: &str) -> Result<(), String> {
+        let bad = || {
             format!(
                 "{} is not a day (use all, weekdays, weekends or a list like mon,wed,fri, mon-fri, mon#1, fri#L)",
                 quoted(p)
@@ -184,48 +194,44 @@ impl DaysActive {
                 .filter(|n| *n <= 6)
                 .or_else(|| name_index(w, &WEEKDAYS))
         };
-        let mut days = DaysActive::default();
-        for p in parts(text)? {
-            let p = p.as_str();
-            let mut set = |values: Vec<u32>| values.iter().for_each(|v| days.every |= 1 << v);
-            if p == "*" || p == "?" {
-                set((0..7).collect());
-            } else if p.contains('/') {
-                let (range, step) = split_step(p).map_err(|e| format!("{}: {e}", bad(p)))?;
-                let (from, to) = match range.split_once('-') {
-                    Some((a, b)) => (day(a), day(b)),
-                    None => (day(range), Some(6)),
-                };
-                let (Some(from), Some(to)) = (from, to) else {
-                    return Err(bad(p));
-                };
-                set(stepped(from, to, step.unwrap_or(1), 0, 6));
-            } else if let Some((a, b)) = p.split_once('-') {
-                let (Some(from), Some(to)) = (day(a), day(b)) else {
-                    return Err(bad(p));
-                };
-                set(stepped(from, to, 1, 0, 6));
-            } else if let Some((d, rank)) = p.split_once('#') {
-                let d = day(d).ok_or_else(|| bad(p))?;
-                let nth = match rank.trim() {
-                    "l" | "last" => Nth::Last,
-                    n => match number(n) {
-                        Some(n @ 1..=5) => Nth::Number(n as u8),
-                        _ => return Err(bad(p)),
-                    },
-                };
-                days.nth.push((weekday(d), nth));
-            } else if p == "l" {
-                set(vec![6]);
-            } else if let Some(d) = day(p) {
-                set(vec![d]);
-            } else if let Some(d) = p.strip_suffix('l').and_then(day) {
-                days.nth.push((weekday(d), Nth::Last));
-            } else {
-                return Err(bad(p));
-            }
+        let mut set = |values: Vec<u32>| values.iter().for_each(|v| self.every |= 1 << v);
+        if p == "*" || p == "?" {
+            set((0..7).collect());
+        } else if p.contains('/') {
+            let (range, step) = split_step(p).map_err(|e| format!("{}: {e}", bad()))?;
+            let (from, to) = match range.split_once('-') {
+                Some((a, b)) => (day(a), day(b)),
+                None => (day(range), Some(6)),
+            };
+            let (Some(from), Some(to)) = (from, to) else {
+                return Err(bad());
+            };
+            set(stepped(from, to, step.unwrap_or(1), 0, 6));
+        } else if let Some((a, b)) = p.split_once('-') {
+            let (Some(from), Some(to)) = (day(a), day(b)) else {
+                return Err(bad());
+            };
+            set(stepped(from, to, 1, 0, 6));
+        } else if let Some((d, rank)) = p.split_once('#') {
+            let d = day(d).ok_or_else(bad)?;
+            let nth = match rank.trim() {
+                "l" | "last" => Nth::Last,
+                n => match number(n) {
+                    Some(n @ 1..=5) => Nth::Number(n as u8),
+                    _ => return Err(bad()),
+                },
+            };
+            self.nth.push((weekday(d), nth));
+        } else if p == "l" {
+            set(vec![6]);
+        } else if let Some(d) = day(p) {
+            set(vec![d]);
+        } else if let Some(d) = p.strip_suffix('l').and_then(day) {
+            self.nth.push((weekday(d), Nth::Last));
+        } else {
+            return Err(bad());
         }
-        Ok(days)
+        Ok(())
     }
 
     /// Whether these days repeat each week (no nth weekday).
