@@ -167,6 +167,7 @@ impl ScheduleStates for MemoryState {
             weekly_report: *self.weekly_report.lock().unwrap(),
         })
     }
+
     /// Other targets' states live here under their partitioned keys, as in
     /// the state table.
     async fn states_in(
@@ -188,6 +189,7 @@ impl ScheduleStates for MemoryState {
             })
             .collect())
     }
+
     async fn save(
         &self,
         schedule: &str,
@@ -228,6 +230,7 @@ impl KeptCopies for MemoryState {
             .insert(price.key.clone(), price.clone());
         Ok(())
     }
+
     /// As the state table: never over a newer copy.
     async fn save_calendar(&self, cache: &CalendarCache) -> Result<(), CallError> {
         let mut kept = self.calendars.lock().unwrap();
@@ -246,6 +249,7 @@ impl UsageHistory for MemoryState {
         self.usage.lock().unwrap().extend_from_slice(observed);
         Ok(())
     }
+
     async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
         let mut kept = crate::usage::FromSince::new(since);
         for o in self.usage.lock().unwrap().iter() {
@@ -253,6 +257,7 @@ impl UsageHistory for MemoryState {
         }
         Ok(kept.finish())
     }
+
     /// As the day index: what was written from the carry of `since` on
     /// (the carry, then every later record), or `None`.
     async fn week_usage(
@@ -269,6 +274,7 @@ impl UsageHistory for MemoryState {
         }
         Ok(Some(kept.finish()))
     }
+
     async fn carry_usage(
         &self,
         at: DateTime<Utc>,
@@ -279,6 +285,7 @@ impl UsageHistory for MemoryState {
         usage.extend_from_slice(carried);
         Ok(())
     }
+
     async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
         let mut claimed = self.weekly_report.lock().unwrap();
         let first = claimed.is_none_or(|m| m < monday);

@@ -201,6 +201,21 @@ async fn lambda_binary_answers_the_scheduled_event_and_a_stop_request() {
 
 /// An AWS configuration whose Lambda endpoint is `lambda`, with test
 /// credentials to sign with.
+/// The bot's trigger, against `lambda`, asking for `dev` to stop now.
+async fn ask_to_stop_dev(lambda: &MockServer, targets: Vec<scheduler::target::Target>) {
+    use scheduler::plan::Orders;
+    use scheduler::ports::PassTrigger;
+    let sdk = lambda_at(lambda).await;
+    let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into(), targets);
+    let orders = Orders {
+        stop: ["dev".to_string()].into(),
+    };
+    trigger
+        .trigger(&orders, support::at("2026-11-30T15:00:00+09:00"))
+        .await
+        .unwrap();
+}
+
 async fn lambda_at(lambda: &MockServer) -> aws_config::SdkConfig {
     scheduler::aws::loader()
         .endpoint_url(lambda.uri())
@@ -218,8 +233,6 @@ async fn lambda_at(lambda: &MockServer) -> aws_config::SdkConfig {
 
 #[tokio::test]
 async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
-    use scheduler::plan::Orders;
-    use scheduler::ports::PassTrigger;
     use wiremock::matchers::header;
 
     let lambda = MockServer::start().await;
@@ -230,15 +243,7 @@ async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
         .expect(1)
         .mount(&lambda)
         .await;
-    let sdk = lambda_at(&lambda).await;
-    let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into(), vec![]);
-    let orders = Orders {
-        stop: ["dev".to_string()].into(),
-    };
-    trigger
-        .trigger(&orders, support::at("2026-11-30T15:00:00+09:00"))
-        .await
-        .unwrap();
+    ask_to_stop_dev(&lambda, vec![]).await;
     let req = &lambda.received_requests().await.unwrap()[0];
     let auth = req.headers.get("authorization").unwrap().to_str().unwrap();
     assert!(
@@ -256,8 +261,6 @@ async fn the_bot_asks_the_scheduler_with_a_signed_asynchronous_invoke() {
 
 #[tokio::test]
 async fn in_a_hub_the_bot_asks_for_one_pass_per_target() {
-    use scheduler::plan::Orders;
-    use scheduler::ports::PassTrigger;
     use scheduler::target::Target;
 
     let lambda = MockServer::start().await;
@@ -267,16 +270,11 @@ async fn in_a_hub_the_bot_asks_for_one_pass_per_target() {
         .expect(2)
         .mount(&lambda)
         .await;
-    let sdk = lambda_at(&lambda).await;
-    let targets = Target::parse_list("self@us-east-1,self@us-west-2").unwrap();
-    let trigger = scheduler::aws::trigger::LambdaTrigger::new(&sdk, "scheduler-fn".into(), targets);
-    let orders = Orders {
-        stop: ["dev".to_string()].into(),
-    };
-    trigger
-        .trigger(&orders, support::at("2026-11-30T15:00:00+09:00"))
-        .await
-        .unwrap();
+    ask_to_stop_dev(
+        &lambda,
+        Target::parse_list("self@us-east-1,self@us-west-2").unwrap(),
+    )
+    .await;
     let mut asked: Vec<String> = lambda
         .received_requests()
         .await

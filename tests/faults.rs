@@ -393,6 +393,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         async fn load(&self) -> Result<scheduler::state::Stored, CallError> {
             Ok(Default::default())
         }
+
         async fn save(
             &self,
             s: &str,
@@ -401,6 +402,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         ) -> Result<scheduler::ports::Saved, CallError> {
             self.0.save(s, st, v).await
         }
+
         async fn states_in(
             &self,
             s: &[String],
@@ -416,6 +418,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         ) -> Result<(), CallError> {
             Ok(())
         }
+
         async fn save_price(&self, _: &scheduler::usage::CachedPrice) -> Result<(), CallError> {
             Ok(())
         }
@@ -424,9 +427,11 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         async fn record_usage(&self, o: &[Observation]) -> Result<(), CallError> {
             self.0.record_usage(o).await
         }
+
         async fn usage(&self, since: Utc) -> Result<Vec<Observation>, CallError> {
             self.0.usage(since).await
         }
+
         async fn week_usage(
             &self,
             since: Utc,
@@ -434,9 +439,11 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         ) -> Result<Option<Vec<Observation>>, CallError> {
             self.0.week_usage(since, now).await
         }
+
         async fn carry_usage(&self, at: Utc, carried: &[Observation]) -> Result<(), CallError> {
             self.0.carry_usage(at, carried).await
         }
+
         async fn claim_report(&self, monday: chrono::NaiveDate) -> Result<bool, CallError> {
             self.0.claim_report(monday).await
         }

@@ -234,18 +234,13 @@ impl ScheduleStates for Dynamo {
                 Some(AttributeValue::N(n)) => n.parse().unwrap_or(0),
                 _ => 0,
             };
-            let state = match item.0.get(STATE_ATTR) {
-                Some(AttributeValue::S(json)) => serde_json::from_str(json).unwrap_or_else(|e| {
-                    tracing::warn!(schedule = %name, error = %e, "unreadable state; starting afresh");
-                    ScheduleState::default()
-                }),
-                _ => ScheduleState::default(),
-            };
+            let state = state_of(&item.0, name);
             out.schedules
                 .insert(schedule.to_string(), Versioned { state, version });
         }
         Ok(out)
     }
+
     /// Each target's item of each schedule, where there is one.
     async fn states_in(
         &self,
@@ -269,10 +264,7 @@ impl ScheduleStates for Dynamo {
             let Some((target, schedule)) = wanted.get(key) else {
                 continue;
             };
-            let state = match item.get(STATE_ATTR) {
-                Some(AttributeValue::S(json)) => serde_json::from_str(json).unwrap_or_default(),
-                _ => ScheduleState::default(),
-            };
+            let state = state_of(&item, key);
             found.push(TargetState {
                 target: (*target).clone(),
                 schedule: (*schedule).clone(),
@@ -282,6 +274,7 @@ impl ScheduleStates for Dynamo {
         found.sort_by(|a, b| (&a.target, &a.schedule).cmp(&(&b.target, &b.schedule)));
         Ok(found)
     }
+
     async fn save(
         &self,
         schedule: &str,
@@ -354,6 +347,7 @@ impl KeptCopies for Dynamo {
             Err(e) => Err(aws_error("dynamodb:PutItem Calendar", e)),
         }
     }
+
     async fn save_price(&self, price: &CachedPrice) -> Result<(), CallError> {
         let json = serde_json::to_string(price).expect("a price serialises");
         self.put_shared(format!("{PRICE_PREFIX}{}", price.key), PRICE_ATTR, json)
@@ -365,9 +359,11 @@ impl UsageHistory for Dynamo {
     async fn record_usage(&self, observed: &[Observation]) -> Result<(), CallError> {
         self.write_usage(observed).await
     }
+
     async fn usage(&self, since: DateTime<Utc>) -> Result<Vec<Observation>, CallError> {
         self.read_usage(since).await
     }
+
     async fn week_usage(
         &self,
         since: DateTime<Utc>,
@@ -375,6 +371,7 @@ impl UsageHistory for Dynamo {
     ) -> Result<Option<Vec<Observation>>, CallError> {
         self.read_days(since, now).await
     }
+
     async fn carry_usage(
         &self,
         at: DateTime<Utc>,
@@ -382,6 +379,7 @@ impl UsageHistory for Dynamo {
     ) -> Result<(), CallError> {
         self.write_carry(at, carried).await
     }
+
     /// A conditional write of one shared item: of all passes of all
     /// targets, the first for a Monday wins.
     async fn claim_report(&self, monday: NaiveDate) -> Result<bool, CallError> {
@@ -407,5 +405,17 @@ impl UsageHistory for Dynamo {
             }
             Err(e) => Err(aws_error("dynamodb:PutItem report claim", e)),
         }
+    }
+}
+
+/// The schedule state the item under `key` holds; an unreadable one
+/// starts afresh, and says so in the log.
+fn state_of(item: &HashMap<String, AttributeValue>, key: &str) -> ScheduleState {
+    match item.get(STATE_ATTR) {
+        Some(AttributeValue::S(json)) => serde_json::from_str(json).unwrap_or_else(|e| {
+            tracing::warn!(schedule = %key, error = %e, "unreadable state; starting afresh");
+            ScheduleState::default()
+        }),
+        _ => ScheduleState::default(),
     }
 }

@@ -14,13 +14,13 @@ use crate::target::Target;
 /// asked for it.
 type Commanded<'p> = (&'p str, &'p str, &'p Server);
 
-/// Sends the plan's commands. Returns whether any was sent, and the
-/// failures by schedule (what they mean is the planner's to say).
+/// Sends the plan's commands. Returns the failures by schedule (what they
+/// mean is the planner's to say).
 pub(super) async fn command<C, S, F, N>(
     deps: &Deps<C, S, F, N>,
     plan: &Plan,
     report: &mut PassReport,
-) -> (bool, BTreeMap<String, Vec<FailedCommand>>)
+) -> BTreeMap<String, Vec<FailedCommand>>
 where
     F: Fleet,
 {
@@ -33,7 +33,6 @@ where
                 .push((&sp.schedule, &a.group, t));
         }
     }
-    let acted = !batches.is_empty();
     let mut failed: BTreeMap<String, Vec<FailedCommand>> = BTreeMap::new();
     for ((direction, kind), items) in batches {
         let ids: Vec<String> = items.iter().map(|(_, _, t)| t.id.to_string()).collect();
@@ -64,7 +63,7 @@ where
                 });
         }
     }
-    (acted, failed)
+    failed
 }
 
 /// Sets ForceStart back to false where the plan says so. In a hub, only

@@ -227,7 +227,7 @@ where
             }
         }
         announce(deps, &plan, report).await;
-        let (_, failed) = act::command(deps, &plan, report).await;
+        let failed = act::command(deps, &plan, report).await;
         signal::tell(deps, &plan, &failed, now).await;
         for (schedule, failures) in failed {
             record(deps, &mut claims, &schedule, failures, now, report).await;

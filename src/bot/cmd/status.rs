@@ -24,17 +24,12 @@ impl Seen {
     fn counts(&self, cfg: &ScheduleConfig) -> (usize, usize) {
         match self {
             Seen::Fleet(fleet) => counts(tagged(fleet, cfg)),
-            Seen::Targets(states) => states
-                .iter()
-                .filter(|t| applies(cfg, t))
-                .flat_map(|t| t.state.seen.values())
-                .fold((0, 0), |(up, down), &is_up| {
-                    if is_up {
-                        (up + 1, down)
-                    } else {
-                        (up, down + 1)
-                    }
-                }),
+            Seen::Targets(states) => seen_counts(
+                states
+                    .iter()
+                    .filter(|t| applies(cfg, t))
+                    .flat_map(|t| t.state.seen.values()),
+            ),
         }
     }
 }
@@ -92,6 +87,17 @@ fn counts<'a>(instances: impl Iterator<Item = &'a Instance>) -> (usize, usize) {
         Power::Up | Power::Starting => (up + 1, down),
         Power::Down | Power::Stopping => (up, down + 1),
         _ => (up, down),
+    })
+}
+
+/// (running, stopped) among servers a pass recorded up (`true`) or down.
+fn seen_counts<'a>(seen: impl Iterator<Item = &'a bool>) -> (usize, usize) {
+    seen.fold((0, 0), |(up, down), &is_up| {
+        if is_up {
+            (up + 1, down)
+        } else {
+            (up, down + 1)
+        }
     })
 }
 
@@ -216,9 +222,7 @@ fn by_target<E, S: StateStore, F: Fleet, N, T>(
     states: &[TargetState],
 ) -> Reply {
     let lang = ctx.lang();
-    let seen = states.iter().flat_map(|t| t.state.seen.values());
-    let running = seen.clone().filter(|&&up| up).count();
-    let stopped = seen.count() - running;
+    let (running, stopped) = seen_counts(states.iter().flat_map(|t| t.state.seen.values()));
     let mut lines = vec![servers_line(lang, name, running, stopped)];
     for t in states {
         lines.push(format!("{}:", t.target.label()));
@@ -256,8 +260,7 @@ fn by_account(
         .iter()
         .filter(|t| applies(cfg, t))
         .map(|t| {
-            let running = t.state.seen.values().filter(|&&up| up).count();
-            let stopped = t.state.seen.len() - running;
+            let (running, stopped) = seen_counts(t.state.seen.values());
             format!(
                 "  {}: {}",
                 t.target.label(),
