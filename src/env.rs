@@ -11,10 +11,10 @@ use crate::bot::BotSecrets;
 use crate::fleet::SCHEDULE_TAG;
 use crate::i18n::Language;
 use crate::links::PlanLinks;
-use crate::notify::compose::Voice;
 use crate::notify::Format;
 use crate::pass::Tuning;
 use crate::plan::Timing;
+use crate::say::Voice;
 use crate::target::Target;
 
 /// Longest warning lead: a day.

@@ -31,12 +31,12 @@
 //!   prices as values), `state` (what a schedule remembers), `import` (AWS
 //!   Instance Scheduler's configuration as Schedule items);
 //! - the pure core: `plan`;
-//! - the traits the shell talks through: `ports`;
-//! - adapters and services over them: `aws` (DynamoDB, EC2, RDS, the
-//!   Lambda trigger), `notify` (chat payloads, the sender, every chat
-//!   sentence), `feeds` (HTTP fetch of calendars), `pricing` (Price List
-//!   lookups, kept a day), `signals` (EventBridge events),
-//!   `exceptions` (the items users and the bot write);
+//! - the traits the shell talks through: `ports`; every chat sentence:
+//!   `say`;
+//! - adapters and services over them: `aws` (DynamoDB, EC2, RDS,
+//!   EventBridge, the Price List, the Lambda trigger), `http` (holiday
+//!   feeds), `notify` (chat payloads, the sender), `exceptions` (the items
+//!   users and the bot write);
 //! - the shell: `pass` (one pass, and the one read path), `memory` (the
 //!   in-memory ports), `page` (the week as HTML and text);
 //! - wiring and front ends: `bot` (chat commands), `env` (configuration
@@ -49,9 +49,9 @@ pub mod calendar;
 pub mod cli;
 pub mod env;
 pub mod exceptions;
-pub mod feeds;
 pub mod fleet;
 pub mod graph;
+pub mod http;
 pub mod i18n;
 pub mod import;
 pub mod lambda;
@@ -64,8 +64,7 @@ pub mod page;
 pub mod pass;
 pub mod plan;
 pub mod ports;
-pub mod pricing;
-pub mod signals;
+pub mod say;
 pub mod state;
 pub mod target;
 #[doc(hidden)]

@@ -1,7 +1,15 @@
 //! The small traits the pass talks through, so the same pass runs against
-//! AWS ([`crate::aws`]) and against in-memory fakes ([`crate::memory`]).
+//! AWS ([`crate::aws`]) and plain HTTP ([`crate::http`]) and against
+//! in-memory fakes ([`crate::memory`]).
+//!
+//! The tables, the fleet and the chat are type parameters of a pass. The
+//! three it calls a few times a day (holiday feeds, events, prices) are
+//! boxed, so a pass keeps four parameters; their futures are boxed too.
 
 use std::future::Future;
+
+use futures::future::BoxFuture;
+use serde::Serialize;
 
 use chrono::{DateTime, Utc};
 
@@ -12,8 +20,7 @@ use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::plan::Orders;
 use crate::state::{ScheduleState, Stored};
 use crate::target::Target;
-use crate::usage::CachedPrice;
-use crate::usage::Observation;
+use crate::usage::{CachedPrice, Observation, Product};
 
 /// A failed call through a port: which operation, the error code (AWS's
 /// own, or one an adapter gives, like `DispatchFailure`), and the message.
@@ -195,26 +202,19 @@ pub struct TargetState {
     pub state: ScheduleState,
 }
 
-/// One instance that a start or stop command failed for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommandFailure {
-    pub id: String,
-    pub error: CallError,
-}
-
 /// The servers.
 pub trait Fleet: Sync {
     /// Every instance, DB instance and DB cluster carrying the schedule tag.
     fn describe(&self) -> impl Future<Output = Result<Vec<Instance>, CallError>> + Send;
     /// Starts or stops `ids` (all of `kind`) in as few calls as the API
-    /// allows; returns the instances that failed, each isolated from the
-    /// others.
+    /// allows; returns each instance that failed with its error, isolated
+    /// from the others.
     fn command(
         &self,
         direction: Direction,
         kind: InstanceKind,
         ids: &[String],
-    ) -> impl Future<Output = Vec<CommandFailure>> + Send;
+    ) -> impl Future<Output = Vec<(String, CallError)>> + Send;
 
     /// Sets `set` and removes `remove` tags on `targets` (all of `kind`;
     /// RDS needs each one's ARN). A failure is logged, never fatal.
@@ -293,4 +293,79 @@ pub trait PassTrigger: Sync {
         orders: &Orders,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), CallError>> + Send;
+}
+
+/// What a holiday feed's fetch brought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// 304: the copy is current.
+    NotModified,
+    Fresh {
+        body: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+}
+
+/// Holiday calendars, fetched by URL.
+pub trait FeedSource: Send + Sync {
+    /// GETs `url`, conditional on what `cache` saw last.
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        cache: &'a CalendarCache,
+    ) -> BoxFuture<'a, Result<Fetched, CallError>>;
+}
+
+/// One scheduling event's detail, as other tools receive it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchedulingEvent {
+    pub schedule: String,
+    /// `start`, `stop`, `failure` or `configuration-error`.
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wave: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<String>,
+    /// Why: `schedule`, `force-start`, `enforced`, `ordered`, or the error.
+    pub cause: String,
+    /// A hub's target the servers are in (`ROLE_ARN@REGION`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// Where scheduling events go (`EMIT_EVENTS`). Emitting never fails the
+/// pass: an implementation logs its own failures.
+pub trait EventSink: Send + Sync {
+    fn emit(&self, events: Vec<SchedulingEvent>) -> BoxFuture<'_, ()>;
+}
+
+/// Why a product has no price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unpriced {
+    /// Nothing to look up (its type is unknown, its price depends on a
+    /// licence): nothing to keep either.
+    NotLookedUp(String),
+    /// The price list has no such product: worth keeping.
+    NotListed(String),
+    /// The lookup failed (throttled, denied, unreachable): not kept, so
+    /// the next report tries again.
+    Unavailable(String),
+}
+
+impl std::fmt::Display for Unpriced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unpriced::NotLookedUp(why) | Unpriced::NotListed(why) | Unpriced::Unavailable(why) => {
+                f.write_str(why)
+            }
+        }
+    }
+}
+
+/// On-demand hourly prices in USD, one product at a time.
+pub trait PriceSource: Send + Sync {
+    fn price<'a>(&'a self, product: &'a Product) -> BoxFuture<'a, Result<f64, Unpriced>>;
 }

@@ -110,7 +110,7 @@ pub struct Transition {
     pub sent: BTreeMap<DateTime<Utc>, BTreeSet<String>>,
     /// Ids whose command failed, and what happens next.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub failed: BTreeMap<String, Failure>,
+    pub failed: BTreeMap<String, FailedTries>,
 }
 
 impl Transition {
@@ -124,9 +124,9 @@ impl Transition {
     }
 }
 
-/// A command that failed for one instance.
+/// What a transition remembers of one server's failed commands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
+pub struct FailedTries {
     /// The AWS error code (or `NoEffect`: claimed, never moved).
     pub code: String,
     /// Commands sent so far, the failed ones included.

@@ -6,8 +6,8 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::Serialize;
 
-use crate::model::{clock_text, Direction, ScheduleConfig};
-use crate::time::{self, Window};
+use crate::model::{Direction, ScheduleConfig};
+use crate::time::{self, Reason, Window};
 
 /// Days shown.
 pub const DAYS: i64 = 7;
@@ -33,46 +33,6 @@ pub struct Span {
     pub start: Option<NaiveTime>,
     pub stop: Option<NaiveTime>,
     pub crosses: bool,
-}
-
-/// Why a day looks as it does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum Reason {
-    /// The schedule's own periods.
-    Regular,
-    Exception {
-        kind: Direction,
-        value: String,
-        created_by: Option<String>,
-    },
-    Holiday {
-        name: String,
-    },
-    /// A bad exception item takes the date out of service.
-    Closed,
-    /// ForceStart is set: everything starts at the next pass.
-    ForceStart,
-}
-
-impl Reason {
-    /// A short line for people.
-    pub fn text(&self) -> String {
-        match self {
-            Reason::Regular => "regular".into(),
-            Reason::Exception {
-                kind,
-                value,
-                created_by,
-            } => match created_by {
-                Some(who) => format!("exception: {kind} {value} by {who}"),
-                None => format!("exception: {kind} {value}"),
-            },
-            Reason::Holiday { name } => format!("holiday: {name}"),
-            Reason::Closed => "a bad exception item (see schedctl validate)".into(),
-            Reason::ForceStart => "ForceStart: starting at the next pass".into(),
-        }
-    }
 }
 
 /// The week of `cfg` from `today` (a date in its zone).
@@ -119,11 +79,7 @@ fn reasons(cfg: &ScheduleConfig, date: NaiveDate, today: bool) -> Vec<Reason> {
     }
     for kind in [Direction::Start, Direction::Stop] {
         if let Some(x) = cfg.exceptions.item(date, kind) {
-            out.push(Reason::Exception {
-                kind,
-                value: clock_text(x.value),
-                created_by: x.created_by.clone(),
-            });
+            out.push(Reason::exception(x));
         }
     }
     if out.is_empty() && cfg.schedule.periods_on(date).next().is_some() {

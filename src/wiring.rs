@@ -15,6 +15,8 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
 use crate::aws::dynamodb::Dynamo;
+use crate::aws::events::EventBridge;
+use crate::aws::pricing::PriceListApi;
 use crate::aws::role::AssumedRole;
 use crate::aws::trigger::LambdaTrigger;
 use crate::aws::{sdk_config, AwsFleet};
@@ -23,9 +25,7 @@ use crate::env::Env;
 use crate::notify::{ChatNotifier, LogNotifier, WebhookNotifier};
 use crate::pass::{self, Deps, LocalTrigger, PassError, PassReport};
 use crate::plan::Orders;
-use crate::ports::CallError;
-use crate::pricing::PriceList;
-use crate::signals::Signals;
+use crate::ports::{CallError, EventSink};
 use crate::target::Target;
 
 pub type AwsDeps = Deps<Dynamo, Dynamo, AwsFleet, ChatNotifier>;
@@ -55,17 +55,11 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         notifier: notifier(env),
         tuning: env.tuning.clone(),
         told: Default::default(),
-        feeds: crate::feeds::Feeds::new(env.allow_private_feeds),
-        signals: if env.emit_events {
-            Signals::EventBridge(aws_sdk_eventbridge::Client::from_conf(
-                aws_sdk_eventbridge::config::Builder::from(sdk)
-                    .timeout_config(crate::aws::bounded(10))
-                    .build(),
-            ))
-        } else {
-            Signals::Off
-        },
-        prices: PriceList::api(sdk),
+        feeds: Box::new(crate::http::Feeds::new(env.allow_private_feeds)),
+        signals: env
+            .emit_events
+            .then(|| Box::new(EventBridge::new(sdk)) as Box<dyn EventSink>),
+        prices: Some(Box::new(PriceListApi::new(sdk))),
     };
     deps.tuning.region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
     deps

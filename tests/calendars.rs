@@ -349,7 +349,7 @@ fn hostile_feed() -> String {
     let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
     let mut day = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
     let mut i = 0;
-    while text.len() < scheduler::feeds::MAX_FEED_BYTES - 4096 {
+    while text.len() < scheduler::http::feeds::MAX_FEED_BYTES - 4096 {
         let _ = write!(
             text,
             "BEGIN:VEVENT\r\nUID:h{i}\r\nDTSTART;VALUE=DATE:{}\r\nDTEND;VALUE=DATE:{}\r\nSUMMARY:{i} {}\r\nEND:VEVENT\r\n",
@@ -453,7 +453,7 @@ async fn a_loopback_feed_is_refused_unless_private_feeds_are_allowed() {
         format!("http://localhost:{}/kr.ics", server.address().port()),
     ] {
         let mut d = world(&url, vec![]);
-        d.feeds = scheduler::feeds::Feeds::new(false);
+        d.feeds = Box::new(scheduler::http::Feeds::new(false));
         let report = run(&d, "2027-02-05T09:00:00+09:00").await;
         let kr = report.rounds[0]
             .schedules
@@ -575,4 +575,25 @@ async fn a_calendar_copy_is_replaced_only_by_a_newer_one() {
         kept.values().next().unwrap().failing.as_deref(),
         Some("Timeout")
     );
+}
+
+/// The feed port's fake: the pass reads a calendar it serves, once a day,
+/// and a URL it does not serve is one error.
+#[tokio::test]
+async fn a_served_feed_stops_the_start_on_its_holiday() {
+    let mut d = world("https://holidays.example/kr.ics", vec![]);
+    let served = memory::ServedFeeds {
+        bodies: [(
+            "https://holidays.example/kr.ics".to_string(),
+            KOREA_2027.to_string(),
+        )]
+        .into(),
+        ..Default::default()
+    };
+    d.feeds = Box::new(served);
+    run(&d, "2027-02-08T09:00:00+09:00").await;
+    assert_eq!(d.fleet.state_of("i-kr"), "stopped", "Seollal");
+    assert_eq!(d.fleet.state_of("i-plain"), "running");
+    run(&d, "2027-02-08T09:05:00+09:00").await;
+    assert!(errors(&d).is_empty(), "{:?}", errors(&d));
 }

@@ -455,9 +455,9 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         notifier: RecordingNotifier::default(),
         tuning: d.tuning.clone(),
         told: Default::default(),
-        feeds: Default::default(),
-        signals: Default::default(),
-        prices: Default::default(),
+        feeds: Box::new(scheduler::http::Feeds::new(true)),
+        signals: None,
+        prices: None,
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))
         .await

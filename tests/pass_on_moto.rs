@@ -208,8 +208,9 @@ async fn a_bad_instance_in_a_batch_is_isolated_and_the_others_start() {
     let fleet = scheduler::aws::AwsFleet::new(&w.sdk);
     let failures = fleet.ec2.command(Direction::Start, &ids).await;
     assert_eq!(failures.len(), 1);
-    assert_eq!(failures[0].id, "i-0123456789abcdef0");
-    assert_eq!(failures[0].error.code, "InvalidInstanceID.NotFound");
+    let (id, error) = &failures[0];
+    assert_eq!(id, "i-0123456789abcdef0");
+    assert_eq!(error.code, "InvalidInstanceID.NotFound");
     for id in ids.iter().filter(|i| !i.starts_with("i-0123")) {
         assert_eq!(w.ec2_state(id).await, "running");
     }

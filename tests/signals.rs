@@ -144,3 +144,48 @@ async fn a_failure_is_tagged_and_cleared_on_success() {
     assert_eq!(tags["ScheduleLastAction"], "start 2026-11-30T00:05Z");
     assert!(!tags.contains_key("ScheduleError"));
 }
+
+/// The event port's fake: a hub target's start and a failed command are
+/// events naming the target, with the failure's code as its cause.
+#[tokio::test]
+async fn events_name_the_target_and_the_failure() {
+    use scheduler::memory;
+    use scheduler::model::{InstanceKind, RawConfig};
+    use support::{instance, schedule_item};
+    let mut d = memory::deps(
+        RawConfig {
+            schedules: vec![schedule_item("dev", "all", "09:00", "22:00")],
+            ..RawConfig::default()
+        },
+        vec![
+            instance("i-1", InstanceKind::Ec2, "stopped", "dev", None),
+            instance("i-2", InstanceKind::Ec2, "stopped", "dev", None),
+        ],
+    );
+    let events = memory::RecordedEvents::default();
+    d.signals = Some(Box::new(events.clone()));
+    d.tuning.target = Some(
+        scheduler::target::Target::parse("arn:aws:iam::111111111111:role/spoke@ap-northeast-2")
+            .unwrap(),
+    );
+    d.fleet
+        .failing
+        .lock()
+        .unwrap()
+        .insert("i-2".into(), "UnsupportedOperation".into());
+    pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    let events = events.take();
+    let start = events.iter().find(|e| e.action == "start").unwrap();
+    assert_eq!(start.cause, "schedule");
+    let failure = events.iter().find(|e| e.action == "failure").unwrap();
+    assert_eq!(failure.instances, ["i-2"]);
+    assert!(
+        failure.cause.contains("UnsupportedOperation"),
+        "{failure:?}"
+    );
+    assert!(events.iter().all(
+        |e| e.target.as_deref() == Some("arn:aws:iam::111111111111:role/spoke@ap-northeast-2")
+    ));
+}

@@ -112,7 +112,7 @@ async fn a_throttled_batch_fails_once_without_bisecting() {
     assert_eq!(failures.len(), 16, "every instance of the batch failed");
     assert!(failures
         .iter()
-        .all(|f| f.error.code == "RequestLimitExceeded"));
+        .all(|(_, error)| error.code == "RequestLimitExceeded"));
     let starts = server
         .received_requests()
         .await
@@ -147,6 +147,7 @@ async fn a_bad_instance_in_a_batch_is_still_isolated() {
     ids.push(bad.into());
     let failures = fleet.ec2.command(Direction::Start, &ids).await;
     assert_eq!(failures.len(), 1);
-    assert_eq!(failures[0].id, bad);
-    assert_eq!(failures[0].error.code, "InvalidInstanceID.NotFound");
+    let (id, error) = &failures[0];
+    assert_eq!(*id, bad);
+    assert_eq!(error.code, "InvalidInstanceID.NotFound");
 }

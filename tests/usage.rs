@@ -152,9 +152,9 @@ async fn reporting_day(w: &World) -> (MockServer, scheduler::env::Env, scheduler
     env.tuning.weekly_report = true;
     a_day(w, &env).await;
     let mut deps = w.deps_with(&env);
-    deps.prices = scheduler::pricing::PriceList::Fixed(
+    deps.prices = Some(Box::new(scheduler::memory::FixedPrices(
         [("ap-northeast-2/EC2/t3.micro".to_string(), 0.013)].into(),
-    );
+    )));
     (hook, env, deps)
 }
 

@@ -8,7 +8,7 @@ use super::aws_error;
 use crate::fleet::{Instance, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG};
 use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{CallError, CommandFailure, Tagged};
+use crate::ports::{CallError, Tagged};
 
 /// Instances per Start/StopInstances call (and per tagging call). The API
 /// documents no maximum; 1,000 ids make a request of about 30 KB, a
@@ -86,7 +86,7 @@ impl Ec2 {
     /// one instance is halved until that instance stands alone, so the
     /// others still act; any other failure (throttling past the SDK's
     /// retries, a 5xx, expired credentials) fails the chunk once.
-    pub async fn command(&self, direction: Direction, ids: &[String]) -> Vec<CommandFailure> {
+    pub async fn command(&self, direction: Direction, ids: &[String]) -> Vec<(String, CallError)> {
         let mut pending: Vec<Vec<String>> = ids
             .chunks(COMMAND_CHUNK)
             .rev()
@@ -115,10 +115,7 @@ impl Ec2 {
             match result {
                 Ok(()) => {}
                 Err(error) if chunk.len() == 1 || !error.names_one_instance() => {
-                    failures.extend(chunk.into_iter().map(|id| CommandFailure {
-                        id,
-                        error: error.clone(),
-                    }))
+                    failures.extend(chunk.into_iter().map(|id| (id, error.clone())))
                 }
                 Err(error) => {
                     tracing::warn!(count = chunk.len(), code = %error.code, "batch failed; bisecting");

@@ -1,12 +1,13 @@
 //! Adapters from the ports to AWS, each through its SDK crate: DynamoDB
 //! tables (the configuration, the state, the usage history), EC2, RDS and
-//! Aurora, the bot's Lambda Invoke (`trigger.rs`); an assumed role kept
-//! between invocations. (EventBridge and the Price List are called from
-//! `crate::signals` and `crate::pricing`, through theirs.) They read,
+//! Aurora, EventBridge events, the Price List, the bot's Lambda Invoke
+//! (`trigger.rs`); an assumed role kept between invocations. They read,
 //! write and command; they never decide.
 
 pub mod dynamodb;
 pub mod ec2;
+pub mod events;
+pub mod pricing;
 pub mod rds;
 pub mod role;
 pub mod state;
@@ -23,7 +24,7 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use crate::fleet::Instance;
 use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{CallError, CommandFailure, Fleet, Tagged};
+use crate::ports::{CallError, Fleet, Tagged};
 
 /// Loads the standard AWS configuration (region, credentials,
 /// `AWS_ENDPOINT_URL`) once per process, with one rustls+ring HTTPS client
@@ -109,7 +110,7 @@ impl Fleet for AwsFleet {
         direction: Direction,
         kind: InstanceKind,
         ids: &[String],
-    ) -> Vec<CommandFailure> {
+    ) -> Vec<(String, CallError)> {
         match kind {
             InstanceKind::Ec2 => self.ec2.command(direction, ids).await,
             InstanceKind::Rds | InstanceKind::Aurora => {

@@ -10,7 +10,7 @@ use super::aws_error;
 use crate::fleet::{Instance, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG};
 use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{CallError, CommandFailure, Tagged};
+use crate::ports::{CallError, Tagged};
 
 /// DescribeDBInstances' and DescribeDBClusters' largest page.
 const PAGE_SIZE: i32 = 100;
@@ -135,17 +135,14 @@ impl Rds {
         direction: Direction,
         kind: InstanceKind,
         ids: &[String],
-    ) -> Vec<CommandFailure> {
+    ) -> Vec<(String, CallError)> {
         let mut failures = Vec::new();
         for chunk in ids.chunks(CONCURRENCY) {
             let results =
                 join_all(chunk.iter().map(|id| self.command_one(direction, kind, id))).await;
             for (id, r) in chunk.iter().zip(results) {
                 if let Err(error) = r {
-                    failures.push(CommandFailure {
-                        id: id.clone(),
-                        error,
-                    });
+                    failures.push((id.clone(), error));
                 }
             }
         }

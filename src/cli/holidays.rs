@@ -12,11 +12,10 @@ use chrono::{Datelike, NaiveDate, Utc};
 use super::CliError;
 use crate::calendar::{feed_key, parse_ics, CalendarCache};
 use crate::exceptions;
-use crate::feeds::Fetched;
 use crate::model::{shown_url, Holidays};
 use crate::model::{Direction, ScheduleConfig, ScheduleException};
 use crate::pass::{load_config, Deps};
-use crate::ports::{ConfigStore, Put, ScheduleEditor, StateStore};
+use crate::ports::{ConfigStore, Fetched, Put, ScheduleEditor, StateStore};
 use crate::time;
 
 /// `CreatedBy` of imported items.

@@ -38,10 +38,9 @@ pub async fn apply<C, S: StateStore, F, N>(
     }
     let observed = deps.state.usage(since).await?;
     let kept = deps.state.load().await?.prices;
-    let prices = deps
-        .prices
-        .prices(&deps.state, &kept, &usage::products(&observed), now)
-        .await;
+    let products = usage::products(&observed);
+    let prices =
+        crate::pass::prices(deps.prices.as_deref(), &deps.state, &kept, &products, now).await;
     let sums = usage::tally(&observed, since, now, &prices);
     if json {
         let _ = writeln!(out, "{}", to_json(&sums));

@@ -1,15 +1,12 @@
-//! Chat messages: what the scheduler says ([`compose`]), how each chat
-//! product wants it ([`jandi`], [`slack`], [`teams`]), and one sender.
+//! Chat messages as each chat product wants them ([`jandi`], [`slack`],
+//! [`teams`]), and one sender. What they say is `crate::say`'s.
 
 mod chat;
-pub mod compose;
 pub mod jandi;
 pub mod markup;
 pub mod slack;
 pub mod teams;
-mod wait;
 mod webhook;
-pub mod weekly;
 
 pub use chat::ChatNotifier;
 pub use webhook::{LogNotifier, WebhookNotifier};

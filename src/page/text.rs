@@ -8,7 +8,8 @@ use chrono::Timelike;
 
 use super::WeekPage;
 use crate::model::clock_text;
-use crate::week::{Day, Reason, Span};
+use crate::time::Reason;
+use crate::week::{Day, Span};
 
 /// Half-hour slots of a day.
 const SLOTS: usize = 48;

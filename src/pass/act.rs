@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use super::{Deps, PassReport, Tuning};
 use crate::model::{Config, Direction, InstanceKind};
-use crate::notify::compose;
 use crate::plan::{FailedCommand, Plan, Server};
 use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+use crate::say;
 use crate::target::Target;
 
 /// One instance of a batched command, with the schedule and group that
@@ -42,24 +42,24 @@ where
             count = ids.len(),
             "command"
         );
-        for f in deps.fleet.command(direction, kind, &ids).await {
-            let Some((schedule, group, server)) = items.iter().find(|(_, _, t)| *t.id == *f.id)
+        for (id, error) in deps.fleet.command(direction, kind, &ids).await {
+            let Some((schedule, group, server)) = items.iter().find(|(_, _, t)| *t.id == *id)
             else {
                 continue;
             };
-            tracing::error!(schedule = %schedule, id = %f.id, code = %f.error.code, "command failed");
+            tracing::error!(schedule = %schedule, %id, code = %error.code, "command failed");
             report
                 .failures
-                .push(format!("{} {}: {}", direction.as_str(), f.id, f.error));
+                .push(format!("{} {id}: {error}", direction.as_str()));
             failed
                 .entry(schedule.to_string())
                 .or_default()
                 .push(FailedCommand {
                     group: group.to_string(),
                     server: (*server).clone(),
-                    code: f.error.code.clone(),
-                    message: f.error.message.clone(),
-                    retryable: f.error.retryable(),
+                    code: error.code.clone(),
+                    message: error.message.clone(),
+                    retryable: error.retryable(),
                 });
         }
     }
@@ -108,7 +108,7 @@ pub(super) async fn reset_force_start<C, S, F, N>(
                 .told
                 .first(&format!("force-start-reset {}: {}", sp.schedule, e.code))
             {
-                let m = compose::force_start_not_reset(&deps.tuning.voice, &sp.schedule, &e);
+                let m = say::force_start_not_reset(&deps.tuning.voice, &sp.schedule, &e);
                 report.say(&deps.notifier, m).await;
             }
         }

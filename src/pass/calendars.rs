@@ -13,10 +13,9 @@ use chrono::{DateTime, Datelike, Utc};
 
 use super::{Deps, PassReport};
 use crate::calendar::{feed_key, parse_ics, CalendarCache};
-use crate::feeds::Fetched;
 use crate::model::Config;
-use crate::notify::compose;
-use crate::ports::{CallError, KeptCopies, Notifier};
+use crate::ports::{CallError, Fetched, KeptCopies, Notifier};
+use crate::say;
 
 pub(super) async fn refresh<C, S: KeptCopies, F, N: Notifier>(
     deps: &Deps<C, S, F, N>,
@@ -47,15 +46,14 @@ pub(super) async fn refresh<C, S: KeptCopies, F, N: Notifier>(
         let was_failing = copy.failing.take();
         match fetch(deps, &url, copy, now).await {
             Ok(()) if was_failing.is_some() => {
-                let m = compose::calendar_recovered(&deps.tuning.voice, &copy.url);
+                let m = say::calendar_recovered(&deps.tuning.voice, &copy.url);
                 report.say(&deps.notifier, m).await;
             }
             Ok(()) => {}
             Err(e) => {
                 tracing::warn!(url = %copy.url, error = %e, "holiday calendar not fetched");
                 if was_failing.is_none() {
-                    let m =
-                        compose::calendar_failing(&deps.tuning.voice, &copy.url, copy.loaded_at);
+                    let m = say::calendar_failing(&deps.tuning.voice, &copy.url, copy.loaded_at);
                     report.say(&deps.notifier, m).await;
                 }
                 copy.failing = Some(e.code);

@@ -7,8 +7,8 @@
 use super::claim::Claims;
 use super::{Deps, PassReport};
 use crate::model::GLOBAL_KEY;
-use crate::notify::compose;
 use crate::ports::{CallError, Notifier, StateStore};
+use crate::say;
 
 /// Tells that the pass failed with `e`, unless the last failed pass already
 /// told the same cause.
@@ -33,7 +33,7 @@ pub(super) async fn failed<C, S: StateStore, F, N: Notifier>(
         Err(_) => false,
     };
     if !told {
-        let m = compose::pass_failed(&deps.tuning.voice, e);
+        let m = say::pass_failed(&deps.tuning.voice, e);
         report.say(&deps.notifier, m).await;
     }
 }
@@ -50,7 +50,7 @@ pub(super) async fn running<C, S: StateStore, F, N: Notifier>(
     }
     match claims.save(&deps.state, GLOBAL_KEY, global).await {
         Ok(true) => {
-            let m = compose::pass_recovered(&deps.tuning.voice);
+            let m = say::pass_recovered(&deps.tuning.voice);
             report.say(&deps.notifier, m).await;
         }
         Ok(false) => {}

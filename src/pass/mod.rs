@@ -1,9 +1,8 @@
 //! The imperative shell of one pass: load the configuration, then round
 //! after round describe the fleet, plan, claim, announce and act, while
-//! waves are moving and the time budget lasts. Tables, fleet and chat go
-//! through the ports; holiday feeds (`crate::feeds`), prices
-//! (`crate::pricing`) and events (`crate::signals`) through their own
-//! small clients, which a test sets in [`Deps`].
+//! waves are moving and the time budget lasts. Every call outside goes
+//! through a port (`crate::ports`): tables, fleet and chat, and the boxed
+//! holiday feeds, events and prices.
 
 mod act;
 mod calendars;
@@ -11,6 +10,7 @@ mod claim;
 mod health;
 mod load;
 mod local;
+mod prices;
 mod signal;
 mod usage;
 
@@ -20,18 +20,18 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::feeds::Feeds;
 use crate::message::Message;
-use crate::notify::compose::{self, Voice};
 use crate::plan::{self, FailedCommand, Orders, Plan, Timing};
-use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
-use crate::pricing::PriceList;
-use crate::signals::Signals;
+use crate::ports::{
+    CallError, ConfigStore, EventSink, FeedSource, Fleet, Notifier, PriceSource, StateStore,
+};
+use crate::say::{self, Voice};
 use crate::target::Target;
 use claim::Claims;
 
 pub use load::{load_config, preview, read};
 pub use local::LocalTrigger;
+pub use prices::prices;
 pub use signal::{ERROR_TAG, LAST_ACTION_TAG};
 
 /// The parts a pass works with.
@@ -45,11 +45,11 @@ pub struct Deps<C, S, F, N> {
     /// (state writes that fail), so a warm Lambda says it once.
     pub told: Told,
     /// Fetches holiday calendars.
-    pub feeds: Feeds,
-    /// Where scheduling events go (`EMIT_EVENTS`).
-    pub signals: Signals,
-    /// Where the weekly report's prices come from.
-    pub prices: PriceList,
+    pub feeds: Box<dyn FeedSource>,
+    /// Where scheduling events go (`EMIT_EVENTS`; `None`: nowhere).
+    pub signals: Option<Box<dyn EventSink>>,
+    /// Where the weekly report's prices come from (`None`: not looked up).
+    pub prices: Option<Box<dyn PriceSource>>,
 }
 
 /// Lines already told by this process. A std Mutex: it is never held
@@ -222,7 +222,7 @@ where
         for u in unsaved {
             let line = format!("{}: {}", u.schedule, u.error.code);
             if deps.told.first(&line) {
-                let m = compose::state_not_saved(&deps.tuning.voice, &u.schedule, &u.error);
+                let m = say::state_not_saved(&deps.tuning.voice, &u.schedule, &u.error);
                 report.say(&deps.notifier, m).await;
             }
         }
@@ -283,10 +283,7 @@ async fn record<C, S: StateStore, F, N: Notifier>(
     }
     for n in &notices {
         report
-            .say(
-                &deps.notifier,
-                compose::notice(&deps.tuning.voice, schedule, n),
-            )
+            .say(&deps.notifier, say::notice(&deps.tuning.voice, schedule, n))
             .await;
     }
 }
@@ -299,7 +296,7 @@ async fn announce<C, S, F, N: Notifier>(
     report: &mut PassReport,
 ) {
     for sp in &plan.schedules {
-        for m in compose::schedule_messages(&deps.tuning.voice, sp) {
+        for m in say::schedule_messages(&deps.tuning.voice, sp) {
             report.say(&deps.notifier, m).await;
         }
     }

@@ -10,8 +10,7 @@ use chrono::{DateTime, Utc};
 use super::Deps;
 use crate::model::InstanceKind;
 use crate::plan::{FailedCommand, Notice, Plan, SchedulePlan};
-use crate::ports::{Fleet, Tagged};
-use crate::signals::{SchedulingEvent, Signals};
+use crate::ports::{Fleet, SchedulingEvent, Tagged};
 use crate::state::Cause;
 
 /// Tag keys the scheduler writes (and nothing else).
@@ -24,14 +23,16 @@ pub(super) async fn tell<C, S, F: Fleet, N>(
     failed: &BTreeMap<String, Vec<FailedCommand>>,
     now: DateTime<Utc>,
 ) {
-    if !matches!(deps.signals, Signals::Off) {
+    if let Some(sink) = &deps.signals {
         let mut events = events(plan, failed);
         if let Some(target) = &deps.tuning.target {
             for e in &mut events {
                 e.target = Some(target.to_string());
             }
         }
-        deps.signals.emit(events).await;
+        if !events.is_empty() {
+            sink.emit(events).await;
+        }
     }
     if deps.tuning.tag_instances {
         tag(deps, plan, failed, now).await;

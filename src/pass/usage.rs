@@ -62,10 +62,15 @@ pub(super) async fn weekly<C, S: UsageHistory + KeptCopies, F, N: Notifier>(
             return;
         }
     };
-    let prices = deps
-        .prices
-        .prices(&deps.state, kept_prices, &usage::products(&observed), now)
-        .await;
+    let products = usage::products(&observed);
+    let prices = super::prices(
+        deps.prices.as_deref(),
+        &deps.state,
+        kept_prices,
+        &products,
+        now,
+    )
+    .await;
     let sums = usage::tally(&observed, since, until, &prices);
     match deps.state.claim_report(monday).await {
         Ok(true) => {}
@@ -86,7 +91,7 @@ pub(super) async fn weekly<C, S: UsageHistory + KeptCopies, F, N: Notifier>(
         tracing::info!("no servers observed last week; no weekly report");
         return;
     }
-    let m = crate::notify::weekly::weekly_message(&deps.tuning.voice, &sums, zone);
+    let m = crate::say::weekly::weekly_message(&deps.tuning.voice, &sums, zone);
     report.say(&deps.notifier, m).await;
 }
 

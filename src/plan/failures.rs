@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Notice, Server, Timing};
-use crate::state::{Failure, Transition};
+use crate::state::{FailedTries, Transition};
 
 /// One instance whose command failed, as the pass saw it.
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ pub fn record_failures(
         let wait = timing.retry_after * 2i32.pow(tries.saturating_sub(1).min(8));
         t.failed.insert(
             f.server.id.to_string(),
-            Failure {
+            FailedTries {
                 code: f.code.clone(),
                 tries,
                 retry_at: (!last).then(|| now + wait.max(Duration::zero())),

@@ -215,7 +215,7 @@ mod quiet {
     use super::super::testing::*;
     use crate::model::{Direction, InstanceKind};
     use crate::testing::{config, exception_item, instance, schedule_item};
-    use crate::time::SkipReason;
+    use crate::time::Reason;
 
     #[test]
     fn a_pass_quiet_because_of_an_exception_says_which() {
@@ -236,9 +236,7 @@ mod quiet {
         assert!(sp.actions.is_empty());
         assert_eq!(sp.skipped.len(), 1);
         assert_eq!(sp.skipped[0].kind, Direction::Start);
-        assert!(
-            matches!(&sp.skipped[0].why, SkipReason::Exception { id, .. } if id == "holiday-1")
-        );
+        assert!(matches!(&sp.skipped[0].why, Reason::Exception { id, .. } if id == "holiday-1"));
     }
 }
 

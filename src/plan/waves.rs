@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::roster::{server, source_power, target_power, Roster, Slot};
 use super::{Action, Notice, Timing, Wait};
 use crate::model::Direction;
-use crate::state::{Failure, Transition};
+use crate::state::{FailedTries, Transition};
 
 /// What one step of a transition does now.
 pub(super) struct Step {
@@ -207,7 +207,7 @@ fn no_effect<'a>(
     let last = tries >= timing.max_tries;
     t.failed.insert(
         i.id.to_string(),
-        Failure {
+        FailedTries {
             code: NO_EFFECT.into(),
             tries,
             retry_at: (!last).then_some(now),
@@ -399,7 +399,7 @@ mod tests {
             .unwrap();
         t.failed.insert(
             "db-1".into(),
-            crate::state::Failure {
+            crate::state::FailedTries {
                 code: "InvalidParameterCombination".into(),
                 tries: 1,
                 retry_at: None,

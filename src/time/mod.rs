@@ -10,9 +10,11 @@ use crate::model::{Direction, ScheduleConfig};
 
 mod day;
 mod moves;
+mod reason;
 
 pub use day::{windows as day_windows, Window};
 pub use moves::{extend_target, Past};
+pub use reason::Reason;
 
 /// A start or stop at one instant. `day` is the local date whose window the
 /// event belongs to: for a 22:00-02:00 window, the 02:00 stop belongs to the
@@ -88,21 +90,7 @@ pub struct Skip {
     /// When it would have happened.
     pub at: DateTime<Utc>,
     pub day: NaiveDate,
-    pub why: SkipReason,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum SkipReason {
-    /// An exception item with `None` for that event.
-    Exception {
-        id: String,
-        created_by: Option<String>,
-    },
-    /// A bad exception item takes the date out of service.
-    Closed,
-    /// A holiday calendar marks the date.
-    Holiday { name: String },
+    pub why: Reason,
 }
 
 /// Regular events with `from < at <= to` that did not happen because of an
@@ -121,12 +109,9 @@ pub fn skipped_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<U
                 continue;
             }
             let why = match (cfg.exceptions.item(day, e.kind), cfg.holiday(day)) {
-                _ if cfg.exceptions.closed(day) => SkipReason::Closed,
-                (Some(x), _) => SkipReason::Exception {
-                    id: x.id.clone(),
-                    created_by: x.created_by.clone(),
-                },
-                (None, Some(name)) if e.kind == Direction::Start => SkipReason::Holiday {
+                _ if cfg.exceptions.closed(day) => Reason::Closed,
+                (Some(x), _) => Reason::exception(x),
+                (None, Some(name)) if e.kind == Direction::Start => Reason::Holiday {
                     name: name.to_string(),
                 },
                 _ => continue,

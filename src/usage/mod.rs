@@ -3,7 +3,7 @@
 //! [`tally`] sums them per
 //! schedule and group over a period: hours running, hours stopped by the
 //! scheduler, and the saving, those stopped hours times each server's
-//! on-demand price ([`crate::pricing`]).
+//! on-demand price ([`crate::aws::pricing`], kept by [`crate::pass::prices`]).
 
 mod price;
 mod render;

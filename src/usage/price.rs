@@ -1,6 +1,6 @@
 //! Prices as values: a looked-up price as the state table keeps it, and
 //! the prices a tally multiplies by (looking them up is
-//! `crate::pricing`'s).
+//! `crate::aws::pricing`'s).
 
 use std::collections::BTreeMap;
 

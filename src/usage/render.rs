@@ -1,5 +1,5 @@
 //! The sums as a table for `schedctl usage` (the weekly chat message is
-//! `notify::weekly`'s).
+//! `say::weekly`'s).
 
 use std::fmt::Write as _;
 

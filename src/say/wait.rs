@@ -1,6 +1,6 @@
 //! What a transition waits for, as the chat says it.
 
-use super::compose::direction;
+use super::direction;
 use crate::i18n::Language;
 use crate::model::Direction;
 use crate::plan::Wait;

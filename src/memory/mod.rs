@@ -1,6 +1,10 @@
 //! In-memory adapters: run whole passes in tests without an emulator, and
 //! let a test script the fleet (failures, slow transitions) exactly.
 
+mod outside;
+
+pub use outside::{FixedPrices, RecordedEvents, ServedFeeds};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
@@ -15,13 +19,12 @@ use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::pass::{Deps, Tuning};
 use crate::plan::Orders;
 use crate::ports::{
-    CallError, CommandFailure, ConfigStore, Fleet, KeptCopies, Notifier, PassTrigger, Put, Saved,
-    ScheduleEditor, ScheduleStates, Tagged, TargetState, UsageHistory,
+    CallError, ConfigStore, Fleet, KeptCopies, Notifier, PassTrigger, Put, Saved, ScheduleEditor,
+    ScheduleStates, Tagged, TargetState, UsageHistory,
 };
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
-use crate::usage::CachedPrice;
-use crate::usage::Observation;
+use crate::usage::{CachedPrice, Observation};
 
 /// A whole pass's parts in memory.
 pub type MemoryDeps = Deps<MemoryConfig, MemoryState, MemoryFleet, RecordingNotifier>;
@@ -44,10 +47,10 @@ pub fn deps_with<N>(
         fleet: MemoryFleet::new(instances),
         notifier,
         told: Default::default(),
-        // Fakes serve their feeds on loopback.
-        feeds: crate::feeds::Feeds::new(true),
-        signals: Default::default(),
-        prices: Default::default(),
+        // Tests serve their feeds on loopback.
+        feeds: Box::new(crate::http::Feeds::new(true)),
+        signals: None,
+        prices: None,
         tuning: Tuning {
             poll: std::time::Duration::from_millis(10),
             budget: std::time::Duration::from_secs(5),
@@ -338,7 +341,7 @@ impl Fleet for MemoryFleet {
         direction: Direction,
         kind: InstanceKind,
         ids: &[String],
-    ) -> Vec<CommandFailure> {
+    ) -> Vec<(String, CallError)> {
         if *self.hang.lock().unwrap() {
             std::future::pending::<()>().await;
         }
@@ -349,14 +352,14 @@ impl Fleet for MemoryFleet {
         let mut failures = Vec::new();
         for id in ids {
             if let Some(code) = failing.get(id) {
-                failures.push(CommandFailure {
-                    id: id.clone(),
-                    error: CallError::new(
+                failures.push((
+                    id.clone(),
+                    CallError::new(
                         format!("{} {}", direction.as_str(), kind.as_str()),
                         code.clone(),
                         "injected",
                     ),
-                });
+                ));
                 continue;
             }
             if let Some(i) = all.iter_mut().find(|i| *i.id == **id) {

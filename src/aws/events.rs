@@ -4,9 +4,10 @@
 //! people can route it anywhere.
 
 use aws_sdk_eventbridge::types::{PutEventsRequestEntry, PutEventsResultEntry};
-use serde::Serialize;
+use futures::future::BoxFuture;
 
-use crate::aws::aws_error;
+use super::aws_error;
+use crate::ports::{EventSink, SchedulingEvent};
 
 /// The event's source and detail-type.
 pub const SOURCE: &str = "instance-scheduler";
@@ -18,49 +19,29 @@ const ENTRIES_PER_CALL: usize = 10;
 /// (PutEvents answers 200 with `FailedEntryCount` for those).
 const PUT_ATTEMPTS: usize = 3;
 
-/// One event's detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SchedulingEvent {
-    pub schedule: String,
-    /// `start`, `stop`, `failure` or `configuration-error`.
-    pub action: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wave: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub instances: Vec<String>,
-    /// Why: `schedule`, `force-start`, `enforced`, `ordered`, or the error.
-    pub cause: String,
-    /// A hub's target the servers are in (`ROLE_ARN@REGION`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+/// The default bus.
+#[derive(Debug)]
+pub struct EventBridge(pub aws_sdk_eventbridge::Client);
+
+impl EventBridge {
+    /// A client whose calls give up after 10 s.
+    pub fn new(sdk: &aws_config::SdkConfig) -> EventBridge {
+        EventBridge(aws_sdk_eventbridge::Client::from_conf(
+            aws_sdk_eventbridge::config::Builder::from(sdk)
+                .timeout_config(super::bounded(10))
+                .build(),
+        ))
+    }
 }
 
-/// Where the events go.
-#[derive(Debug, Default)]
-pub enum Signals {
-    /// Not asked for.
-    #[default]
-    Off,
-    /// The default bus.
-    EventBridge(aws_sdk_eventbridge::Client),
-}
-
-impl Signals {
-    /// Puts the events; a failure is logged, never fatal.
-    pub async fn emit(&self, events: Vec<SchedulingEvent>) {
-        if events.is_empty() {
-            return;
-        }
-        match self {
-            Signals::Off => {}
-            Signals::EventBridge(client) => {
-                for chunk in events.chunks(ENTRIES_PER_CALL) {
-                    put_events(client, chunk).await;
-                }
+impl EventSink for EventBridge {
+    /// Puts the events ten at a time; a failure is logged, never fatal.
+    fn emit(&self, events: Vec<SchedulingEvent>) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            for chunk in events.chunks(ENTRIES_PER_CALL) {
+                put_events(&self.0, chunk).await;
             }
-        }
+        })
     }
 }
 
@@ -172,7 +153,7 @@ mod tests {
             cause: "schedule".into(),
             target: None,
         };
-        Signals::EventBridge(aws_sdk_eventbridge::Client::new(&sdk))
+        EventBridge(aws_sdk_eventbridge::Client::new(&sdk))
             .emit(vec![event("first"), event("second")])
             .await;
         let bodies: Vec<serde_json::Value> = aws

@@ -12,8 +12,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
+
 use crate::calendar::CalendarCache;
-use crate::ports::CallError;
+use crate::ports::{CallError, FeedSource, Fetched};
 
 /// Largest feed read: a national holiday calendar is a few KB, a company
 /// export rarely a few hundred; anything bigger is refused, not parsed.
@@ -21,18 +23,6 @@ pub const MAX_FEED_BYTES: usize = 2 * 1024 * 1024;
 
 /// Redirects followed (to the same host only).
 const MAX_REDIRECTS: usize = 3;
-
-/// What a fetch brought.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fetched {
-    /// 304: the copy is current.
-    NotModified,
-    Fresh {
-        body: String,
-        etag: Option<String>,
-        last_modified: Option<String>,
-    },
-}
 
 #[derive(Debug, Clone)]
 pub struct Feeds {
@@ -69,8 +59,7 @@ impl Feeds {
         }
     }
 
-    /// GETs `url`, conditional on what `cache` saw last.
-    pub async fn fetch(&self, url: &str, cache: &CalendarCache) -> Result<Fetched, CallError> {
+    async fn get(&self, url: &str, cache: &CalendarCache) -> Result<Fetched, CallError> {
         let parsed = reqwest::Url::parse(url)
             .map_err(|e| failed("InvalidUrl", format!("not a URL: {e}")))?;
         if !self.allow_private {
@@ -130,6 +119,16 @@ impl Feeds {
             etag,
             last_modified,
         })
+    }
+}
+
+impl FeedSource for Feeds {
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        cache: &'a CalendarCache,
+    ) -> BoxFuture<'a, Result<Fetched, CallError>> {
+        Box::pin(self.get(url, cache))
     }
 }
 

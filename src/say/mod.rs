@@ -1,6 +1,8 @@
-//! What the scheduler tells the chat topic, in the language
-//! `MESSAGE_LANGUAGE` chooses (see `locales/`), with times in the
-//! schedule's own zone.
+//! Every sentence the scheduler tells the chat topic, in the language
+//! `MESSAGE_LANGUAGE` chooses (the words are in `locales/`), with times in
+//! the schedule's own zone: a pass's messages here, what a transition
+//! waits for ([`wait`]), the weekly report ([`weekly`]). The bot's answers
+//! come from the same files, through the same [`Voice`].
 
 use chrono::Duration;
 use serde_json::Value;
@@ -13,7 +15,10 @@ use crate::plan::{Action, Notice, SchedulePlan, Server, Warning};
 use crate::ports::CallError;
 use crate::tr;
 
-pub use super::wait::wait;
+mod wait;
+pub mod weekly;
+
+pub use wait::wait;
 
 /// How the scheduler speaks: its language, and the chat command that
 /// answers it (the bot's keyword, e.g. `/sched`; none without a bot).

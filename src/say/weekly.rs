@@ -1,7 +1,7 @@
 //! The weekly report as a chat message: a line per schedule and group.
 
 use crate::message::{Level, Message};
-use crate::notify::compose::Voice;
+use crate::say::Voice;
 use crate::tr;
 use crate::usage::{money, Usage};
 

@@ -1,120 +1,40 @@
 //! On-demand prices from the AWS Price List Query API (`pricing:GetProducts`
-//! through `aws-sdk-pricing`, one call per product), kept a day in the state
-//! table. Linux, shared tenancy EC2; Single-AZ RDS for the engines whose
-//! price does not depend on a licence. A product without a price says why.
-
-use std::collections::{BTreeMap, BTreeSet};
-
-use chrono::{DateTime, Duration, Utc};
-use serde_json::Value;
+//! through `aws-sdk-pricing`, one call per product; the pass keeps them a
+//! day, see `crate::pass::prices`). Linux, shared tenancy EC2; Single-AZ
+//! RDS for the engines whose price does not depend on a licence. A product
+//! without a price says why.
 
 use aws_sdk_pricing::types::{Filter, FilterType};
+use futures::future::BoxFuture;
+use serde_json::Value;
 
-use crate::aws::aws_error;
+use super::aws_error;
 use crate::model::InstanceKind;
-use crate::ports::KeptCopies;
-use crate::usage::{CachedPrice, Prices, Product};
+use crate::ports::{CallError, PriceSource, Unpriced};
+use crate::usage::Product;
 
-/// Where prices come from.
-#[derive(Debug, Default)]
-pub enum PriceList {
-    /// Not looked up (say why).
-    #[default]
-    Off,
-    /// The Price List Query API.
-    Api(aws_sdk_pricing::Client),
-    /// Fixed prices by product key (tests, demos).
-    Fixed(BTreeMap<String, f64>),
-}
+/// The Price List Query API.
+#[derive(Debug)]
+pub struct PriceListApi(aws_sdk_pricing::Client);
 
-/// How long a looked-up price is kept.
-const KEEP: Duration = Duration::hours(24);
-
-impl PriceList {
-    /// The Price List Query API in us-east-1 (`AWS_ENDPOINT_URL_PRICING`
-    /// overrides its endpoint).
-    pub fn api(sdk: &aws_config::SdkConfig) -> PriceList {
+impl PriceListApi {
+    /// The API in us-east-1 (`AWS_ENDPOINT_URL_PRICING` overrides its
+    /// endpoint); calls give up after 10 s.
+    pub fn new(sdk: &aws_config::SdkConfig) -> PriceListApi {
         let config = aws_sdk_pricing::config::Builder::from(sdk)
             .region(aws_config::Region::from_static("us-east-1"))
-            .timeout_config(crate::aws::bounded(10))
+            .timeout_config(super::bounded(10))
             .build();
-        PriceList::Api(aws_sdk_pricing::Client::from_conf(config))
-    }
-
-    /// The prices of `products`: kept ones younger than a day, the others
-    /// looked up and kept. A lookup that fails for the service (throttled,
-    /// denied, unreachable) is not kept, so the next report tries again.
-    pub async fn prices<S: KeptCopies>(
-        &self,
-        state: &S,
-        kept: &BTreeMap<String, CachedPrice>,
-        products: &BTreeSet<Product>,
-        now: DateTime<Utc>,
-    ) -> Prices {
-        let mut out = Prices::new();
-        for p in products {
-            let key = p.key();
-            let price = match kept.get(&key).filter(|c| now - c.fetched_at < KEEP) {
-                Some(c) => c
-                    .hourly_usd
-                    .ok_or_else(|| c.missing.clone().unwrap_or_default()),
-                None => self.look_up(state, p, key, now).await,
-            };
-            out.insert(p.clone(), price);
-        }
-        out
-    }
-
-    async fn look_up<S: KeptCopies>(
-        &self,
-        state: &S,
-        p: &Product,
-        key: String,
-        now: DateTime<Utc>,
-    ) -> Result<f64, String> {
-        let client = match self {
-            PriceList::Off => return Err("prices are not looked up here".into()),
-            PriceList::Fixed(prices) => {
-                return prices
-                    .get(&key)
-                    .copied()
-                    .ok_or_else(|| format!("no price for {key}"))
-            }
-            PriceList::Api(client) => client,
-        };
-        let filters = filters(p)?;
-        let answer = get_products(client, &filters).await;
-        let (hourly_usd, missing) = match &answer {
-            Ok(price) => (Some(*price), None),
-            Err(Lookup::NotFound(why)) => (None, Some(why.clone())),
-            Err(Lookup::Failed(why)) => return Err(why.clone()),
-        };
-        let cached = CachedPrice {
-            key,
-            hourly_usd,
-            missing,
-            fetched_at: now,
-        };
-        if let Err(e) = state.save_price(&cached).await {
-            tracing::warn!(error = %e, "price not kept");
-        }
-        answer.map_err(|l| l.to_string())
+        PriceListApi(aws_sdk_pricing::Client::from_conf(config))
     }
 }
 
-/// Why a lookup gave no price.
-enum Lookup {
-    /// The Price List has no such product (kept).
-    NotFound(String),
-    /// The API failed (not kept).
-    Failed(String),
-}
-
-impl std::fmt::Display for Lookup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Lookup::NotFound(why) | Lookup::Failed(why) => f.write_str(why),
-        }
+impl PriceSource for PriceListApi {
+    fn price<'a>(&'a self, product: &'a Product) -> BoxFuture<'a, Result<f64, Unpriced>> {
+        Box::pin(async move {
+            let query = filters(product).map_err(Unpriced::NotLookedUp)?;
+            get_products(&self.0, &query).await
+        })
     }
 }
 
@@ -169,7 +89,7 @@ fn filters(p: &Product) -> Result<Query, String> {
 async fn get_products(
     client: &aws_sdk_pricing::Client,
     (service, filters): &Query,
-) -> Result<f64, Lookup> {
+) -> Result<f64, Unpriced> {
     let filters = filters
         .iter()
         .map(|(field, value)| {
@@ -189,17 +109,17 @@ async fn get_products(
         .max_results(1)
         .send()
         .await
-        .map_err(|e| Lookup::Failed(unavailable(&aws_error("pricing:GetProducts", e))))?;
+        .map_err(|e| Unpriced::Unavailable(unavailable(&aws_error("pricing:GetProducts", e))))?;
     let Some(first) = answer.price_list().first() else {
-        return Err(Lookup::NotFound("not in the Price List".into()));
+        return Err(Unpriced::NotListed("not in the Price List".into()));
     };
     // Each entry is a JSON document in a string.
     let product: Value = serde_json::from_str(first).unwrap_or_default();
-    on_demand_usd(&product).ok_or_else(|| Lookup::NotFound("no on-demand hourly price".into()))
+    on_demand_usd(&product).ok_or_else(|| Unpriced::NotListed("no on-demand hourly price".into()))
 }
 
 /// `Price List unavailable (AccessDeniedException: not authorized...)`.
-fn unavailable(e: &crate::ports::CallError) -> String {
+fn unavailable(e: &CallError) -> String {
     match e.message.trim() {
         "" => format!("Price List unavailable ({})", e.code),
         message => format!("Price List unavailable ({}: {message})", e.code),

@@ -1,0 +1,79 @@
+//! Fakes of the boxed ports: holiday feeds served from memory, events
+//! recorded, fixed prices.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+
+use crate::calendar::CalendarCache;
+use crate::ports::{
+    CallError, EventSink, FeedSource, Fetched, PriceSource, SchedulingEvent, Unpriced,
+};
+use crate::usage::Product;
+
+/// Holiday feeds by URL; any other URL answers 404. Every fetch is fresh.
+#[derive(Debug, Default)]
+pub struct ServedFeeds {
+    pub bodies: BTreeMap<String, String>,
+    /// The URLs fetched, in order.
+    pub fetched: Mutex<Vec<String>>,
+}
+
+impl FeedSource for ServedFeeds {
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        _cache: &'a CalendarCache,
+    ) -> BoxFuture<'a, Result<Fetched, CallError>> {
+        self.fetched.lock().unwrap().push(url.to_string());
+        let answer = match self.bodies.get(url) {
+            Some(body) => Ok(Fetched::Fresh {
+                body: body.clone(),
+                etag: None,
+                last_modified: None,
+            }),
+            None => Err(CallError::new(
+                "GET holiday calendar",
+                "HTTP404",
+                "404 Not Found",
+            )),
+        };
+        Box::pin(std::future::ready(answer))
+    }
+}
+
+/// Keeps the events a pass emits; a clone shares them, so a test keeps
+/// one while the pass owns the other.
+#[derive(Debug, Clone, Default)]
+pub struct RecordedEvents(pub Arc<Mutex<Vec<SchedulingEvent>>>);
+
+impl RecordedEvents {
+    pub fn take(&self) -> Vec<SchedulingEvent> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+impl EventSink for RecordedEvents {
+    fn emit(&self, events: Vec<SchedulingEvent>) -> BoxFuture<'_, ()> {
+        self.0.lock().unwrap().extend(events);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// Fixed hourly prices by product key (tests, demos); any other product
+/// is not looked up.
+#[derive(Debug, Default)]
+pub struct FixedPrices(pub BTreeMap<String, f64>);
+
+impl PriceSource for FixedPrices {
+    fn price<'a>(&'a self, product: &'a Product) -> BoxFuture<'a, Result<f64, Unpriced>> {
+        let key = product.key();
+        let answer = self
+            .0
+            .get(&key)
+            .copied()
+            .ok_or_else(|| Unpriced::NotLookedUp(format!("no price for {key}")));
+        Box::pin(std::future::ready(answer))
+    }
+}
