@@ -15,12 +15,65 @@ pub const GROUP_TAG: &str = "ScheduleGroupName";
 /// Tag that holds a server up against stops until a local time
 /// (`YYYY-MM-DD HH:MM`, or `HH:MM` for today, in the schedule's zone).
 pub const KEEP_TAG: &str = "ScheduleKeepUntil";
+/// Tag that gives a scaled server's size to start at when the scheduler
+/// has none remembered (`MIN/DESIRED/MAX`).
+pub const SIZE_TAG: &str = "ScheduleSize";
 
-/// One EC2 instance, RDS DB instance or Aurora DB cluster. The texts a plan
-/// repeats are shared, so plans of large fleets copy no strings.
+/// A scaled server's size: an Auto Scaling group's minimum, desired
+/// capacity and maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Size {
+    pub min: i32,
+    pub desired: i32,
+    pub max: i32,
+}
+
+impl Size {
+    /// `MIN/DESIRED/MAX`, as the [`SIZE_TAG`] writes it: whole numbers,
+    /// `MIN <= DESIRED <= MAX`, and something to run.
+    pub fn parse(text: &str) -> Result<Size, String> {
+        let parts: Vec<&str> = text.split('/').map(str::trim).collect();
+        let numbers: Option<Vec<i32>> = parts.iter().map(|p| p.parse().ok()).collect();
+        let bad = || format!("{text:?} is not MIN/DESIRED/MAX (e.g. 1/2/4)");
+        let [min, desired, max] = numbers.ok_or_else(bad)?[..] else {
+            return Err(bad());
+        };
+        if min < 0 || min > desired || desired > max || max == 0 {
+            return Err(format!(
+                "{text:?} needs 0 <= MIN <= DESIRED <= MAX, MAX above 0"
+            ));
+        }
+        Ok(Size { min, desired, max })
+    }
+
+    /// Sized to run nothing, its maximum kept.
+    pub fn zero(self) -> Size {
+        Size {
+            min: 0,
+            desired: 0,
+            max: self.max,
+        }
+    }
+
+    /// Whether it runs anything: a size worth remembering.
+    pub fn runs(self) -> bool {
+        self.desired > 0 || self.min > 0
+    }
+}
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.min, self.desired, self.max)
+    }
+}
+
+/// One EC2 instance, RDS DB instance, Aurora DB cluster, Auto Scaling
+/// group, ECS service or EKS node group. The texts a plan repeats are
+/// shared, so plans of large fleets copy no strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instance {
-    /// Instance id, DB instance identifier or DB cluster identifier.
+    /// Instance id, DB instance or cluster identifier, Auto Scaling group
+    /// name, `CLUSTER/SERVICE` or `CLUSTER/NODEGROUP`.
     pub id: Arc<str>,
     pub kind: InstanceKind,
     /// The Name tag, or the id.
@@ -29,7 +82,7 @@ pub struct Instance {
     pub state: Arc<str>,
     /// What it is: the EC2 instance type, the DB engine and class.
     pub spec: Option<Arc<str>>,
-    /// Its ARN where tagging needs it (RDS and Aurora).
+    /// Its ARN where tagging needs it (RDS, Aurora, ECS, EKS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<Arc<str>>,
     pub schedule_tag: Option<String>,
@@ -40,6 +93,36 @@ pub struct Instance {
     /// Its [`KEEP_TAG`], as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_until: Option<String>,
+    /// A scaled server's size now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
+    /// Its [`SIZE_TAG`], as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_tag: Option<String>,
+    /// The Auto Scaling group an EC2 instance belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling_group: Option<String>,
+}
+
+/// The fleet less the EC2 members of the Auto Scaling groups in it: the
+/// group is scheduled whole, and its tags reach its members.
+pub fn without_scheduled_members(instances: Vec<Instance>) -> Vec<Instance> {
+    let groups: std::collections::BTreeSet<Arc<str>> = instances
+        .iter()
+        .filter(|i| i.kind == InstanceKind::Asg)
+        .map(|i| i.id.clone())
+        .collect();
+    if groups.is_empty() {
+        return instances;
+    }
+    instances
+        .into_iter()
+        .filter(|i| {
+            !i.scaling_group
+                .as_deref()
+                .is_some_and(|g| groups.contains(g))
+        })
+        .collect()
 }
 
 /// The state classes the planner reasons with.
@@ -70,6 +153,9 @@ impl Instance {
             group_tag: None,
             unmanageable: None,
             keep_until: None,
+            size: None,
+            size_tag: None,
+            scaling_group: None,
         }
     }
 
@@ -95,14 +181,17 @@ impl Instance {
     pub fn power(&self) -> Power {
         let s = &*self.state;
         match self.kind {
-            InstanceKind::Ec2 => match s {
-                "running" => Power::Up,
-                "stopped" => Power::Down,
-                "pending" => Power::Starting,
-                "stopping" => Power::Stopping,
-                "terminated" | "shutting-down" => Power::Gone,
-                _ => Power::Busy,
-            },
+            // A scaled server's state is named as EC2 names one's.
+            InstanceKind::Ec2 | InstanceKind::Asg | InstanceKind::Ecs | InstanceKind::Eks => {
+                match s {
+                    "running" => Power::Up,
+                    "stopped" => Power::Down,
+                    "pending" => Power::Starting,
+                    "stopping" => Power::Stopping,
+                    "terminated" | "shutting-down" => Power::Gone,
+                    _ => Power::Busy,
+                }
+            }
             InstanceKind::Rds | InstanceKind::Aurora => match s {
                 "available" => Power::Up,
                 "stopped" => Power::Down,
@@ -130,5 +219,44 @@ mod tests {
         assert_eq!(inst(InstanceKind::Rds, "backing-up").power(), Power::Busy);
         assert_eq!(inst(InstanceKind::Aurora, "available").power(), Power::Up);
         assert_eq!(inst(InstanceKind::Rds, "stopping").power(), Power::Stopping);
+    }
+
+    #[test]
+    fn a_size_tag_is_min_desired_max_in_order() {
+        assert_eq!(
+            Size::parse(" 1 / 2 / 4 "),
+            Ok(Size {
+                min: 1,
+                desired: 2,
+                max: 4
+            })
+        );
+        for bad in [
+            "", "2", "1/2", "1/2/3/4", "a/b/c", "3/2/4", "1/5/4", "0/0/0", "-1/0/2",
+        ] {
+            assert!(Size::parse(bad).is_err(), "{bad}");
+        }
+        let s = Size::parse("1/2/4").unwrap();
+        assert_eq!(s.zero().to_string(), "0/0/4");
+        assert!(s.runs() && !s.zero().runs());
+    }
+
+    #[test]
+    fn members_of_a_described_scaling_group_are_left_to_it() {
+        let member = |id: &str, group: &str| {
+            Instance {
+                scaling_group: Some(group.into()),
+                ..inst(InstanceKind::Ec2, "running")
+            }
+            .named(id)
+        };
+        let fleet = vec![
+            Instance::new("workers", InstanceKind::Asg, "running"),
+            member("i-1", "workers"),
+            member("i-2", "loose"),
+        ];
+        let kept = without_scheduled_members(fleet);
+        let names: Vec<&str> = kept.iter().map(|i| &*i.name).collect();
+        assert_eq!(names, ["workers", "i-2"]);
     }
 }

@@ -1,6 +1,6 @@
-//! Starts and stops tagged EC2 instances, RDS instances and Aurora clusters
-//! on schedules kept in DynamoDB, in dependency order, and tells a chat
-//! topic what it did.
+//! Starts and stops tagged EC2 instances, RDS instances, Aurora clusters,
+//! Auto Scaling groups, ECS services and EKS node groups on schedules kept
+//! in DynamoDB, in dependency order, and tells a chat topic what it did.
 //!
 //! One pass, as the Lambda runs it every five minutes:
 //!
@@ -31,12 +31,12 @@
 //!   prices as values), `state` (what a schedule remembers), `import` (AWS
 //!   Instance Scheduler's configuration as Schedule items);
 //! - the pure core: `plan`;
-//! - the traits the shell talks through: `ports`; every chat sentence:
-//!   `say`;
-//! - adapters and services over them: `aws` (DynamoDB, EC2, RDS,
-//!   EventBridge, the Price List, the Lambda trigger), `http` (holiday
-//!   feeds), `notify` (chat payloads, the sender), `exceptions` (the items
-//!   users and the bot write);
+//! - the traits the shell talks through: `ports`;
+//! - every chat sentence: `say` (it names a port's failed call);
+//! - adapters and services over them: `aws` (DynamoDB, EC2, RDS, Auto
+//!   Scaling, ECS, EKS, EventBridge, the Price List, the Lambda trigger),
+//!   `http` (holiday feeds), `notify` (chat payloads, the sender),
+//!   `exceptions` (the items users and the bot write);
 //! - the shell: `pass` (one pass, and the one read path), `memory` (the
 //!   in-memory ports), `page` (the week as HTML and text);
 //! - wiring and front ends: `bot` (chat commands), `env` (configuration

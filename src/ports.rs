@@ -14,7 +14,7 @@ use serde::Serialize;
 use chrono::{DateTime, Utc};
 
 use crate::calendar::CalendarCache;
-use crate::fleet::Instance;
+use crate::fleet::{Instance, Size};
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::plan::Orders;
@@ -54,6 +54,11 @@ const PERMANENT: &[&str] = &[
     "DBInstanceNotFoundFault",
     "DBClusterNotFoundFault",
     "InvalidInstanceType",
+    // Auto Scaling's for a group it does not know or a size it refuses.
+    "ValidationError",
+    // A scaled server with no size to start at (see `pass::act`).
+    "NoSizeKnown",
+    "InvalidScheduleSize",
 ];
 
 /// Codes that name one instance of a batch (so bisecting finds it); any
@@ -204,8 +209,14 @@ pub struct TargetState {
 
 /// The servers.
 pub trait Fleet: Sync {
-    /// Every instance, DB instance and DB cluster carrying the schedule tag.
-    fn describe(&self) -> impl Future<Output = Result<Vec<Instance>, CallError>> + Send;
+    /// Every instance, DB instance and DB cluster carrying the schedule
+    /// tag, and the servers of the `scaled` kinds (only those a schedule
+    /// uses, so a fleet without them pays no call for them). EC2 members
+    /// of a described Auto Scaling group are left out.
+    fn describe(
+        &self,
+        scaled: &[InstanceKind],
+    ) -> impl Future<Output = Result<Vec<Instance>, CallError>> + Send;
     /// Starts or stops `ids` (all of `kind`) in as few calls as the API
     /// allows; returns each instance that failed with its error, isolated
     /// from the others.
@@ -214,6 +225,14 @@ pub trait Fleet: Sync {
         direction: Direction,
         kind: InstanceKind,
         ids: &[String],
+    ) -> impl Future<Output = Vec<(String, CallError)>> + Send;
+
+    /// Sets the sizes of scaled servers (all of `kind`); returns each that
+    /// failed with its error.
+    fn resize(
+        &self,
+        kind: InstanceKind,
+        sizes: &[(String, Size)],
     ) -> impl Future<Output = Vec<(String, CallError)>> + Send;
 
     /// Sets `set` and removes `remove` tags on `targets` (all of `kind`;
@@ -346,7 +365,7 @@ pub trait EventSink: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unpriced {
     /// Nothing to look up (its type is unknown, its price depends on a
-    /// licence): nothing to keep either.
+    /// licence, the source has no such product): nothing to keep either.
     NotLookedUp(String),
     /// The price list has no such product: worth keeping.
     NotListed(String),

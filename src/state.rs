@@ -41,6 +41,10 @@ pub struct ScheduleState {
     /// usage observation is measured against.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub seen: BTreeMap<String, bool>,
+    /// Each scaled server's size when it was last stopped: what its start
+    /// restores.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sizes: BTreeMap<String, crate::fleet::Size>,
 }
 
 /// What one schedule's state may hold, so that its item stays under the

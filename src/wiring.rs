@@ -56,7 +56,7 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
         tuning: env.tuning.clone(),
         told: Default::default(),
         feeds: Box::new(crate::http::Feeds::new(env.allow_private_feeds)),
-        signals: env
+        events: env
             .emit_events
             .then(|| Box::new(EventBridge::new(sdk)) as Box<dyn EventSink>),
         prices: Some(Box::new(PriceListApi::new(sdk))),

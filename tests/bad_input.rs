@@ -187,7 +187,7 @@ fn cases() -> Vec<Case> {
             "unknown InstanceType",
             vec![group_item("bad", "web", "Lambda", &[])],
             "InstanceType",
-            "\"Lambda\" is not EC2, RDS or Aurora",
+            "\"Lambda\" is not EC2, RDS, Aurora, ASG, ECS or EKS",
         ),
         group_case(
             "Dependency not a list",

@@ -577,8 +577,8 @@ async fn a_calendar_copy_is_replaced_only_by_a_newer_one() {
     );
 }
 
-/// The feed port's fake: the pass reads a calendar it serves, once a day,
-/// and a URL it does not serve is one error.
+/// The feed port's fake: a pass reads the calendar it serves, and the
+/// start stops on its holiday without a word of error.
 #[tokio::test]
 async fn a_served_feed_stops_the_start_on_its_holiday() {
     let mut d = world("https://holidays.example/kr.ics", vec![]);

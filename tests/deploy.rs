@@ -47,6 +47,17 @@ fn actions(s: &Value) -> Vec<String> {
     }
 }
 
+/// The calls IAM grants on no resource but `*`.
+const WITHOUT_RESOURCES: [&str; 7] = [
+    "ec2:DescribeInstances",
+    "autoscaling:DescribeAutoScalingGroups",
+    "ecs:ListClusters",
+    "ecs:ListServices",
+    "application-autoscaling:DescribeScalableTargets",
+    "eks:ListClusters",
+    "pricing:GetProducts",
+];
+
 #[test]
 fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
     let t = template();
@@ -57,9 +68,16 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
         for a in actions(s) {
             assert!(!a.contains('*'), "wildcard action {a}");
         }
-        let commands = actions(s)
-            .iter()
-            .any(|a| a.contains(":Start") || a.contains(":Stop"));
+        let commands = actions(s).iter().any(|a| {
+            a.contains(":Start")
+                || a.contains(":Stop")
+                || [
+                    "autoscaling:UpdateAutoScalingGroup",
+                    "ecs:UpdateService",
+                    "eks:UpdateNodegroupConfig",
+                ]
+                .contains(&a.as_str())
+        });
         if commands {
             assert_eq!(
                 s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false",
@@ -74,9 +92,10 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
             assert_ne!(s["Resource"], "*", "{s}");
         }
         if s["Resource"] == "*" {
-            let acts = actions(s);
             assert!(
-                acts == ["ec2:DescribeInstances"] || acts == ["pricing:GetProducts"],
+                actions(s)
+                    .iter()
+                    .all(|a| WITHOUT_RESOURCES.contains(&a.as_str())),
                 "only the calls without resource-level permissions may use *: {s}"
             );
         }
@@ -141,7 +160,11 @@ fn policy_has_no_wildcard_action_and_start_stop_needs_the_schedule_tag() {
         .into_iter()
         .filter(|s| actions(s).iter().any(|a| a.contains("Tag")))
         .collect();
-    assert_eq!(tagging.len(), 2);
+    assert_eq!(
+        tagging.len(),
+        5,
+        "EC2, databases, Auto Scaling groups, ECS services, EKS node groups"
+    );
     for s in tagging {
         assert_eq!(
             s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false",
@@ -443,7 +466,14 @@ fn the_spoke_trusts_the_hub_role_with_the_external_id_and_only_tagged_servers() 
     for s in &statements {
         let acts = actions(s);
         assert!(acts.iter().all(|a| !a.contains('*')), "{s}");
-        if acts.iter().any(|a| !a.contains("Describe")) {
+        // Reads need no tag; a scalable target carries none of ours, so
+        // its minimum is the one write granted without one.
+        let writes = acts.iter().any(|a| {
+            !a.contains(":Describe")
+                && !a.contains(":List")
+                && a != "application-autoscaling:RegisterScalableTarget"
+        });
+        if writes {
             assert_eq!(
                 s["Condition"]["Null"]["aws:ResourceTag/ScheduleName"], "false",
                 "{s}"
@@ -474,8 +504,8 @@ fn the_schedule_tag_key_reaches_both_functions_and_every_iam_condition() {
             .matches("\"aws:ResourceTag/Schedule\":\"false\"")
             .count();
         assert_eq!(
-            conditions, 5,
-            "{name}: start, stop and tag EC2, RDS, Aurora"
+            conditions, 11,
+            "{name}: start, stop and tag EC2, RDS, Aurora; size and tag Auto Scaling groups, ECS services, EKS node groups"
         );
     }
 }

@@ -456,7 +456,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         tuning: d.tuning.clone(),
         told: Default::default(),
         feeds: Box::new(scheduler::http::Feeds::new(true)),
-        signals: None,
+        events: None,
         prices: None,
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))

@@ -163,7 +163,7 @@ async fn events_name_the_target_and_the_failure() {
         ],
     );
     let events = memory::RecordedEvents::default();
-    d.signals = Some(Box::new(events.clone()));
+    d.events = Some(Box::new(events.clone()));
     d.tuning.target = Some(
         scheduler::target::Target::parse("arn:aws:iam::111111111111:role/spoke@ap-northeast-2")
             .unwrap(),

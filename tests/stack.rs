@@ -203,6 +203,119 @@ impl Deployed {
         (app[0].clone(), "dev-db".into())
     }
 
+    /// `workers` (an Auto Scaling group of 1/2/4, after `app`) and `api`
+    /// (an ECS service of 2 tasks scaled 1-4, after `db`), both running.
+    async fn seed_scaled(&mut self) {
+        for (group, kind, after) in [("workers", "ASG", "app"), ("api", "ECS", "db")] {
+            self.put(
+                "SERVER_GROUP_TABLE",
+                group_item("dev", group, kind, &[after]),
+            )
+            .await;
+        }
+        let asg = aws_sdk_autoscaling::Client::new(&self.sdk);
+        asg.create_launch_configuration()
+            .launch_configuration_name("workers")
+            .image_id("ami-12345678")
+            .instance_type("t3.micro")
+            .send()
+            .await
+            .expect("create_launch_configuration");
+        let tag = |k: &str, v: &str| {
+            aws_sdk_autoscaling::types::Tag::builder()
+                .resource_id("dev-workers")
+                .resource_type("auto-scaling-group")
+                .key(k)
+                .value(v)
+                .propagate_at_launch(true)
+                .build()
+        };
+        asg.create_auto_scaling_group()
+            .auto_scaling_group_name("dev-workers")
+            .launch_configuration_name("workers")
+            .min_size(1)
+            .desired_capacity(2)
+            .max_size(4)
+            .availability_zones(format!("{REGION}a"))
+            .tags(tag("ScheduleName", "dev"))
+            .tags(tag("ScheduleGroupName", "workers"))
+            .send()
+            .await
+            .expect("create_auto_scaling_group");
+        let ecs = aws_sdk_ecs::Client::new(&self.sdk);
+        ecs.create_cluster()
+            .cluster_name("dev")
+            .send()
+            .await
+            .unwrap();
+        ecs.register_task_definition()
+            .family("api")
+            .container_definitions(
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name("api")
+                    .image("nginx")
+                    .memory(128)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let tag = |k: &str, v: &str| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build();
+        ecs.create_service()
+            .cluster("dev")
+            .service_name("api")
+            .task_definition("api")
+            .desired_count(2)
+            .tags(tag("ScheduleName", "dev"))
+            .tags(tag("ScheduleGroupName", "api"))
+            .send()
+            .await
+            .unwrap();
+        // moto starts a service with no running task; an update runs them.
+        ecs.update_service()
+            .cluster("dev")
+            .service("api")
+            .desired_count(2)
+            .send()
+            .await
+            .unwrap();
+        aws_sdk_applicationautoscaling::Client::new(&self.sdk)
+            .register_scalable_target()
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+            .scalable_dimension(
+                aws_sdk_applicationautoscaling::types::ScalableDimension::EcsServiceDesiredCount,
+            )
+            .resource_id("service/dev/api")
+            .min_capacity(1)
+            .max_capacity(4)
+            .send()
+            .await
+            .unwrap();
+        self.tagged.insert("dev-workers".into());
+        self.tagged.insert("api".into());
+    }
+
+    /// (desired capacity of `dev-workers`, desired count of `dev/api`).
+    async fn scaled_sizes(&self) -> (i32, i32) {
+        let asg = aws_sdk_autoscaling::Client::new(&self.sdk)
+            .describe_auto_scaling_groups()
+            .auto_scaling_group_names("dev-workers")
+            .send()
+            .await
+            .unwrap();
+        let ecs = aws_sdk_ecs::Client::new(&self.sdk)
+            .describe_services()
+            .cluster("dev")
+            .services("api")
+            .send()
+            .await
+            .unwrap();
+        (
+            asg.auto_scaling_groups()[0].desired_capacity().unwrap(),
+            ecs.services()[0].desired_count(),
+        )
+    }
+
     /// What the Lambda service gives every function besides the template's
     /// variables: region, credentials, and here the local endpoints.
     fn platform(&self, key: &str) -> BTreeMap<String, String> {
@@ -447,6 +560,7 @@ fn unused(statements: &[Value], seen: &BTreeSet<(String, String)>, function: &st
 async fn a_day_of_the_deployed_stack_within_its_permissions() {
     let mut d = Deployed::new(&[]).await;
     let (app, db) = d.seed().await;
+    d.seed_scaled().await;
     d.forget_calls().await;
     let (start, warning) = day();
 
@@ -494,6 +608,11 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
     assert_eq!(passes.len(), 1, "one asynchronous invoke");
     assert_eq!(d.ec2_state(&app).await, "stopped");
     assert_eq!(d.rds_state(&db).await, "stopped");
+    assert_eq!(
+        d.scaled_sizes().await,
+        (0, 0),
+        "the workers and the api at zero"
+    );
 
     // start: ForceStart set by the bot, the pass starts and resets it.
     let (status, answer) = d.slack("start dev").await;
@@ -503,6 +622,9 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
     // The next tick sees every server up and resets ForceStart.
     d.scheduler(&tick(Utc::now() + chrono::Duration::minutes(5)))
         .await;
+    d.scheduler(&tick(Utc::now() + chrono::Duration::minutes(10)))
+        .await;
+    assert_eq!(d.scaled_sizes().await, (2, 2), "back at their sizes");
 
     let calls = d.moto_calls().await;
     let commands: Vec<&str> = calls
@@ -540,6 +662,11 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
             "dynamodb:DescribeTable",
             // A hub target's read of its partition: the hub's test.
             "dynamodb:Query",
+            // EKS node groups: none in this day (tests/scaled.rs).
+            "eks:DescribeNodegroup",
+            "eks:ListClusters",
+            "eks:ListNodegroups",
+            "eks:UpdateNodegroupConfig",
             // Aurora clusters: none in this day.
             "rds:StartDBCluster",
             "rds:StopDBCluster",
@@ -552,7 +679,11 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
             "dynamodb:BatchGetItem",
             // Exception items: skip, extend and postpone write, cancel deletes.
             "dynamodb:DeleteItem",
-            "dynamodb:PutItem"
+            "dynamodb:PutItem",
+            // EKS node groups: none in this day.
+            "eks:DescribeNodegroup",
+            "eks:ListClusters",
+            "eks:ListNodegroups",
         ]
     );
 }
@@ -870,10 +1001,20 @@ async fn a_hubs_fan_out_as_deployed_within_the_hub_and_spoke_permissions() {
     }
     let seen = check_calls(&d, &calls, Some(&spoke));
     eprintln!("(function, operation) seen in the hub: {seen:#?}");
+    // The scaled kinds: the day's test and tests/scaled.rs.
+    let unused = |statements: &[Value], function: &str| -> Vec<String> {
+        unused(statements, &seen, function)
+            .into_iter()
+            .filter(|a| {
+                !["autoscaling:", "ecs:", "eks:", "application-autoscaling:"]
+                    .iter()
+                    .any(|p| a.starts_with(p))
+            })
+            .collect()
+    };
     assert_eq!(
         unused(
             &d.stack.statements("SchedulerFunction"),
-            &seen,
             "SchedulerFunction"
         ),
         [
@@ -894,7 +1035,7 @@ async fn a_hubs_fan_out_as_deployed_within_the_hub_and_spoke_permissions() {
         ]
     );
     assert_eq!(
-        unused(&spoke.statements("SpokeRole"), &seen, "SpokeRole"),
+        unused(&spoke.statements("SpokeRole"), "SpokeRole"),
         [
             "ec2:StopInstances",
             "rds:AddTagsToResource",

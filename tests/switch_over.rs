@@ -240,7 +240,7 @@ async fn a_quiet_pass_says_why() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("dev: no start at 2026-11-30 (exception: start None by alice)"),
+        text.contains("dev: no start at 2026-11-30 (exception: start None by alice; item holiday)"),
         "{text}"
     );
     assert!(!text.contains("nothing to do"), "{text}");

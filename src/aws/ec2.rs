@@ -18,7 +18,7 @@ pub const COMMAND_CHUNK: usize = 1000;
 /// DescribeInstances' largest page.
 const PAGE_SIZE: i32 = 1000;
 
-const ASG_TAG: &str = "aws:autoscaling:groupName";
+pub(super) const ASG_TAG: &str = "aws:autoscaling:groupName";
 
 #[derive(Debug, Clone)]
 pub struct Ec2 {
@@ -76,6 +76,9 @@ impl Ec2 {
                         format!("belongs to Auto Scaling group {g}; the group would replace it, so schedule the group instead")
                     }),
                     keep_until: tag(tags, KEEP_TAG).map(str::to_string),
+                    size: None,
+                    size_tag: None,
+                    scaling_group: tag(tags, ASG_TAG).map(str::to_string),
                 });
             }
         }

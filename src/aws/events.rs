@@ -21,7 +21,7 @@ const PUT_ATTEMPTS: usize = 3;
 
 /// The default bus.
 #[derive(Debug)]
-pub struct EventBridge(pub aws_sdk_eventbridge::Client);
+pub struct EventBridge(aws_sdk_eventbridge::Client);
 
 impl EventBridge {
     /// A client whose calls give up after 10 s.

@@ -1,11 +1,15 @@
 //! Adapters from the ports to AWS, each through its SDK crate: DynamoDB
 //! tables (the configuration, the state, the usage history), EC2, RDS and
-//! Aurora, EventBridge events, the Price List, the bot's Lambda Invoke
+//! Aurora, Auto Scaling groups, ECS services, EKS node groups, EventBridge
+//! events, the Price List, the bot's Lambda Invoke
 //! (`trigger.rs`); an assumed role kept between invocations. They read,
 //! write and command; they never decide.
 
+pub mod asg;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecs;
+pub mod eks;
 pub mod events;
 pub mod pricing;
 pub mod rds;
@@ -21,7 +25,7 @@ use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
-use crate::fleet::Instance;
+use crate::fleet::{without_scheduled_members, Instance, Size};
 use crate::model::Direction;
 use crate::model::InstanceKind;
 use crate::ports::{CallError, Fleet, Tagged};
@@ -75,11 +79,14 @@ where
     CallError::new(operation, code, message)
 }
 
-/// EC2 and RDS together, behind the one [`Fleet`] port.
+/// EC2, RDS and Auto Scaling together, behind the one [`Fleet`] port.
 #[derive(Debug, Clone)]
 pub struct AwsFleet {
     pub ec2: ec2::Ec2,
     pub rds: rds::Rds,
+    pub asg: asg::Asg,
+    pub ecs: ecs::Ecs,
+    pub eks: eks::Eks,
 }
 
 impl AwsFleet {
@@ -87,6 +94,9 @@ impl AwsFleet {
         Self {
             ec2: ec2::Ec2::new(aws_sdk_ec2::Client::new(config)),
             rds: rds::Rds::new(aws_sdk_rds::Client::new(config)),
+            asg: asg::Asg::new(aws_sdk_autoscaling::Client::new(config)),
+            ecs: ecs::Ecs::new(config),
+            eks: eks::Eks::new(aws_sdk_eks::Client::new(config)),
         }
     }
 
@@ -94,15 +104,32 @@ impl AwsFleet {
     pub fn with_schedule_tag(mut self, key: &str) -> Self {
         self.ec2.schedule_tag = key.to_string();
         self.rds.schedule_tag = key.to_string();
+        self.asg.schedule_tag = key.to_string();
+        self.ecs.schedule_tag = key.to_string();
+        self.eks.schedule_tag = key.to_string();
         self
     }
 }
 
+impl AwsFleet {
+    async fn describe_scaled(&self, kind: InstanceKind) -> Result<Vec<Instance>, CallError> {
+        match kind {
+            InstanceKind::Asg => self.asg.describe().await,
+            InstanceKind::Ecs => self.ecs.describe().await,
+            InstanceKind::Eks => self.eks.describe().await,
+            InstanceKind::Ec2 | InstanceKind::Rds | InstanceKind::Aurora => Ok(vec![]),
+        }
+    }
+}
+
 impl Fleet for AwsFleet {
-    async fn describe(&self) -> Result<Vec<Instance>, CallError> {
-        let (mut ec2, rds) = tokio::try_join!(self.ec2.describe(), self.rds.describe())?;
-        ec2.extend(rds);
-        Ok(ec2)
+    async fn describe(&self, scaled: &[InstanceKind]) -> Result<Vec<Instance>, CallError> {
+        let scaled = futures::future::try_join_all(scaled.iter().map(|k| self.describe_scaled(*k)));
+        let (mut all, rds, scaled) =
+            tokio::try_join!(self.ec2.describe(), self.rds.describe(), scaled)?;
+        all.extend(rds);
+        all.extend(scaled.into_iter().flatten());
+        Ok(without_scheduled_members(all))
     }
 
     async fn command(
@@ -116,6 +143,23 @@ impl Fleet for AwsFleet {
             InstanceKind::Rds | InstanceKind::Aurora => {
                 self.rds.command(direction, kind, ids).await
             }
+            InstanceKind::Asg | InstanceKind::Ecs | InstanceKind::Eks => not_commanded(kind, ids),
+        }
+    }
+
+    async fn resize(
+        &self,
+        kind: InstanceKind,
+        sizes: &[(String, Size)],
+    ) -> Vec<(String, CallError)> {
+        match kind {
+            InstanceKind::Asg => self.asg.resize(sizes).await,
+            InstanceKind::Ecs => self.ecs.resize(sizes).await,
+            InstanceKind::Eks => self.eks.resize(sizes).await,
+            _ => not_commanded(
+                kind,
+                &sizes.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+            ),
         }
     }
 
@@ -129,9 +173,23 @@ impl Fleet for AwsFleet {
         let result = match kind {
             InstanceKind::Ec2 => self.ec2.tag(targets, set, remove).await,
             InstanceKind::Rds | InstanceKind::Aurora => self.rds.tag(targets, set, remove).await,
+            InstanceKind::Asg => self.asg.tag(targets, set, remove).await,
+            InstanceKind::Ecs => self.ecs.tag(targets, set, remove).await,
+            InstanceKind::Eks => self.eks.tag(targets, set, remove).await,
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "servers not tagged");
         }
     }
+}
+
+/// The answer to a command the kind has no call for (a scaled server is
+/// resized, the others started and stopped): each id failed, permanently.
+fn not_commanded(kind: InstanceKind, ids: &[String]) -> Vec<(String, CallError)> {
+    let error = CallError::new(
+        format!("command {}", kind.as_str()),
+        "UnsupportedOperation",
+        "not a command for this kind of server",
+    );
+    ids.iter().map(|id| (id.clone(), error.clone())).collect()
 }

@@ -82,6 +82,15 @@ fn filters(p: &Product) -> Result<Query, String> {
         InstanceKind::Aurora => {
             Err("an Aurora cluster costs what its instances cost; they are not looked up".into())
         }
+        InstanceKind::Asg => Err(
+            "an Auto Scaling group costs what its instances cost; they are not looked up".into(),
+        ),
+        InstanceKind::Ecs => {
+            Err("an ECS service costs what its tasks run on; not looked up".into())
+        }
+        InstanceKind::Eks => {
+            Err("an EKS node group costs what its instances cost; not looked up".into())
+        }
     }
 }
 

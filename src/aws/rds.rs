@@ -90,6 +90,9 @@ impl Rds {
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable,
                     keep_until: tag(tags, KEEP_TAG).map(str::to_string),
+                    size: None,
+                    size_tag: None,
+                    scaling_group: None,
                 });
             }
         }
@@ -124,6 +127,9 @@ impl Rds {
                     group_tag: tag(tags, GROUP_TAG).map(str::to_string),
                     unmanageable: None,
                     keep_until: tag(tags, KEEP_TAG).map(str::to_string),
+                    size: None,
+                    size_tag: None,
+                    scaling_group: None,
                 });
             }
         }

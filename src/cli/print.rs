@@ -8,10 +8,15 @@ pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("plans and reports serialise")
 }
 
-/// `dev: no start at 2026-12-01 (exception: start None by alice)`.
+/// `dev: no start at 2026-12-01 (exception: start None by alice; item x1)`.
 pub(super) fn skip_line(schedule: &str, s: &Skip) -> String {
+    let item = s
+        .why
+        .item()
+        .map(|id| format!("; item {id}"))
+        .unwrap_or_default();
     format!(
-        "{schedule}: no {} at {} ({})",
+        "{schedule}: no {} at {} ({}{item})",
         s.kind,
         s.day.format("%Y-%m-%d"),
         s.why.text()

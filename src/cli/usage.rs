@@ -38,9 +38,8 @@ pub async fn apply<C, S: StateStore, F, N>(
     }
     let observed = deps.state.usage(since).await?;
     let kept = deps.state.load().await?.prices;
-    let products = usage::products(&observed);
     let prices =
-        crate::pass::prices(deps.prices.as_deref(), &deps.state, &kept, &products, now).await;
+        crate::pass::prices(deps.prices.as_deref(), &deps.state, &kept, &observed, now).await;
     let sums = usage::tally(&observed, since, now, &prices);
     if json {
         let _ = writeln!(out, "{}", to_json(&sums));

@@ -30,13 +30,6 @@ pub struct Feeds {
     allow_private: bool,
 }
 
-impl Default for Feeds {
-    /// Public addresses only.
-    fn default() -> Self {
-        Feeds::new(false)
-    }
-}
-
 impl Feeds {
     /// 10 s to connect and read: a pass must not wait long on a feed.
     /// `allow_private`: `ALLOW_PRIVATE_FEEDS`, for feeds inside a VPC (and

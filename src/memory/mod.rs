@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::calendar::CalendarCache;
-use crate::fleet::Instance;
+use crate::fleet::{without_scheduled_members, Instance, Size};
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::pass::{Deps, Tuning};
@@ -49,7 +49,7 @@ pub fn deps_with<N>(
         told: Default::default(),
         // Tests serve their feeds on loopback.
         feeds: Box::new(crate::http::Feeds::new(true)),
-        signals: None,
+        events: None,
         prices: None,
         tuning: Tuning {
             poll: std::time::Duration::from_millis(10),
@@ -332,8 +332,14 @@ impl MemoryFleet {
 }
 
 impl Fleet for MemoryFleet {
-    async fn describe(&self) -> Result<Vec<Instance>, CallError> {
-        Ok(self.instances.lock().unwrap().clone())
+    /// Scaled servers only of the kinds asked for, as AWS's fleet does.
+    async fn describe(&self, scaled: &[InstanceKind]) -> Result<Vec<Instance>, CallError> {
+        let all = self.instances.lock().unwrap().clone();
+        Ok(without_scheduled_members(
+            all.into_iter()
+                .filter(|i| !i.kind.scaled() || scaled.contains(&i.kind))
+                .collect(),
+        ))
     }
 
     async fn command(
@@ -364,14 +370,43 @@ impl Fleet for MemoryFleet {
             }
             if let Some(i) = all.iter_mut().find(|i| *i.id == **id) {
                 i.state = match (direction, kind, slow.contains(id)) {
-                    (Direction::Start, InstanceKind::Ec2, false) => "running",
-                    (Direction::Start, InstanceKind::Ec2, true) => "pending",
+                    (Direction::Start, k, false) if k == InstanceKind::Ec2 || k.scaled() => {
+                        "running"
+                    }
+                    (Direction::Start, k, true) if k == InstanceKind::Ec2 || k.scaled() => {
+                        "pending"
+                    }
                     (Direction::Start, _, false) => "available",
                     (Direction::Start, _, true) => "starting",
                     (Direction::Stop, _, false) => "stopped",
                     (Direction::Stop, _, true) => "stopping",
                 }
                 .into();
+            }
+        }
+        failures
+    }
+
+    /// A size with something to run starts the server, zero stops it
+    /// (slowly for ids in `slow`).
+    async fn resize(
+        &self,
+        kind: InstanceKind,
+        sizes: &[(String, Size)],
+    ) -> Vec<(String, CallError)> {
+        let ids: Vec<String> = sizes.iter().map(|(id, _)| id.clone()).collect();
+        let direction = match sizes.first() {
+            Some((_, s)) if s.desired > 0 => Direction::Start,
+            _ => Direction::Stop,
+        };
+        let failures = self.command(direction, kind, &ids).await;
+        let mut all = self.instances.lock().unwrap();
+        for (id, size) in sizes {
+            if failures.iter().any(|(f, _)| f == id) {
+                continue;
+            }
+            if let Some(i) = all.iter_mut().find(|i| *i.id == **id) {
+                i.size = Some(*size);
             }
         }
         failures

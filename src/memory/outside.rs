@@ -61,8 +61,8 @@ impl EventSink for RecordedEvents {
     }
 }
 
-/// Fixed hourly prices by product key (tests, demos); any other product
-/// is not looked up.
+/// Fixed hourly prices by product key (tests, demos), kept a day as looked
+/// up ones are; any other product has none to look up.
 #[derive(Debug, Default)]
 pub struct FixedPrices(pub BTreeMap<String, f64>);
 

@@ -17,6 +17,15 @@ pub enum InstanceKind {
     Rds,
     /// Aurora DB clusters.
     Aurora,
+    /// Auto Scaling groups, stopped by sizing them to zero.
+    #[serde(rename = "ASG")]
+    Asg,
+    /// ECS services, stopped by a desired count of zero.
+    #[serde(rename = "ECS")]
+    Ecs,
+    /// EKS managed node groups, stopped by scaling them to zero.
+    #[serde(rename = "EKS")]
+    Eks,
 }
 
 impl InstanceKind {
@@ -25,6 +34,9 @@ impl InstanceKind {
             "ec2" => Some(InstanceKind::Ec2),
             "rds" => Some(InstanceKind::Rds),
             "aurora" => Some(InstanceKind::Aurora),
+            "asg" => Some(InstanceKind::Asg),
+            "ecs" => Some(InstanceKind::Ecs),
+            "eks" => Some(InstanceKind::Eks),
             _ => None,
         }
     }
@@ -34,7 +46,19 @@ impl InstanceKind {
             InstanceKind::Ec2 => "EC2",
             InstanceKind::Rds => "RDS",
             InstanceKind::Aurora => "Aurora",
+            InstanceKind::Asg => "ASG",
+            InstanceKind::Ecs => "ECS",
+            InstanceKind::Eks => "EKS",
         }
+    }
+
+    /// Started and stopped by setting its size, which the scheduler
+    /// remembers, rather than by a start or stop call.
+    pub fn scaled(self) -> bool {
+        matches!(
+            self,
+            InstanceKind::Asg | InstanceKind::Ecs | InstanceKind::Eks
+        )
     }
 }
 
@@ -58,11 +82,17 @@ impl ServerGroup {
         r.schedule = string_attr(item, "ScheduleName");
         let schedule = r.required_text("ScheduleName")?;
         let name = r.required_text("GroupName")?;
-        let kind_text: String = r.required("InstanceType", "a string (S): EC2, RDS or Aurora")?;
+        let kind_text: String = r.required(
+            "InstanceType",
+            "a string (S): EC2, RDS, Aurora, ASG, ECS or EKS",
+        )?;
         let kind = InstanceKind::parse(&kind_text).ok_or_else(|| {
             r.error(
                 "InstanceType",
-                format!("{} is not EC2, RDS or Aurora", quoted(&kind_text)),
+                format!(
+                    "{} is not EC2, RDS, Aurora, ASG, ECS or EKS",
+                    quoted(&kind_text)
+                ),
             )
         })?;
         let dependency: Vec<String> = r

@@ -118,6 +118,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// The scaled kinds some schedule's groups use: the only ones a pass
+    /// describes.
+    pub fn scaled_kinds(&self) -> Vec<InstanceKind> {
+        let kinds: std::collections::BTreeSet<InstanceKind> = self
+            .schedules
+            .values()
+            .flat_map(|s| s.groups().iter().map(|g| g.kind))
+            .filter(|k| k.scaled())
+            .collect();
+        kinds.into_iter().collect()
+    }
+
     /// Parses and cross-checks all items. Never fails as a whole: each bad
     /// item becomes a [`ConfigError`] and takes out only what it must (see
     /// [`Effect`]); a bad exception item dated before today (in its

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::{Deps, PassReport, Tuning};
+use crate::fleet::{Size, SIZE_TAG};
 use crate::model::{Config, Direction, InstanceKind};
 use crate::plan::{FailedCommand, Plan, Server};
-use crate::ports::{ConfigStore, Fleet, Notifier, StateStore};
+use crate::ports::{CallError, ConfigStore, Fleet, Notifier, StateStore};
 use crate::say;
 use crate::target::Target;
 
@@ -42,7 +43,12 @@ where
             count = ids.len(),
             "command"
         );
-        for (id, error) in deps.fleet.command(direction, kind, &ids).await {
+        let failures = if kind.scaled() {
+            resize(&deps.fleet, plan, direction, kind, &items).await
+        } else {
+            deps.fleet.command(direction, kind, &ids).await
+        };
+        for (id, error) in failures {
             let Some((schedule, group, server)) = items.iter().find(|(_, _, t)| *t.id == *id)
             else {
                 continue;
@@ -64,6 +70,69 @@ where
         }
     }
     failed
+}
+
+/// Sizes scaled servers: a stop to zero (their maximum kept), a start to
+/// the size their schedule remembered at the stop, or else to their
+/// `ScheduleSize` tag. A server with neither is left alone and fails
+/// permanently, so it is reported once and its waves go on.
+async fn resize<F: Fleet>(
+    fleet: &F,
+    plan: &Plan,
+    direction: Direction,
+    kind: InstanceKind,
+    items: &[Commanded<'_>],
+) -> Vec<(String, CallError)> {
+    let mut sizes = Vec::new();
+    let mut failures = Vec::new();
+    for (schedule, _, server) in items {
+        let remembered = plan
+            .schedules
+            .iter()
+            .find(|sp| sp.schedule == *schedule)
+            .and_then(|sp| sp.state.sizes.get(&*server.id).copied());
+        match target_size(direction, server, remembered) {
+            Ok(size) => sizes.push((server.id.to_string(), size)),
+            Err(error) => failures.push((server.id.to_string(), error)),
+        }
+    }
+    if !sizes.is_empty() {
+        failures.extend(fleet.resize(kind, &sizes).await);
+    }
+    failures
+}
+
+fn target_size(
+    direction: Direction,
+    server: &Server,
+    remembered: Option<Size>,
+) -> Result<Size, CallError> {
+    let operation = format!("size {}", server.kind.as_str());
+    match direction {
+        Direction::Stop => Ok(server
+            .size
+            .unwrap_or(Size {
+                min: 0,
+                desired: 0,
+                max: 0,
+            })
+            .zero()),
+        Direction::Start => match (remembered, &server.size_tag) {
+            (Some(size), _) => Ok(size),
+            (None, Some(tag)) => Size::parse(tag).map_err(|why| {
+                CallError::new(
+                    operation,
+                    "InvalidScheduleSize",
+                    format!("{SIZE_TAG}: {why}"),
+                )
+            }),
+            (None, None) => Err(CallError::new(
+                operation,
+                "NoSizeKnown",
+                format!("no size remembered and no {SIZE_TAG} tag (MIN/DESIRED/MAX): left alone"),
+            )),
+        },
+    }
 }
 
 /// Sets ForceStart back to false where the plan says so. In a hub, only

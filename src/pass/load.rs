@@ -63,7 +63,7 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
         .into_iter()
         .map(|(k, v)| (k, v.state))
         .collect();
-    let fleet = deps.fleet.describe().await?;
+    let fleet = deps.fleet.describe(&config.scaled_kinds()).await?;
     Ok(plan::plan(
         now,
         &config,

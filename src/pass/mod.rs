@@ -47,7 +47,7 @@ pub struct Deps<C, S, F, N> {
     /// Fetches holiday calendars.
     pub feeds: Box<dyn FeedSource>,
     /// Where scheduling events go (`EMIT_EVENTS`; `None`: nowhere).
-    pub signals: Option<Box<dyn EventSink>>,
+    pub events: Option<Box<dyn EventSink>>,
     /// Where the weekly report's prices come from (`None`: not looked up).
     pub prices: Option<Box<dyn PriceSource>>,
 }
@@ -210,7 +210,7 @@ where
     // the transition it began.
     let mut orders = orders.clone();
     loop {
-        let fleet = deps.fleet.describe().await?;
+        let fleet = deps.fleet.describe(&config.scaled_kinds()).await?;
         let states = claims.states();
         let plan = plan::plan(now, &config, &fleet, &states, &deps.tuning.timing, &orders);
         orders = Orders::default();

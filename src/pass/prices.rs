@@ -3,27 +3,27 @@
 //! kept. A lookup that fails for the service (throttled, denied,
 //! unreachable) is not kept, so the next report tries again.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::ports::{KeptCopies, PriceSource, Unpriced};
-use crate::usage::{CachedPrice, Prices, Product};
+use crate::usage::{self, CachedPrice, Observation, Prices, Product};
 
 /// How long a looked-up price is kept.
 const KEEP: Duration = Duration::hours(24);
 
-/// The prices of `products`, from `source` (`None`: prices are not looked
-/// up here) or from what `state` kept.
+/// The prices of the products in `observed`, from `source` (`None`:
+/// prices are not looked up here) or from what `state` kept.
 pub async fn prices<S: KeptCopies>(
     source: Option<&dyn PriceSource>,
     state: &S,
     kept: &BTreeMap<String, CachedPrice>,
-    products: &BTreeSet<Product>,
+    observed: &[Observation],
     now: DateTime<Utc>,
 ) -> Prices {
     let mut out = Prices::new();
-    for p in products {
+    for p in &usage::products(observed) {
         let key = p.key();
         let price = match kept.get(&key).filter(|c| now - c.fetched_at < KEEP) {
             Some(c) => c

@@ -23,7 +23,7 @@ pub(super) async fn tell<C, S, F: Fleet, N>(
     failed: &BTreeMap<String, Vec<FailedCommand>>,
     now: DateTime<Utc>,
 ) {
-    if let Some(sink) = &deps.signals {
+    if let Some(sink) = &deps.events {
         let mut events = events(plan, failed);
         if let Some(target) = &deps.tuning.target {
             for e in &mut events {

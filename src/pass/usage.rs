@@ -62,12 +62,11 @@ pub(super) async fn weekly<C, S: UsageHistory + KeptCopies, F, N: Notifier>(
             return;
         }
     };
-    let products = usage::products(&observed);
     let prices = super::prices(
         deps.prices.as_deref(),
         &deps.state,
         kept_prices,
-        &products,
+        &observed,
         now,
     )
     .await;

@@ -24,7 +24,7 @@ use chrono::{DateTime, Duration, Utc};
 use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
-use crate::fleet::{Instance, Power};
+use crate::fleet::{Instance, Power, Size};
 use crate::model::{Config, Direction, InstanceKind, ScheduleConfig, GLOBAL_KEY};
 use crate::state::{Cause, ScheduleState};
 use crate::time::{self, Event, Skip};
@@ -269,9 +269,15 @@ pub struct Server {
     /// `YYYY-MM-DD HH:MM` in the schedule's zone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub held_until: Option<String>,
-    /// Its ARN where tagging needs it (RDS and Aurora).
+    /// Its ARN where tagging needs it (RDS, Aurora, ECS, EKS).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arn: Option<Arc<str>>,
+    /// A scaled server's size now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
+    /// Its `ScheduleSize` tag, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_tag: Option<String>,
 }
 
 /// Start or stop these instances of one group now.
@@ -614,10 +620,24 @@ fn advance(
         out.reset_force_start |= t.cause == Cause::ForceStart;
     } else {
         out.actions = step.actions;
+        if t.direction == Direction::Stop {
+            remember_sizes(&mut state.sizes, &out.actions);
+        }
         out.notices.extend(step.gave_up);
         out.transition = Some(t.direction);
         out.moving = more_to_command(&out.waits, roster, t.direction, step.blocker_progressing);
         state.transition = Some(t);
+    }
+}
+
+/// Keeps the size each scaled server of `stops` runs at, for its start to
+/// restore; a server already at zero (a stop sent again) keeps what was
+/// remembered.
+fn remember_sizes(sizes: &mut BTreeMap<String, Size>, stops: &[Action]) {
+    for s in stops.iter().flat_map(|a| &a.instances) {
+        if let Some(size) = s.size.filter(|size| size.runs()) {
+            sizes.insert(s.id.to_string(), size);
+        }
     }
 }
 
@@ -661,4 +681,34 @@ fn finish(
         || out.reset_force_start;
     out.state = state;
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_remembers_a_running_size_and_never_a_zero_one() {
+        let group = |state: &str, size: Size| Instance {
+            size: Some(size),
+            ..Instance::new("workers", InstanceKind::Asg, state)
+        };
+        let stop = |i: &Instance| Action {
+            direction: Direction::Stop,
+            wave: 0,
+            group: "workers".into(),
+            instances: vec![roster::server(i)],
+        };
+        let running = Size {
+            min: 1,
+            desired: 2,
+            max: 4,
+        };
+        let mut sizes = BTreeMap::new();
+        remember_sizes(&mut sizes, &[stop(&group("running", running))]);
+        assert_eq!(sizes["workers"], running);
+        // The stop sent again once the group is at zero keeps the memory.
+        remember_sizes(&mut sizes, &[stop(&group("stopping", running.zero()))]);
+        assert_eq!(sizes["workers"], running);
+    }
 }

@@ -76,6 +76,8 @@ pub(super) fn server(i: &Instance) -> Server {
         spec: i.spec.clone(),
         held_until: None,
         arn: i.arn.clone(),
+        size: i.size,
+        size_tag: i.size_tag.clone(),
     }
 }
 

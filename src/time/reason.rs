@@ -36,6 +36,14 @@ impl Reason {
         }
     }
 
+    /// The exception item's id, for a line with room for it.
+    pub fn item(&self) -> Option<&str> {
+        match self {
+            Reason::Exception { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
     /// A short line for people.
     pub fn text(&self) -> String {
         match self {

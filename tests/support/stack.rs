@@ -459,6 +459,34 @@ impl Call {
             ("rds", "AddTagsToResource" | "RemoveTagsFromResource") => {
                 vec![param("ResourceName").unwrap()]
             }
+            ("autoscaling", "DescribeAutoScalingGroups")
+            | ("ecs", "ListClusters" | "ListServices")
+            | ("application-autoscaling", "DescribeScalableTargets")
+            | ("eks", "ListClusters") => vec!["*".into()],
+            ("autoscaling", "UpdateAutoScalingGroup") => vec![arn(
+                "autoscaling",
+                &format!(
+                    "autoScalingGroup:00000000-0000-0000-0000-000000000000:autoScalingGroupName/{}",
+                    param("AutoScalingGroupName").unwrap()
+                ),
+            )],
+            ("ecs", "DescribeServices") => {
+                p["services"].as_array().unwrap().iter().map(text).collect()
+            }
+            ("ecs", "UpdateService") => {
+                let cluster = param("cluster").unwrap_or("default".into());
+                let cluster = cluster.rsplit('/').next().unwrap().to_string();
+                vec![arn(
+                    "ecs",
+                    &format!("service/{cluster}/{}", param("service").unwrap()),
+                )]
+            }
+            ("application-autoscaling", "RegisterScalableTarget") => {
+                vec![arn(
+                    "application-autoscaling",
+                    "scalable-target/0123456789abcdef",
+                )]
+            }
             ("sts", "AssumeRole") => vec![param("RoleArn").unwrap()],
             ("events", "PutEvents") => {
                 let buses: Vec<String> = p["Entries"]

@@ -75,7 +75,7 @@ impl<E, S, F: Fleet, N, T> Ctx<'_, E, S, F, N, T> {
     async fn fleet(&self) -> Result<Vec<Instance>, String> {
         self.bot
             .fleet
-            .describe()
+            .describe(&self.config.scaled_kinds())
             .await
             .map_err(|e| tr!(self.lang(), "fleet-unreachable", code = e.code))
     }

@@ -1,0 +1,400 @@
+//! Auto Scaling groups in the same waves as EC2 and RDS, on moto: a stop
+//! sizes a group to zero after remembering its size, a start restores it;
+//! with the memory lost, the `ScheduleSize` tag, and without that, one
+//! error and the group left alone (its dependants wait, as they wait for
+//! any server that failed to start).
+
+mod support;
+
+use aws_sdk_autoscaling::types::{LifecycleState, Tag};
+use scheduler::message::Level;
+use scheduler::pass;
+use support::{at, World, REGION};
+
+fn autoscaling(w: &World) -> aws_sdk_autoscaling::Client {
+    aws_sdk_autoscaling::Client::new(&w.sdk)
+}
+
+/// An Auto Scaling group of `min/desired/max`, its tags propagated to its
+/// instances as a team would set them.
+async fn scaling_group(w: &World, name: &str, size: (i32, i32, i32), tags: &[(&str, &str)]) {
+    let asg = autoscaling(w);
+    let _ = asg
+        .create_launch_configuration()
+        .launch_configuration_name("workers-lc")
+        .image_id("ami-12345678")
+        .instance_type("t3.micro")
+        .send()
+        .await;
+    let tags = tags.iter().map(|(k, v)| {
+        Tag::builder()
+            .resource_id(name)
+            .resource_type("auto-scaling-group")
+            .key(*k)
+            .value(*v)
+            .propagate_at_launch(true)
+            .build()
+    });
+    asg.create_auto_scaling_group()
+        .auto_scaling_group_name(name)
+        .launch_configuration_name("workers-lc")
+        .min_size(size.0)
+        .desired_capacity(size.1)
+        .max_size(size.2)
+        .availability_zones(format!("{REGION}a"))
+        .set_tags(Some(tags.collect()))
+        .send()
+        .await
+        .expect("create_auto_scaling_group");
+}
+
+/// (min, desired, max, InService instances) of group `name`.
+async fn size_of(w: &World, name: &str) -> (i32, i32, i32, usize) {
+    let out = autoscaling(w)
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(name)
+        .send()
+        .await
+        .unwrap();
+    let g = &out.auto_scaling_groups()[0];
+    let in_service = g
+        .instances()
+        .iter()
+        .filter(|i| i.lifecycle_state() == Some(&LifecycleState::InService))
+        .count();
+    (
+        g.min_size().unwrap(),
+        g.desired_capacity().unwrap(),
+        g.max_size().unwrap(),
+        in_service,
+    )
+}
+
+#[tokio::test]
+async fn a_scaling_group_stops_after_its_dependants_and_starts_at_its_remembered_size() {
+    let w = World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.group("dev", "db", "RDS", &[]).await;
+    w.group("dev", "workers", "ASG", &["db"]).await;
+    w.rds_instance("dev-db", "dev", Some("db")).await;
+    scaling_group(
+        &w,
+        "dev-workers",
+        (1, 2, 4),
+        &[("ScheduleName", "dev"), ("ScheduleGroupName", "workers")],
+    )
+    .await;
+    let deps = w.deps();
+    let day = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(w.rds_state("dev-db").await, "available");
+    // The group's instances carry its tags; they are not errors.
+    assert!(
+        day.messages.iter().all(|m| m.level != Level::Error),
+        "{:?}",
+        day.messages
+    );
+    // The evening: the workers go to zero first, then the database.
+    let mut order = Vec::new();
+    for t in ["2026-11-30T22:00:00+09:00", "2026-11-30T22:05:00+09:00"] {
+        let stop = pass::run(&deps, at(t)).await.unwrap();
+        order.extend(
+            stop.rounds
+                .iter()
+                .flat_map(|p| p.actions())
+                .map(|(_, a)| (a.direction.to_string(), a.group.clone())),
+        );
+    }
+    assert_eq!(
+        order,
+        [
+            ("stop".into(), "workers".into()),
+            ("stop".into(), "db".into())
+        ]
+    );
+    assert_eq!(size_of(&w, "dev-workers").await, (0, 0, 4, 0));
+    assert_eq!(w.rds_state("dev-db").await, "stopped");
+    // The morning: the database, then the workers at the size they had.
+    let start = pass::run(&deps, at("2026-12-01T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(w.rds_state("dev-db").await, "available");
+    assert_eq!(size_of(&w, "dev-workers").await, (1, 2, 4, 2));
+    assert!(start.failures.is_empty(), "{:?}", start.failures);
+}
+
+#[tokio::test]
+async fn without_a_remembered_size_the_tag_gives_it_and_without_a_tag_one_error() {
+    let w = World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.group("dev", "workers", "ASG", &[]).await;
+    w.group("dev", "app", "EC2", &["workers"]).await;
+    let tags = |size: Option<&'static str>| {
+        let mut t = vec![("ScheduleName", "dev"), ("ScheduleGroupName", "workers")];
+        t.extend(size.map(|s| ("ScheduleSize", s)));
+        t
+    };
+    // Stopped by hand, before the scheduler ever saw them.
+    scaling_group(&w, "tagged", (0, 0, 3), &tags(Some("1/1/3"))).await;
+    scaling_group(&w, "untagged", (0, 0, 2), &tags(None)).await;
+    let app = w.ec2_instances(1, "dev", Some("app"), "app").await;
+    let deps = w.deps();
+    let start = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(size_of(&w, "tagged").await, (1, 1, 3, 1));
+    assert_eq!(size_of(&w, "untagged").await, (0, 0, 2, 0), "left alone");
+    assert_eq!(
+        w.ec2_state(&app[0]).await,
+        "stopped",
+        "app waits for its workers"
+    );
+    let errors: Vec<String> = start
+        .messages
+        .iter()
+        .filter(|m| m.level == Level::Error)
+        .map(|m| format!("{m:?}"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("untagged") && errors[0].contains("ScheduleSize"),
+        "{errors:?}"
+    );
+    // Said once.
+    let again = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
+    assert!(again.messages.iter().all(|m| m.level != Level::Error));
+}
+
+#[tokio::test]
+async fn members_of_an_unscheduled_group_are_still_configuration_errors() {
+    let w = World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.group("dev", "app", "EC2", &[]).await;
+    // The group itself has no schedule group of kind ASG: its instances,
+    // tagged through it, must not be started one by one.
+    scaling_group(
+        &w,
+        "loose",
+        (1, 1, 2),
+        &[("ScheduleName", "dev"), ("ScheduleGroupName", "app")],
+    )
+    .await;
+    let r = pass::run(&w.deps(), at("2026-11-30T22:00:00+09:00"))
+        .await
+        .unwrap();
+    let text = format!("{:?}", r.messages);
+    assert!(
+        text.contains("belongs to Auto Scaling group loose"),
+        "{text}"
+    );
+    assert_eq!(size_of(&w, "loose").await, (1, 1, 2, 1));
+}
+
+/// An ECS service `cluster/name` of `desired` running tasks with these
+/// tags, and a scalable target of `bounds` when given.
+async fn ecs_service(
+    w: &World,
+    cluster: &str,
+    name: &str,
+    desired: i32,
+    bounds: Option<(i32, i32)>,
+    tags: &[(&str, &str)],
+) {
+    let ecs = aws_sdk_ecs::Client::new(&w.sdk);
+    ecs.create_cluster()
+        .cluster_name(cluster)
+        .send()
+        .await
+        .unwrap();
+    ecs.register_task_definition()
+        .family("api")
+        .container_definitions(
+            aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("api")
+                .image("nginx")
+                .memory(128)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tags = tags
+        .iter()
+        .map(|(k, v)| aws_sdk_ecs::types::Tag::builder().key(*k).value(*v).build());
+    ecs.create_service()
+        .cluster(cluster)
+        .service_name(name)
+        .task_definition("api")
+        .desired_count(desired)
+        .set_tags(Some(tags.collect()))
+        .send()
+        .await
+        .unwrap();
+    // moto starts a service with no running task; an update runs them.
+    ecs.update_service()
+        .cluster(cluster)
+        .service(name)
+        .desired_count(desired)
+        .send()
+        .await
+        .unwrap();
+    if let Some((min, max)) = bounds {
+        aws_sdk_applicationautoscaling::Client::new(&w.sdk)
+            .register_scalable_target()
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+            .scalable_dimension(
+                aws_sdk_applicationautoscaling::types::ScalableDimension::EcsServiceDesiredCount,
+            )
+            .resource_id(format!("service/{cluster}/{name}"))
+            .min_capacity(min)
+            .max_capacity(max)
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// (desired, running) of service `cluster/name`, and its scalable
+/// target's (min, max) if it has one.
+async fn service_size(w: &World, cluster: &str, name: &str) -> (i32, i32, Option<(i32, i32)>) {
+    let out = aws_sdk_ecs::Client::new(&w.sdk)
+        .describe_services()
+        .cluster(cluster)
+        .services(name)
+        .send()
+        .await
+        .unwrap();
+    let s = &out.services()[0];
+    let targets = aws_sdk_applicationautoscaling::Client::new(&w.sdk)
+        .describe_scalable_targets()
+        .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+        .resource_ids(format!("service/{cluster}/{name}"))
+        .send()
+        .await
+        .unwrap();
+    let bounds = targets
+        .scalable_targets()
+        .first()
+        .map(|t| (t.min_capacity(), t.max_capacity()));
+    (s.desired_count(), s.running_count(), bounds)
+}
+
+#[tokio::test]
+async fn an_ecs_service_stops_to_zero_with_its_scaling_minimum_and_comes_back() {
+    let w = World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.group("dev", "db", "RDS", &[]).await;
+    w.group("dev", "api", "ECS", &["db"]).await;
+    w.group("dev", "web", "ECS", &["api"]).await;
+    w.rds_instance("dev-db", "dev", Some("db")).await;
+    let tags = |group| [("ScheduleName", "dev"), ("ScheduleGroupName", group)];
+    ecs_service(&w, "dev", "api", 2, Some((1, 4)), &tags("api")).await;
+    ecs_service(&w, "dev", "web", 1, None, &tags("web")).await;
+    let deps = w.deps();
+    let mut order = Vec::new();
+    for t in [
+        "2026-11-30T09:00:00+09:00",
+        "2026-11-30T22:00:00+09:00",
+        "2026-11-30T22:05:00+09:00",
+        "2026-11-30T22:10:00+09:00",
+    ] {
+        let r = pass::run(&deps, at(t)).await.unwrap();
+        assert!(r.failures.is_empty(), "{t}: {:?}", r.failures);
+        order.extend(
+            r.rounds
+                .iter()
+                .flat_map(|p| p.actions())
+                .map(|(_, a)| format!("{} {}", a.direction, a.group)),
+        );
+    }
+    assert_eq!(order, ["start db", "stop web", "stop api", "stop db"]);
+    assert_eq!(service_size(&w, "dev", "api").await, (0, 0, Some((0, 4))));
+    assert_eq!(service_size(&w, "dev", "web").await, (0, 0, None));
+    for t in [
+        "2026-12-01T09:00:00+09:00",
+        "2026-12-01T09:05:00+09:00",
+        "2026-12-01T09:10:00+09:00",
+    ] {
+        pass::run(&deps, at(t)).await.unwrap();
+    }
+    assert_eq!(w.rds_state("dev-db").await, "available");
+    assert_eq!(service_size(&w, "dev", "api").await, (2, 2, Some((1, 4))));
+    assert_eq!(service_size(&w, "dev", "web").await, (1, 1, None));
+}
+
+/// (min, desired, max) of node group `cluster/name`.
+async fn nodegroup_size(w: &World, cluster: &str, name: &str) -> (i32, i32, i32) {
+    let out = aws_sdk_eks::Client::new(&w.sdk)
+        .describe_nodegroup()
+        .cluster_name(cluster)
+        .nodegroup_name(name)
+        .send()
+        .await
+        .unwrap();
+    let s = out.nodegroup().unwrap().scaling_config().unwrap();
+    (
+        s.min_size().unwrap(),
+        s.desired_size().unwrap(),
+        s.max_size().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn an_eks_node_group_scales_to_zero_after_the_jobs_and_back() {
+    let w = World::new().await;
+    w.schedule("batch", "all", "09:00", "22:00").await;
+    w.group("batch", "nodes", "EKS", &[]).await;
+    w.group("batch", "jobs", "EC2", &["nodes"]).await;
+    let jobs = w.ec2_instances(1, "batch", Some("jobs"), "jobs").await;
+    let eks = aws_sdk_eks::Client::new(&w.sdk);
+    let role = "arn:aws:iam::123456789012:role/eks";
+    eks.create_cluster()
+        .name("batch")
+        .role_arn(role)
+        .resources_vpc_config(
+            aws_sdk_eks::types::VpcConfigRequest::builder()
+                .subnet_ids("subnet-1")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    eks.create_nodegroup()
+        .cluster_name("batch")
+        .nodegroup_name("workers")
+        .node_role(role)
+        .subnets("subnet-1")
+        .scaling_config(
+            aws_sdk_eks::types::NodegroupScalingConfig::builder()
+                .min_size(1)
+                .desired_size(3)
+                .max_size(5)
+                .build(),
+        )
+        .tags("ScheduleName", "batch")
+        .tags("ScheduleGroupName", "nodes")
+        .send()
+        .await
+        .unwrap();
+    let deps = w.deps();
+    // 09:00: the nodes are up already; the jobs start.
+    pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(w.ec2_state(&jobs[0]).await, "running");
+    // 22:00: the jobs stop, then the nodes go to zero, their max kept.
+    for t in ["2026-11-30T22:00:00+09:00", "2026-11-30T22:05:00+09:00"] {
+        pass::run(&deps, at(t)).await.unwrap();
+    }
+    assert_eq!(w.ec2_state(&jobs[0]).await, "stopped");
+    assert_eq!(nodegroup_size(&w, "batch", "workers").await, (0, 0, 5));
+    // 09:00: the nodes come back at their size, then the jobs.
+    for t in ["2026-12-01T09:00:00+09:00", "2026-12-01T09:05:00+09:00"] {
+        pass::run(&deps, at(t)).await.unwrap();
+    }
+    assert_eq!(nodegroup_size(&w, "batch", "workers").await, (1, 3, 5));
+    assert_eq!(w.ec2_state(&jobs[0]).await, "running");
+}
