@@ -70,6 +70,7 @@ fn bench(c: &mut Criterion) {
                     &states,
                     &Timing::default(),
                     &Orders::default(),
+                    &Default::default(),
                 )
             })
         });

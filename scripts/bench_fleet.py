@@ -2,7 +2,9 @@
 schedules with 3- and 4-level dependency graphs, on moto behind a counting
 front. Times full `schedctl run --at` passes (morning start, idle, evening
 stop, idle), reads their peak RSS, and prints the AWS calls of each pass
-beside the minimum. Run it through scripts/bench-fleet.sh."""
+beside the minimum. With BENCH_SCALED=1 each schedule also has an Auto
+Scaling group (after its api) and an ECS service (after its middleware),
+50 of each in one cluster. Run it through scripts/bench-fleet.sh."""
 import json
 import math
 import os
@@ -16,6 +18,7 @@ import boto3
 from bench_moto import REGION, CountingMoto
 
 SCHEDULES, EC2_PER, RDS_PER = 50, 40, 4
+SCALED = os.environ.get("BENCH_SCALED") == "1"
 schedctl = sys.argv[1]
 
 moto = CountingMoto(POLL_SECONDS="0.2", TIME_BUDGET_SECONDS="200")
@@ -25,6 +28,12 @@ env, counts = moto.env, moto.counts
 try:
     subprocess.run([schedctl, "init-tables"], env=env, check=True, stdout=subprocess.DEVNULL)
     ddb, ec2, rds = boto3.client("dynamodb"), boto3.client("ec2"), boto3.client("rds")
+    autoscaling, ecs = boto3.client("autoscaling"), boto3.client("ecs")
+    if SCALED:
+        autoscaling.create_launch_configuration(LaunchConfigurationName="bench", ImageId="ami-12345678",
+                                                InstanceType="t3.micro")
+        ecs.create_cluster(clusterName="bench")
+        ecs.register_task_definition(family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 128}])
     S = lambda v: {"S": v}
     t0 = time.time()
     for n in range(SCHEDULES):
@@ -35,11 +44,23 @@ try:
                                                  "ForceStart": {"BOOL": False}})
         layout = [("db", "RDS", [], RDS_PER), ("mw", "EC2", ["db"], 10)]
         layout += [("api", "EC2", ["mw"], 20), ("batch", "EC2", ["api"], 10)] if four else [("api", "EC2", ["mw"], 30)]
+        if SCALED:
+            layout += [("workers", "ASG", ["api"], 1), ("web", "ECS", ["mw"], 1)]
         for group, kind, deps, count in layout:
             ddb.put_item(TableName="ScheduleServerGroup", Item={"ScheduleName": S(name), "GroupName": S(group),
                                                                 "InstanceType": S(kind), "Dependency": {"L": [S(d) for d in deps]}})
             tags = [{"Key": "ScheduleName", "Value": name}, {"Key": "ScheduleGroupName", "Value": group}]
-            if kind == "RDS":
+            if kind == "ASG":
+                scaled_tags = [{"ResourceId": f"{name}-workers", "ResourceType": "auto-scaling-group",
+                                "PropagateAtLaunch": False, **t} for t in tags + [{"Key": "ScheduleSize", "Value": "1/1/2"}]]
+                autoscaling.create_auto_scaling_group(
+                    AutoScalingGroupName=f"{name}-workers", LaunchConfigurationName="bench", MinSize=0, DesiredCapacity=0,
+                    MaxSize=2, AvailabilityZones=[f"{REGION}a"], Tags=scaled_tags)
+            elif kind == "ECS":
+                ecs.create_service(cluster="bench", serviceName=f"{name}-web", taskDefinition="web", desiredCount=0,
+                                   tags=[{"key": t["Key"], "value": t["Value"]} for t in tags]
+                                   + [{"key": "ScheduleSize", "value": "1/1/2"}])
+            elif kind == "RDS":
                 for i in range(count):
                     ident = f"{name}-db{i}"
                     rds.create_db_instance(DBInstanceIdentifier=ident, DBInstanceClass="db.t3.micro", Engine="postgres",
@@ -78,7 +99,7 @@ try:
         ec2_calls = sum(math.ceil(sum(len(a["instances"]) for s in r["schedules"] for a in s["actions"]
                                       if a["instances"][0]["kind"] == "EC2") / 1000) for r in report["rounds"])
         rds_calls = sum(len(a["instances"]) for r in report["rounds"] for s in r["schedules"] for a in s["actions"]
-                        if a["instances"][0]["kind"] != "EC2")
+                        if a["instances"][0]["kind"] in ("RDS", "Aurora"))
         got = counts()
         merged = dict(got)
         merged["ec2:StartInstances/StopInstances"] = got.get("ec2:StartInstances", 0) + got.get("ec2:StopInstances", 0)
@@ -87,6 +108,10 @@ try:
         print(f"  {'call':36} {'made':>6} {'minimum':>8}")
         for k, v in minimum(rounds, ec2_calls, rds_calls).items():
             print(f"  {k:36} {merged.get(k, 0):>6} {v:>8}")
+        scaled = {k: v for k, v in got.items() if k.split(":")[0] in ("autoscaling", "ecs", "application-autoscaling")}
+        if scaled:
+            print(f"  scaled kinds: {scaled}")
+        print(f"  all calls: {sum(got.values())}")
         others = {k: v for k, v in got.items() if k not in merged or k in ("dynamodb:PutItem", "dynamodb:UpdateItem")}
         extra = {k: v for k, v in got.items() if k.startswith("dynamodb:") and k != "dynamodb:Scan"}
         if extra:

@@ -25,7 +25,7 @@ pass() {
 echo; echo "== plan for Monday 09:00 (nothing is done)"
 "$schedctl" plan --at 2026-11-30T09:00:00+09:00
 pass 2026-11-30T08:55:00+09:00 "Mon 08:55: before the start"
-pass 2026-11-30T09:00:00+09:00 "Mon 09:00: start, wave by wave (db -> middleware -> api -> batch)"
+pass 2026-11-30T09:00:00+09:00 "Mon 09:00: start, wave by wave (db -> middleware -> api and the web service -> batch and the workers group)"
 pass 2026-11-30T09:05:00+09:00 "Mon 09:05: nothing twice"
 pass 2026-11-30T19:55:00+09:00 "Mon 19:55: stop-only schedule warns"
 pass 2026-11-30T20:00:00+09:00 "Mon 20:00: stop-only schedule stops the ad-hoc box"

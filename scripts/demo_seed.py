@@ -1,10 +1,13 @@
 """Seeds the demo: items as the original JANDI tool wrote them, and tagged
-EC2 and RDS instances, all stopped. Runs against AWS_ENDPOINT_URL (moto)."""
+EC2 and RDS instances, an ECS service and an Auto Scaling group, all
+stopped. Runs against AWS_ENDPOINT_URL (moto)."""
 import boto3
 
 ddb = boto3.client("dynamodb")
 ec2 = boto3.client("ec2")
 rds = boto3.client("rds")
+ecs = boto3.client("ecs")
+autoscaling = boto3.client("autoscaling")
 
 
 def put(table, **attrs):
@@ -26,6 +29,9 @@ put("ScheduleServerGroup", ScheduleName="dev", GroupName="db", InstanceType="RDS
 put("ScheduleServerGroup", ScheduleName="dev", GroupName="middleware", InstanceType="EC2", Dependency=["db"])
 put("ScheduleServerGroup", ScheduleName="dev", GroupName="api", InstanceType="EC2", Dependency=["middleware"])
 put("ScheduleServerGroup", ScheduleName="dev", GroupName="batch", InstanceType="EC2", Dependency=["api"])
+# Containers and an Auto Scaling group in the same waves.
+put("ScheduleServerGroup", ScheduleName="dev", GroupName="web", InstanceType="ECS", Dependency=["middleware"])
+put("ScheduleServerGroup", ScheduleName="dev", GroupName="workers", InstanceType="ASG", Dependency=["api"])
 # A holiday: no start on Tuesday 2026-12-01.
 put("ScheduleException", ExceptionUuid="2b0f8c1e-holiday", ScheduleName="dev",
     ExceptionDate="2026-12-01", ExceptionType="start", ExceptionValue="None")
@@ -54,4 +60,23 @@ launch("dev-kafka", "dev", "middleware")
 launch("dev-api", "dev", "api", count=2)
 launch("dev-batch", "dev", "batch")
 launch("adhoc-loadtest", "adhoc", state="running")
-print("seeded: schedules dev (4 groups, 1 RDS + 4 EC2) and adhoc (stop-only, 1 EC2 left running)")
+
+# Stopped by hand before the scheduler saw them: ScheduleSize says what to
+# start them at.
+def dev_tags(group):
+    return {"ScheduleName": "dev", "ScheduleGroupName": group, "ScheduleSize": "1/2/4"}
+
+
+ecs.create_cluster(clusterName="dev")
+ecs.register_task_definition(family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 128}])
+ecs.create_service(cluster="dev", serviceName="web", taskDefinition="web", desiredCount=0,
+                   tags=[{"key": k, "value": v} for k, v in dev_tags("web").items()])
+autoscaling.create_launch_configuration(LaunchConfigurationName="workers", ImageId="ami-12345678",
+                                        InstanceType="t3.micro")
+autoscaling.create_auto_scaling_group(
+    AutoScalingGroupName="dev-workers", LaunchConfigurationName="workers", MinSize=0, DesiredCapacity=0, MaxSize=4,
+    AvailabilityZones=["ap-northeast-2a"],
+    Tags=[{"ResourceId": "dev-workers", "ResourceType": "auto-scaling-group", "Key": k, "Value": v,
+           "PropagateAtLaunch": True} for k, v in dev_tags("workers").items()])
+print("seeded: schedules dev (6 groups: 1 RDS, 4 EC2, an ECS service, an Auto Scaling group) "
+      "and adhoc (stop-only, 1 EC2 left running)")

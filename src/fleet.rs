@@ -19,8 +19,10 @@ pub const KEEP_TAG: &str = "ScheduleKeepUntil";
 /// has none remembered (`MIN/DESIRED/MAX`).
 pub const SIZE_TAG: &str = "ScheduleSize";
 
-/// A scaled server's size: an Auto Scaling group's minimum, desired
-/// capacity and maximum.
+/// A scaled server's size: an Auto Scaling group's or a node group's
+/// minimum, desired and maximum; an ECS service's desired count between
+/// its scalable target's minimum and maximum (without a target, 0 and the
+/// desired count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Size {
     pub min: i32,
@@ -30,7 +32,8 @@ pub struct Size {
 
 impl Size {
     /// `MIN/DESIRED/MAX`, as the [`SIZE_TAG`] writes it: whole numbers,
-    /// `MIN <= DESIRED <= MAX`, and something to run.
+    /// `MIN <= DESIRED <= MAX`, and something to run (a start to zero
+    /// would never be up).
     pub fn parse(text: &str) -> Result<Size, String> {
         let parts: Vec<&str> = text.split('/').map(str::trim).collect();
         let numbers: Option<Vec<i32>> = parts.iter().map(|p| p.parse().ok()).collect();
@@ -38,9 +41,9 @@ impl Size {
         let [min, desired, max] = numbers.ok_or_else(bad)?[..] else {
             return Err(bad());
         };
-        if min < 0 || min > desired || desired > max || max == 0 {
+        if min < 0 || min > desired || desired > max || desired == 0 {
             return Err(format!(
-                "{text:?} needs 0 <= MIN <= DESIRED <= MAX, MAX above 0"
+                "{text:?} needs 0 <= MIN <= DESIRED <= MAX, DESIRED above 0"
             ));
         }
         Ok(Size { min, desired, max })
@@ -232,7 +235,7 @@ mod tests {
             })
         );
         for bad in [
-            "", "2", "1/2", "1/2/3/4", "a/b/c", "3/2/4", "1/5/4", "0/0/0", "-1/0/2",
+            "", "2", "1/2", "1/2/3/4", "a/b/c", "3/2/4", "1/5/4", "0/0/3", "-1/0/2",
         ] {
             assert!(Size::parse(bad).is_err(), "{bad}");
         }

@@ -17,7 +17,7 @@ use crate::calendar::CalendarCache;
 use crate::fleet::{Instance, Size};
 use crate::message::Message;
 use crate::model::{Direction, InstanceKind, Item, RawConfig};
-use crate::plan::Orders;
+use crate::plan::{Answer, Orders, WantedCheck};
 use crate::state::{ScheduleState, Stored};
 use crate::target::Target;
 use crate::usage::{CachedPrice, Observation, Product};
@@ -236,7 +236,8 @@ pub trait Fleet: Sync {
     ) -> impl Future<Output = Vec<(String, CallError)>> + Send;
 
     /// Sets `set` and removes `remove` tags on `targets` (all of `kind`;
-    /// RDS needs each one's ARN). A failure is logged, never fatal.
+    /// RDS, Aurora, ECS and EKS need each one's ARN). A failure is logged,
+    /// never fatal.
     fn tag(
         &self,
         kind: InstanceKind,
@@ -387,4 +388,11 @@ impl std::fmt::Display for Unpriced {
 /// On-demand hourly prices in USD, one product at a time.
 pub trait PriceSource: Send + Sync {
     fn price<'a>(&'a self, product: &'a Product) -> BoxFuture<'a, Result<f64, Unpriced>>;
+}
+
+/// Runs a group's readiness check: the EC2 status checks, its instances'
+/// health in a target group, or a URL. An answer, never an error: a check
+/// that cannot run says why and is not ready.
+pub trait ReadyProbe: Send + Sync {
+    fn check<'a>(&'a self, check: &'a WantedCheck) -> BoxFuture<'a, Answer>;
 }

@@ -115,6 +115,9 @@ pub struct Transition {
     /// Ids whose command failed, and what happens next.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub failed: BTreeMap<String, FailedTries>,
+    /// Started groups waiting for their readiness check, by group.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checking: BTreeMap<String, crate::plan::Checking>,
 }
 
 impl Transition {

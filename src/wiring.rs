@@ -60,6 +60,7 @@ pub fn deps_from(env: &Env, sdk: &SdkConfig) -> AwsDeps {
             .emit_events
             .then(|| Box::new(EventBridge::new(sdk)) as Box<dyn EventSink>),
         prices: Some(Box::new(PriceListApi::new(sdk))),
+        probe: Box::new(crate::aws::ready::AwsProbe::new(sdk)),
     };
     deps.tuning.region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
     deps

@@ -356,6 +356,7 @@ fn each_kind_of_bad_item_is_named_and_the_good_schedule_still_acts() {
             &BTreeMap::new(),
             &Timing::default(),
             &Orders::default(),
+            &Default::default(),
         );
         let good = p.schedules.iter().find(|s| s.schedule == "good").unwrap();
         assert_eq!(good.actions.len(), 1, "{}", c.name);
@@ -384,6 +385,7 @@ fn a_schedule_with_no_instances_is_not_an_error() {
         &BTreeMap::new(),
         &Timing::default(),
         &Orders::default(),
+        &Default::default(),
     );
     assert!(p.schedules[0].actions.is_empty() && p.schedules[0].errors.is_empty());
     assert_eq!(

@@ -48,8 +48,11 @@ fn actions(s: &Value) -> Vec<String> {
 }
 
 /// The calls IAM grants on no resource but `*`.
-const WITHOUT_RESOURCES: [&str; 7] = [
+const WITHOUT_RESOURCES: [&str; 10] = [
     "ec2:DescribeInstances",
+    "ec2:DescribeInstanceStatus",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:DescribeTargetGroups",
     "autoscaling:DescribeAutoScalingGroups",
     "ecs:ListClusters",
     "ecs:ListServices",

@@ -458,6 +458,7 @@ async fn a_state_write_conflict_makes_the_later_pass_do_nothing() {
         feeds: Box::new(scheduler::http::Feeds::new(true)),
         events: None,
         prices: None,
+        probe: Box::new(scheduler::memory::ScriptedProbe::default()),
     };
     let report = pass::run(&stale, at("2026-11-30T09:00:00+09:00"))
         .await

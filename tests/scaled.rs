@@ -1,5 +1,6 @@
-//! Auto Scaling groups in the same waves as EC2 and RDS, on moto: a stop
-//! sizes a group to zero after remembering its size, a start restores it;
+//! Auto Scaling groups, ECS services and EKS node groups in the same waves
+//! as EC2 and RDS, on moto: a stop sizes one to zero after remembering its
+//! size, a start restores it;
 //! with the memory lost, the `ScheduleSize` tag, and without that, one
 //! error and the group left alone (its dependants wait, as they wait for
 //! any server that failed to start).
@@ -71,7 +72,7 @@ async fn size_of(w: &World, name: &str) -> (i32, i32, i32, usize) {
 }
 
 #[tokio::test]
-async fn a_scaling_group_stops_after_its_dependants_and_starts_at_its_remembered_size() {
+async fn a_scaling_group_stops_before_what_it_depends_on_and_starts_at_its_remembered_size() {
     let w = World::new().await;
     w.schedule("dev", "all", "09:00", "22:00").await;
     w.group("dev", "db", "RDS", &[]).await;
@@ -385,16 +386,31 @@ async fn an_eks_node_group_scales_to_zero_after_the_jobs_and_back() {
         .await
         .unwrap();
     assert_eq!(w.ec2_state(&jobs[0]).await, "running");
-    // 22:00: the jobs stop, then the nodes go to zero, their max kept.
-    for t in ["2026-11-30T22:00:00+09:00", "2026-11-30T22:05:00+09:00"] {
-        pass::run(&deps, at(t)).await.unwrap();
-    }
-    assert_eq!(w.ec2_state(&jobs[0]).await, "stopped");
-    assert_eq!(nodegroup_size(&w, "batch", "workers").await, (0, 0, 5));
+    // 22:00: the jobs stop, then the nodes go to zero, their max kept;
     // 09:00: the nodes come back at their size, then the jobs.
-    for t in ["2026-12-01T09:00:00+09:00", "2026-12-01T09:05:00+09:00"] {
-        pass::run(&deps, at(t)).await.unwrap();
+    let mut order = Vec::new();
+    for t in [
+        "2026-11-30T22:00:00+09:00",
+        "2026-11-30T22:05:00+09:00",
+        "2026-12-01T09:00:00+09:00",
+        "2026-12-01T09:05:00+09:00",
+    ] {
+        let r = pass::run(&deps, at(t)).await.unwrap();
+        order.extend(
+            r.rounds
+                .iter()
+                .flat_map(|p| p.actions())
+                .map(|(_, a)| format!("{} {}", a.direction, a.group)),
+        );
+        if t.ends_with("22:05:00+09:00") {
+            assert_eq!(w.ec2_state(&jobs[0]).await, "stopped");
+            assert_eq!(nodegroup_size(&w, "batch", "workers").await, (0, 0, 5));
+        }
     }
+    assert_eq!(
+        order,
+        ["stop jobs", "stop nodes", "start nodes", "start jobs"]
+    );
     assert_eq!(nodegroup_size(&w, "batch", "workers").await, (1, 3, 5));
     assert_eq!(w.ec2_state(&jobs[0]).await, "running");
 }

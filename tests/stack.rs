@@ -662,11 +662,15 @@ async fn a_day_of_the_deployed_stack_within_its_permissions() {
             "dynamodb:DescribeTable",
             // A hub target's read of its partition: the hub's test.
             "dynamodb:Query",
+            // Readiness checks: none in this day (tests/ready.rs).
+            "ec2:DescribeInstanceStatus",
             // EKS node groups: none in this day (tests/scaled.rs).
             "eks:DescribeNodegroup",
             "eks:ListClusters",
             "eks:ListNodegroups",
             "eks:UpdateNodegroupConfig",
+            "elasticloadbalancing:DescribeTargetGroups",
+            "elasticloadbalancing:DescribeTargetHealth",
             // Aurora clusters: none in this day.
             "rds:StartDBCluster",
             "rds:StopDBCluster",
@@ -1001,14 +1005,22 @@ async fn a_hubs_fan_out_as_deployed_within_the_hub_and_spoke_permissions() {
     }
     let seen = check_calls(&d, &calls, Some(&spoke));
     eprintln!("(function, operation) seen in the hub: {seen:#?}");
-    // The scaled kinds: the day's test and tests/scaled.rs.
+    // The scaled kinds and the readiness checks: the day's test,
+    // tests/scaled.rs and tests/ready.rs.
     let unused = |statements: &[Value], function: &str| -> Vec<String> {
         unused(statements, &seen, function)
             .into_iter()
             .filter(|a| {
-                !["autoscaling:", "ecs:", "eks:", "application-autoscaling:"]
-                    .iter()
-                    .any(|p| a.starts_with(p))
+                ![
+                    "autoscaling:",
+                    "ecs:",
+                    "eks:",
+                    "application-autoscaling:",
+                    "elasticloadbalancing:",
+                    "ec2:DescribeInstanceStatus",
+                ]
+                .iter()
+                .any(|p| a.starts_with(p))
             })
             .collect()
     };

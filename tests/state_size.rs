@@ -34,6 +34,7 @@ fn largest_state(cfg: &Config, fleet: &mut [Instance]) -> usize {
             &states,
             &Timing::default(),
             &Orders::default(),
+            &Default::default(),
         );
         for sp in &p.schedules {
             let json = serde_json::to_string(&sp.state).unwrap();

@@ -213,7 +213,8 @@ impl Ecs {
     }
 
     async fn resize_one(&self, id: &str, size: Size, scaled: bool) -> Result<(), CallError> {
-        let (cluster, service) = id.split_once('/').unwrap_or(("default", id));
+        // Our id is always CLUSTER/SERVICE (see `server`).
+        let (cluster, service) = id.split_once('/').unwrap_or_default();
         let stopping = size.desired == 0;
         if scaled && stopping {
             self.bound(id, size).await?;
@@ -288,6 +289,8 @@ fn state(s: &Service) -> &'static str {
         return "terminated";
     }
     let (desired, running) = (s.desired_count(), s.running_count());
+    // One deployment: the rollout is done (a deployment controller other
+    // than ECS lists none).
     match (desired > 0, running) {
         (true, r) if r == desired && s.deployments().len() <= 1 => "running",
         (true, _) => "pending",

@@ -127,7 +127,8 @@ impl Eks {
     }
 
     async fn resize_one(&self, id: &str, size: Size) -> Result<(), CallError> {
-        let (cluster, group) = id.split_once('/').unwrap_or(("", id));
+        // Our id is always CLUSTER/NODEGROUP (see `server`).
+        let (cluster, group) = id.split_once('/').unwrap_or_default();
         self.client
             .update_nodegroup_config()
             .cluster_name(cluster)

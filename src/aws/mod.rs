@@ -13,6 +13,7 @@ pub mod eks;
 pub mod events;
 pub mod pricing;
 pub mod rds;
+pub mod ready;
 pub mod role;
 pub mod state;
 pub mod trigger;
@@ -79,7 +80,7 @@ where
     CallError::new(operation, code, message)
 }
 
-/// EC2, RDS and Auto Scaling together, behind the one [`Fleet`] port.
+/// Every kind of server together, behind the one [`Fleet`] port.
 #[derive(Debug, Clone)]
 pub struct AwsFleet {
     pub ec2: ec2::Ec2,

@@ -3,7 +3,7 @@
 
 mod outside;
 
-pub use outside::{FixedPrices, RecordedEvents, ServedFeeds};
+pub use outside::{FixedPrices, RecordedEvents, ScriptedProbe, ServedFeeds};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -51,6 +51,7 @@ pub fn deps_with<N>(
         feeds: Box::new(crate::http::Feeds::new(true)),
         events: None,
         prices: None,
+        probe: Box::new(ScriptedProbe::default()),
         tuning: Tuning {
             poll: std::time::Duration::from_millis(10),
             budget: std::time::Duration::from_secs(5),

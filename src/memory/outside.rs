@@ -1,14 +1,15 @@
 //! Fakes of the boxed ports: holiday feeds served from memory, events
-//! recorded, fixed prices.
+//! recorded, fixed prices, scripted readiness answers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 
 use crate::calendar::CalendarCache;
+use crate::plan::{Answer, WantedCheck};
 use crate::ports::{
-    CallError, EventSink, FeedSource, Fetched, PriceSource, SchedulingEvent, Unpriced,
+    CallError, EventSink, FeedSource, Fetched, PriceSource, ReadyProbe, SchedulingEvent, Unpriced,
 };
 use crate::usage::Product;
 
@@ -74,6 +75,46 @@ impl PriceSource for FixedPrices {
             .get(&key)
             .copied()
             .ok_or_else(|| Unpriced::NotLookedUp(format!("no price for {key}")));
+        Box::pin(std::future::ready(answer))
+    }
+}
+
+/// Readiness answers by check (as written), given in turn; a check with
+/// none left is ready. Keeps every check asked, in order.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptedProbe {
+    pub answers: Arc<Mutex<BTreeMap<String, VecDeque<Answer>>>>,
+    pub asked: Arc<Mutex<Vec<WantedCheck>>>,
+}
+
+impl ScriptedProbe {
+    /// The next answers of `check`, `false` for not ready.
+    pub fn script(&self, check: &str, answers: &[(bool, &str)]) {
+        self.answers
+            .lock()
+            .unwrap()
+            .entry(check.to_string())
+            .or_default()
+            .extend(answers.iter().map(|(ready, said)| Answer {
+                ready: *ready,
+                said: said.to_string(),
+            }));
+    }
+}
+
+impl ReadyProbe for ScriptedProbe {
+    fn check<'a>(&'a self, c: &'a WantedCheck) -> BoxFuture<'a, Answer> {
+        self.asked.lock().unwrap().push(c.clone());
+        let next = self
+            .answers
+            .lock()
+            .unwrap()
+            .get_mut(&c.check.text())
+            .and_then(VecDeque::pop_front);
+        let answer = next.unwrap_or(Answer {
+            ready: true,
+            said: "ready".into(),
+        });
         Box::pin(std::future::ready(answer))
     }
 }

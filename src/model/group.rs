@@ -4,7 +4,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::item::{key_part, key_text, string_attr, ItemReader};
-use super::{quoted, ConfigError, Item, Table};
+use super::{
+    quoted, ConfigError, Item, Readiness, ReadyCheck, Table, DEFAULT_READY_TIMEOUT_MINUTES,
+};
 use crate::graph;
 
 /// What kind of AWS resource a group holds.
@@ -70,6 +72,9 @@ pub struct ServerGroup {
     pub kind: InstanceKind,
     /// Shared with every plan that shows it.
     pub dependency: Arc<[String]>,
+    /// What must answer before the next wave starts (`ReadyCheck`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready: Option<Readiness>,
 }
 
 impl ServerGroup {
@@ -101,11 +106,13 @@ impl ServerGroup {
         if dependency.iter().any(|d| d.trim().is_empty()) {
             return Err(r.error("Dependency", "contains an empty group name"));
         }
+        let ready = readiness(&r, kind)?;
         Ok(ServerGroup {
             schedule,
             name,
             kind,
             dependency: dependency.into(),
+            ready,
         })
     }
 
@@ -126,6 +133,45 @@ impl ServerGroup {
             Some(self.schedule.clone()),
         )
     }
+}
+
+/// The group's `ReadyCheck` and `ReadyTimeoutMinutes` (1 to 240, default
+/// 20), read together: a timeout without a check is an error too.
+fn readiness(r: &ItemReader, kind: InstanceKind) -> Result<Option<Readiness>, ConfigError> {
+    let check: Option<String> = r.optional(
+        "ReadyCheck",
+        "a string (S): status-ok, target-group:NAME_OR_ARN or an http(s):// URL",
+    )?;
+    let minutes: Option<i64> = r.optional("ReadyTimeoutMinutes", "a number (N) of minutes")?;
+    let Some(check) = check else {
+        return match minutes {
+            Some(_) => Err(r.error("ReadyTimeoutMinutes", "is set without a ReadyCheck")),
+            None => Ok(None),
+        };
+    };
+    let check = ReadyCheck::parse(&check).map_err(|e| r.error("ReadyCheck", e))?;
+    let per_instance = matches!(check, ReadyCheck::StatusOk | ReadyCheck::TargetGroup(_));
+    if per_instance && kind != InstanceKind::Ec2 {
+        return Err(r.error(
+            "ReadyCheck",
+            format!(
+                "{} checks EC2 instances; this group is {}",
+                check.text(),
+                kind.as_str()
+            ),
+        ));
+    }
+    let minutes = minutes.unwrap_or(DEFAULT_READY_TIMEOUT_MINUTES);
+    if !(1..=240).contains(&minutes) {
+        return Err(r.error(
+            "ReadyTimeoutMinutes",
+            format!("{minutes} is not between 1 and 240"),
+        ));
+    }
+    Ok(Some(Readiness {
+        check,
+        timeout: chrono::Duration::minutes(minutes),
+    }))
 }
 
 /// Checks each schedule's groups as a graph: duplicate names, dependencies
@@ -181,4 +227,53 @@ pub(super) fn check_dependencies(groups: &BTreeMap<String, Vec<ServerGroup>>) ->
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{group_item, s};
+    use aws_sdk_dynamodb::types::AttributeValue as Av;
+
+    fn problem(item: Item) -> String {
+        ServerGroup::from_item(&item).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_bad_ready_check_names_the_table_key_and_attribute() {
+        let bad = problem(group_item("dev", "db", "RDS", &[]).with("ReadyCheck", s("ping")));
+        assert!(
+            bad.contains("ScheduleServerGroup")
+                && bad.contains("GroupName=db")
+                && bad.contains("ReadyCheck"),
+            "{bad}"
+        );
+        let wrong_kind =
+            problem(group_item("dev", "db", "RDS", &[]).with("ReadyCheck", s("status-ok")));
+        assert!(
+            wrong_kind.contains("status-ok checks EC2 instances; this group is RDS"),
+            "{wrong_kind}"
+        );
+        let alone = problem(
+            group_item("dev", "db", "RDS", &[]).with("ReadyTimeoutMinutes", Av::N("5".into())),
+        );
+        assert!(
+            alone.contains("ReadyTimeoutMinutes") && alone.contains("without a ReadyCheck"),
+            "{alone}"
+        );
+        let long = problem(
+            group_item("dev", "app", "EC2", &[])
+                .with("ReadyCheck", s("status-ok"))
+                .with("ReadyTimeoutMinutes", Av::N("600".into())),
+        );
+        assert!(long.contains("600 is not between 1 and 240"), "{long}");
+        let good = ServerGroup::from_item(
+            &group_item("dev", "app", "EC2", &[]).with("ReadyCheck", s("target-group:app-tg")),
+        )
+        .unwrap();
+        assert_eq!(
+            good.ready.map(|r| (r.check, r.timeout.num_minutes())),
+            Some((ReadyCheck::TargetGroup("app-tg".into()), 20))
+        );
+    }
 }

@@ -9,6 +9,7 @@ mod exception;
 mod feed;
 mod group;
 mod item;
+mod ready;
 mod schedule;
 
 pub use days::{DaysActive, MonthDays, Months, Nth};
@@ -18,6 +19,7 @@ pub use exception::{parse_date, ExceptionDay, ScheduleException};
 pub use feed::{shown_url, Holidays};
 pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
+pub use ready::{Readiness, ReadyCheck, DEFAULT_READY_TIMEOUT_MINUTES};
 pub use schedule::{clock_text, parse_clock, Period, Schedule};
 
 use std::collections::{BTreeMap, BTreeSet};

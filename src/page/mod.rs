@@ -59,6 +59,7 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
         &BTreeMap::new(),
         &Timing::default(),
         &Orders::default(),
+        &plan::Checked::default(),
     );
     let schedules = cfg
         .schedules

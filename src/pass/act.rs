@@ -109,14 +109,11 @@ fn target_size(
 ) -> Result<Size, CallError> {
     let operation = format!("size {}", server.kind.as_str());
     match direction {
-        Direction::Stop => Ok(server
+        // Every scaled server is described with its size.
+        Direction::Stop => server
             .size
-            .unwrap_or(Size {
-                min: 0,
-                desired: 0,
-                max: 0,
-            })
-            .zero()),
+            .map(Size::zero)
+            .ok_or_else(|| CallError::new(operation, "NoSizeKnown", "described without a size")),
         Direction::Start => match (remembered, &server.size_tag) {
             (Some(size), _) => Ok(size),
             (None, Some(tag)) => Size::parse(tag).map_err(|why| {

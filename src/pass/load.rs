@@ -71,5 +71,6 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
         &states,
         &deps.tuning.timing,
         &Orders::default(),
+        &plan::Checked::default(),
     ))
 }

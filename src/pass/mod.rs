@@ -11,6 +11,7 @@ mod health;
 mod load;
 mod local;
 mod prices;
+mod ready;
 mod signal;
 mod usage;
 
@@ -23,7 +24,8 @@ use serde::Serialize;
 use crate::message::Message;
 use crate::plan::{self, FailedCommand, Orders, Plan, Timing};
 use crate::ports::{
-    CallError, ConfigStore, EventSink, FeedSource, Fleet, Notifier, PriceSource, StateStore,
+    CallError, ConfigStore, EventSink, FeedSource, Fleet, Notifier, PriceSource, ReadyProbe,
+    StateStore,
 };
 use crate::say::{self, Voice};
 use crate::target::Target;
@@ -50,6 +52,8 @@ pub struct Deps<C, S, F, N> {
     pub events: Option<Box<dyn EventSink>>,
     /// Where the weekly report's prices come from (`None`: not looked up).
     pub prices: Option<Box<dyn PriceSource>>,
+    /// Runs the groups' readiness checks.
+    pub probe: Box<dyn ReadyProbe>,
 }
 
 /// Lines already told by this process. A std Mutex: it is never held
@@ -209,10 +213,20 @@ where
     // An order is carried out by the first round; later rounds go on with
     // the transition it began.
     let mut orders = orders.clone();
+    // What the readiness checks answered, for the next round's plan.
+    let mut checked = plan::Checked::new();
     loop {
         let fleet = deps.fleet.describe(&config.scaled_kinds()).await?;
         let states = claims.states();
-        let plan = plan::plan(now, &config, &fleet, &states, &deps.tuning.timing, &orders);
+        let plan = plan::plan(
+            now,
+            &config,
+            &fleet,
+            &states,
+            &deps.tuning.timing,
+            &orders,
+            &checked,
+        );
         orders = Orders::default();
         for note in plan.schedules.iter().flat_map(|s| &s.notes) {
             tracing::warn!("{note}");
@@ -233,6 +247,7 @@ where
             record(deps, &mut claims, &schedule, failures, now, report).await;
         }
         act::reset_force_start(deps, &config, &plan, report).await;
+        ready::check(deps, &plan, &mut checked).await;
 
         let moving = plan.moving();
         report.rounds.push(plan);

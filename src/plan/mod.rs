@@ -10,6 +10,7 @@ mod failures;
 pub mod hold;
 mod notices;
 mod observed;
+mod ready;
 mod roster;
 #[cfg(test)]
 mod testing;
@@ -33,6 +34,7 @@ use roster::{Member, Roster};
 use transition::Causes;
 
 pub use failures::{record_failures, FailedCommand};
+pub use ready::{Answer, Checked, Checking, WantedCheck};
 pub use roster::{ALL_GROUP, UNGROUPED};
 
 /// What someone asked for now, outside the schedules: the scheduler
@@ -119,6 +121,9 @@ pub struct SchedulePlan {
     /// Holidays of the next seven days (the schedule's calendars).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub holidays: Vec<Holiday>,
+    /// Readiness checks the pass is asked to run now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<WantedCheck>,
     /// Servers seen settling up or down, for the usage history (kept once
     /// the plan is claimed).
     #[serde(skip)]
@@ -189,6 +194,13 @@ pub enum Wait {
         code: String,
         again: bool,
     },
+    /// A group whose servers are up and whose readiness check has not
+    /// passed yet.
+    NotReady {
+        group: String,
+        check: String,
+        said: String,
+    },
 }
 
 impl std::fmt::Display for Wait {
@@ -236,6 +248,9 @@ impl std::fmt::Display for Wait {
                 } else {
                     "; given up"
                 })
+            }
+            Wait::NotReady { group, check, said } => {
+                write!(f, "{group} is up, not ready yet ({check}: {said})")
             }
         }
     }
@@ -317,6 +332,14 @@ pub enum Notice {
         tag: String,
         servers: Vec<String>,
     },
+    /// A started group whose readiness check did not pass within its
+    /// timeout: the waves went on without it.
+    NotReady {
+        group: String,
+        check: String,
+        minutes: i64,
+        said: String,
+    },
     /// Commands that failed for good: a permanent error, or the last try.
     CommandFailed {
         direction: Direction,
@@ -342,6 +365,7 @@ impl Plan {
 }
 
 /// Plans one pass. Deterministic and total: bad input shows up as errors.
+/// `checked`: what this pass's readiness checks answered so far.
 pub fn plan(
     now: DateTime<Utc>,
     config: &Config,
@@ -349,6 +373,7 @@ pub fn plan(
     states: &BTreeMap<String, ScheduleState>,
     timing: &Timing,
     orders: &Orders,
+    checked: &Checked,
 ) -> Plan {
     let errors = config.errors_by_schedule();
     let mut names: BTreeSet<&str> = config.schedules.keys().map(String::as_str).collect();
@@ -377,6 +402,7 @@ pub fn plan(
                     let asked = Asked {
                         timing,
                         stop_ordered: orders.stop.contains(name),
+                        answers: checked.get(name),
                     };
                     plan_schedule(now, cfg, tagged, stored, lines, &asked)
                 }
@@ -460,6 +486,7 @@ fn empty(name: &str) -> SchedulePlan {
         notes: vec![],
         skipped: vec![],
         holidays: vec![],
+        checks: vec![],
         observed: vec![],
         state: ScheduleState::default(),
         persist: false,
@@ -490,6 +517,8 @@ fn plan_disabled(
 struct Asked<'a> {
     timing: &'a Timing,
     stop_ordered: bool,
+    /// This pass's readiness answers for the schedule's groups.
+    answers: Option<&'a BTreeMap<String, Answer>>,
 }
 
 fn plan_schedule(
@@ -554,7 +583,7 @@ fn plan_schedule(
             (Direction::Start, _) => state.stopped_by_order = None,
             _ => {}
         }
-        advance(&mut out, &mut state, &roster, t, now, asked.timing);
+        advance(&mut out, &mut state, &roster, t, now, asked);
     }
     if s.enabled {
         out.warning = warning::due(now, out.next_stop, &roster, &mut state, asked.timing);
@@ -569,6 +598,11 @@ fn plan_schedule(
             servers: a.instances.len(),
         }));
     state.force_start_done |= out.reset_force_start;
+    if !state.sizes.is_empty() {
+        // Only servers the schedule still has: the state stays bounded.
+        let ids: BTreeSet<&str> = roster.members().map(|m| &*m.instance.id).collect();
+        state.sizes.retain(|id, _| ids.contains(id.as_str()));
+    }
     finish(out, state, &stored, now)
 }
 
@@ -591,10 +625,12 @@ fn advance(
     roster: &Roster,
     mut t: crate::state::Transition,
     now: DateTime<Utc>,
-    timing: &Timing,
+    asked: &Asked,
 ) {
-    let step = waves::advance(roster, &mut t, now, timing);
+    let timing = asked.timing;
+    let step = waves::advance(roster, &mut t, asked.answers, now, asked.timing);
     out.waits = step.waits;
+    out.checks = step.checks;
     // A stop that waits for a held server waits as long as the hold: its
     // timeout counts from when the last hold of a server still up ends, as
     // seen by the passes (at most a timeout ahead of this one, so a hold
@@ -621,7 +657,7 @@ fn advance(
     } else {
         out.actions = step.actions;
         if t.direction == Direction::Stop {
-            remember_sizes(&mut state.sizes, &out.actions);
+            remember_sizes(&mut state.sizes, &out.actions, &t, now);
         }
         out.notices.extend(step.gave_up);
         out.transition = Some(t.direction);
@@ -631,11 +667,18 @@ fn advance(
 }
 
 /// Keeps the size each scaled server of `stops` runs at, for its start to
-/// restore; a server already at zero (a stop sent again) keeps what was
-/// remembered.
-fn remember_sizes(sizes: &mut BTreeMap<String, Size>, stops: &[Action]) {
+/// restore. Only at the first command of this stop: a stop sent again
+/// (after a failure, or a half-done resize) keeps what was remembered, and
+/// a server already at zero never replaces it.
+fn remember_sizes(
+    sizes: &mut BTreeMap<String, Size>,
+    stops: &[Action],
+    t: &crate::state::Transition,
+    now: DateTime<Utc>,
+) {
     for s in stops.iter().flat_map(|a| &a.instances) {
-        if let Some(size) = s.size.filter(|size| size.runs()) {
+        let sent_before = t.sent.range(..now).any(|(_, ids)| ids.contains(&*s.id));
+        if let Some(size) = s.size.filter(|size| size.runs() && !sent_before) {
             sizes.insert(s.id.to_string(), size);
         }
     }
@@ -688,7 +731,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_stop_remembers_a_running_size_and_never_a_zero_one() {
+    fn a_stop_remembers_a_running_size_once_and_never_a_zero_one() {
         let group = |state: &str, size: Size| Instance {
             size: Some(size),
             ..Instance::new("workers", InstanceKind::Asg, state)
@@ -704,11 +747,35 @@ mod tests {
             desired: 2,
             max: 4,
         };
+        let at = |t: &str| crate::testing::utc(t);
+        let mut t = crate::state::Transition {
+            direction: Direction::Stop,
+            cause: Cause::Enforced,
+            since: at("2026-11-30T22:00:00+09:00"),
+            sent: Default::default(),
+            failed: Default::default(),
+            checking: Default::default(),
+        };
+        let first = at("2026-11-30T22:00:00+09:00");
+        t.sent.insert(first, ["workers".to_string()].into());
         let mut sizes = BTreeMap::new();
-        remember_sizes(&mut sizes, &[stop(&group("running", running))]);
+        remember_sizes(&mut sizes, &[stop(&group("running", running))], &t, first);
         assert_eq!(sizes["workers"], running);
-        // The stop sent again once the group is at zero keeps the memory.
-        remember_sizes(&mut sizes, &[stop(&group("stopping", running.zero()))]);
+        // The stop sent again, the group half resized (its minimum already
+        // zero): the memory stays.
+        let again = at("2026-11-30T22:05:00+09:00");
+        t.sent.insert(again, ["workers".to_string()].into());
+        let half = Size { min: 0, ..running };
+        remember_sizes(&mut sizes, &[stop(&group("running", half))], &t, again);
         assert_eq!(sizes["workers"], running);
+        // A first stop of a group already at zero remembers nothing.
+        let mut fresh = BTreeMap::new();
+        remember_sizes(
+            &mut fresh,
+            &[stop(&group("stopped", running.zero()))],
+            &t,
+            first,
+        );
+        assert!(fresh.is_empty());
     }
 }

@@ -360,6 +360,7 @@ mod tests {
             &States::new(),
             &timing,
             &Default::default(),
+            &Default::default(),
         );
         let sp = &p.schedules[0];
         assert!(

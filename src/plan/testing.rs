@@ -22,6 +22,7 @@ pub fn plan_at(now: &str, config: &Config, fleet: &[Instance], states: &States) 
         states,
         &Timing::default(),
         &Orders::default(),
+        &Default::default(),
     )
 }
 

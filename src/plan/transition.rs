@@ -49,6 +49,7 @@ pub(super) fn decide(
     roster: &Roster,
 ) -> Decision {
     let begin = |direction, cause| Transition {
+        checking: Default::default(),
         direction,
         cause,
         since: now,
@@ -376,6 +377,7 @@ mod switch_over {
             &States::new(),
             &Timing::default(),
             &stop_dev(),
+            &Default::default(),
         );
         let sp = &p.schedules[0];
         assert_eq!(sp.actions[0].direction, Direction::Stop);
@@ -397,6 +399,7 @@ mod switch_over {
             &States::new(),
             &Timing::default(),
             &stop_dev(),
+            &Default::default(),
         );
         let mut states = stored_states(&p);
         states.get_mut("dev").unwrap().transition = None;

@@ -2,12 +2,14 @@
 //! group of the earlier waves to be up, a stop for every group of the
 //! later waves to be down, so stops run the start waves exactly in reverse.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use super::roster::{server, source_power, target_power, Roster, Slot};
+use super::ready::{verdict, Answer, Verdict, WantedCheck};
+use super::roster::{server, source_power, target_power, Member, Roster, Slot};
 use super::{Action, Notice, Timing, Wait};
+use crate::fleet::Power;
 use crate::model::Direction;
 use crate::state::{FailedTries, Transition};
 
@@ -19,8 +21,11 @@ pub(super) struct Step {
     pub waits: Vec<Wait>,
     /// Every group is already where the transition takes it.
     pub complete: bool,
-    /// Instances given up on this step (claimed and never moved, too often).
+    /// Instances given up on this step (claimed and never moved, too
+    /// often), and groups not ready within their timeout.
     pub gave_up: Vec<Notice>,
+    /// Readiness checks to run: groups up and waiting for them.
+    pub checks: Vec<WantedCheck>,
     /// The wave the others wait for can get there within this pass: one
     /// of its servers not there yet is moving, or was sent its command (now
     /// or within the claim lease). Not when all of those are held, given up
@@ -35,18 +40,25 @@ pub(super) struct Step {
 pub(super) fn advance(
     roster: &Roster,
     t: &mut Transition,
+    answers: Option<&BTreeMap<String, Answer>>,
     now: DateTime<Utc>,
     timing: &Timing,
 ) -> Step {
     let dir = t.direction;
-    let settled: Vec<bool> = roster.slots.iter().map(|s| s.settled(dir)).collect();
     let mut step = Step {
         actions: vec![],
         waits: vec![],
-        complete: settled.iter().all(|s| *s),
+        complete: false,
         gave_up: vec![],
+        checks: vec![],
         blocker_progressing: false,
     };
+    let settled: Vec<bool> = roster
+        .slots
+        .iter()
+        .map(|s| s.settled(dir) && ready(s, t, answers, now, &mut step))
+        .collect();
+    step.complete = settled.iter().all(|s| *s);
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
     let mut blocker: Option<String> = None;
@@ -89,7 +101,9 @@ pub(super) fn advance(
                 .collect();
             if !unsettled.is_empty() {
                 blocker = Some(short_list(&unsettled));
-                step.blocker_progressing = progressing(roster, wave, t, &claimed, now, timing);
+                // A check asked for now is answered in the next round.
+                step.blocker_progressing =
+                    !step.checks.is_empty() || progressing(roster, wave, t, &claimed, now, timing);
             }
         }
     }
@@ -99,6 +113,29 @@ pub(super) fn advance(
         t.sent.entry(now).or_default().extend(group);
     }
     step
+}
+
+/// Whether a group whose servers are all there is ready too (see
+/// `ready.rs`); collects the checks to run, the waits and the timeouts.
+fn ready(
+    slot: &Slot,
+    t: &mut Transition,
+    answers: Option<&BTreeMap<String, Answer>>,
+    now: DateTime<Utc>,
+    step: &mut Step,
+) -> bool {
+    match verdict(slot, t, answers, now) {
+        Verdict::Ready => true,
+        Verdict::Waiting(check, wait) => {
+            step.checks.push(check);
+            step.waits.push(wait);
+            false
+        }
+        Verdict::TimedOut(notice) => {
+            step.gave_up.extend(notice);
+            true
+        }
+    }
 }
 
 /// Whether `wave` can get where `t` takes it within this pass: one of its
@@ -123,6 +160,17 @@ fn progressing(
                 || (!t.failed.contains_key(id)
                     && t.sent_at(id).is_some_and(|c| now - c < timing.claim_lease))
         })
+}
+
+/// A scaled server still heading the other way: its size can be set at
+/// any time, so a stop need not wait for a service that never gets all its
+/// tasks running (nor a start for one still draining).
+fn turnable(m: &Member, dir: Direction) -> bool {
+    let heading_back = match dir {
+        Direction::Start => Power::Stopping,
+        Direction::Stop => Power::Starting,
+    };
+    m.instance.kind.scaled() && m.power == heading_back
 }
 
 /// Wave indexes in the direction of travel.
@@ -164,7 +212,7 @@ fn due<'a>(
             });
             continue;
         }
-        if m.power != source_power(dir) {
+        if m.power != source_power(dir) && !turnable(m, dir) {
             step.waits.push(wait(WaitKind::Moving));
             continue;
         }

@@ -250,6 +250,23 @@ pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
             )
             .field(tr!(lang, "stalled-waiting"), lines.join("\n"))
         }
+        Notice::NotReady {
+            group,
+            check,
+            minutes,
+            said,
+        } => Message::new(
+            Level::Error,
+            tr!(
+                lang,
+                "not-ready",
+                who = &who,
+                group = group,
+                minutes = *minutes
+            ),
+        )
+        .field(tr!(lang, "not-ready-check"), check.clone())
+        .field(tr!(lang, "not-ready-said"), said.clone()),
         Notice::Ungrouped { key, tag, servers } => Message::new(
             Level::Warning,
             tr!(

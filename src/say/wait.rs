@@ -96,5 +96,12 @@ pub fn wait(lang: Language, w: &Wait) -> String {
                 )
             }
         }
+        Wait::NotReady { group, check, said } => tr!(
+            lang,
+            "wait-not-ready",
+            group = group,
+            check = check,
+            said = said
+        ),
     }
 }

@@ -184,6 +184,7 @@ pub async fn servers<E, S: StateStore, F: Fleet, N, T>(
         &BTreeMap::new(),
         &Timing::default(),
         &Orders::default(),
+        &plan::Checked::default(),
     );
     let mut lines = vec![servers_line(lang, name, running, stopped)];
     let waves = plan

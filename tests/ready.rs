@@ -1,0 +1,171 @@
+//! Readiness between waves, on moto and a local HTTP server: a URL that
+//! answers 503 before 200, the EC2 status checks, and a target group in
+//! which one server is not registered, until its timeout.
+
+mod support;
+
+use aws_sdk_dynamodb::types::AttributeValue as Av;
+use scheduler::message::Level;
+use scheduler::pass;
+use support::{at, group_item, World};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn checked(
+    schedule: &str,
+    group: &str,
+    kind: &str,
+    deps: &[&str],
+    check: &str,
+) -> scheduler::model::Item {
+    group_item(schedule, group, kind, deps).with("ReadyCheck", Av::S(check.to_string()))
+}
+
+/// The groups each round of `report` started, in order.
+fn started(report: &pass::PassReport) -> Vec<String> {
+    report
+        .rounds
+        .iter()
+        .flat_map(|p| p.actions())
+        .map(|(_, a)| a.group.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_wave_waits_for_the_last_ones_checks_within_one_pass() {
+    let w = World::new().await;
+    let service = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ready"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&service)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/ready"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&service)
+        .await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    let url = format!("{}/ready", service.uri());
+    w.put(
+        "ScheduleServerGroup",
+        checked("dev", "db", "RDS", &[], &url),
+    )
+    .await;
+    w.put(
+        "ScheduleServerGroup",
+        checked("dev", "app", "EC2", &["db"], "status-ok"),
+    )
+    .await;
+    w.group("dev", "batch", "EC2", &["app"]).await;
+    w.rds_instance("dev-db", "dev", Some("db")).await;
+    let app = w.ec2_instances(2, "dev", Some("app"), "app").await;
+    let batch = w.ec2_instances(1, "dev", Some("batch"), "batch").await;
+    let report = pass::run(&w.deps(), at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(started(&report), ["db", "app", "batch"]);
+    let asked = service.received_requests().await.unwrap().len();
+    assert!(asked >= 3, "503, 503, then 200: {asked} requests");
+    for id in app.iter().chain(&batch) {
+        assert_eq!(w.ec2_state(id).await, "running");
+    }
+    // The waits the rounds showed name the check and its answer.
+    let waits: Vec<String> = report
+        .rounds
+        .iter()
+        .flat_map(|p| &p.schedules)
+        .flat_map(|s| s.waits.iter().map(|w| w.to_string()))
+        .collect();
+    assert!(
+        waits
+            .iter()
+            .any(|w| w.contains("db is up, not ready yet") && w.contains("HTTP 503")),
+        "{waits:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_target_group_missing_a_server_is_not_ready_until_the_timeout() {
+    let w = World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.put(
+        "ScheduleServerGroup",
+        checked("dev", "app", "EC2", &[], "target-group:app-tg")
+            .with("ReadyTimeoutMinutes", Av::N("5".into())),
+    )
+    .await;
+    w.group("dev", "batch", "EC2", &["app"]).await;
+    let app = w.ec2_instances(2, "dev", Some("app"), "app").await;
+    let batch = w.ec2_instances(1, "dev", Some("batch"), "batch").await;
+    let vpc = w
+        .ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&w.sdk);
+    let tg = elb
+        .create_target_group()
+        .name("app-tg")
+        .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+        .port(80)
+        .vpc_id(vpc.vpc().unwrap().vpc_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    // Only the first server is registered (moto registers running ones).
+    w.ec2
+        .start_instances()
+        .instance_ids(&app[0])
+        .send()
+        .await
+        .unwrap();
+    elb.register_targets()
+        .target_group_arn(tg.target_groups()[0].target_group_arn().unwrap())
+        .targets(
+            aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder()
+                .id(&app[0])
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    w.ec2
+        .stop_instances()
+        .instance_ids(&app[0])
+        .send()
+        .await
+        .unwrap();
+    let deps = w.deps();
+    let first = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(started(&first), ["app"], "batch waits for app to be ready");
+    assert_eq!(w.ec2_state(&batch[0]).await, "stopped");
+    // Five minutes on: one error naming the group and the unregistered
+    // server, and batch starts.
+    let later = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(started(&later), ["batch"]);
+    let errors: Vec<String> = later
+        .messages
+        .iter()
+        .filter(|m| m.level == Level::Error)
+        .map(|m| format!("{m:?}"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("app was not ready after 5 minutes")
+            && errors[0].contains(&format!("{}: not registered", app[1])),
+        "{errors:?}"
+    );
+    let again = pass::run(&deps, at("2026-11-30T09:10:00+09:00"))
+        .await
+        .unwrap();
+    assert!(again.messages.iter().all(|m| m.level != Level::Error));
+}
