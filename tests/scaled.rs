@@ -414,3 +414,59 @@ async fn an_eks_node_group_scales_to_zero_after_the_jobs_and_back() {
     assert_eq!(nodegroup_size(&w, "batch", "workers").await, (1, 3, 5));
     assert_eq!(w.ec2_state(&jobs[0]).await, "running");
 }
+
+#[tokio::test]
+async fn with_tag_instances_each_scaled_kind_carries_its_last_action() {
+    let w = World::new().await;
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.group("dev", "workers", "ASG", &[]).await;
+    w.group("dev", "api", "ECS", &[]).await;
+    let tags = |group| {
+        [
+            ("ScheduleName", "dev"),
+            ("ScheduleGroupName", group),
+            ("ScheduleSize", "1/1/2"),
+        ]
+    };
+    scaling_group(&w, "dev-workers", (0, 0, 2), &tags("workers")).await;
+    ecs_service(&w, "dev", "api", 0, None, &tags("api")).await;
+    let mut env = support::test_env(None, scheduler::notify::Format::Jandi);
+    env.tuning.tag_instances = true;
+    pass::run(&w.deps_with(&env), at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    let last_action = "start 2026-11-30T00:00Z";
+    let groups = autoscaling(&w)
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names("dev-workers")
+        .send()
+        .await
+        .unwrap();
+    let asg_tag = groups.auto_scaling_groups()[0]
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some("ScheduleLastAction"))
+        .and_then(|t| t.value().map(str::to_string));
+    assert_eq!(asg_tag.as_deref(), Some(last_action));
+    let ecs = aws_sdk_ecs::Client::new(&w.sdk);
+    let service = ecs
+        .describe_services()
+        .cluster("dev")
+        .services("api")
+        .send()
+        .await
+        .unwrap();
+    let arn = service.services()[0].service_arn().unwrap().to_string();
+    let listed = ecs
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    let ecs_tag = listed
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some("ScheduleLastAction"))
+        .and_then(|t| t.value().map(str::to_string));
+    assert_eq!(ecs_tag.as_deref(), Some(last_action));
+}
