@@ -213,10 +213,12 @@ pub trait Fleet: Sync {
     /// tag, and the servers of the `scaled` kinds (only those a schedule
     /// uses, so a fleet without them pays no call for them). EC2 members
     /// of a described Auto Scaling group are left out.
+    /// A scaled kind that cannot be described is listed apart, so only the
+    /// schedules that use it wait.
     fn describe(
         &self,
         scaled: &[InstanceKind],
-    ) -> impl Future<Output = Result<Vec<Instance>, CallError>> + Send;
+    ) -> impl Future<Output = Result<Described, CallError>> + Send;
     /// Starts or stops `ids` (all of `kind`) in as few calls as the API
     /// allows; returns each instance that failed with its error, isolated
     /// from the others.
@@ -245,6 +247,14 @@ pub trait Fleet: Sync {
         set: &[(String, String)],
         remove: &[String],
     ) -> impl Future<Output = ()> + Send;
+}
+
+/// What a describe found: the servers, and the scaled kinds that could not
+/// be described, with the failure (`operation: code`).
+#[derive(Debug, Clone, Default)]
+pub struct Described {
+    pub servers: Vec<Instance>,
+    pub unavailable: Vec<(InstanceKind, String)>,
 }
 
 /// A server to tag: its id, and its ARN where the API wants that (RDS).

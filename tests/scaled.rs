@@ -470,3 +470,71 @@ async fn with_tag_instances_each_scaled_kind_carries_its_last_action() {
         .and_then(|t| t.value().map(str::to_string));
     assert_eq!(ecs_tag.as_deref(), Some(last_action));
 }
+
+/// A kind that cannot be described (a spoke whose role lacks the new
+/// grants) stops only the schedules that use it, with one error; the
+/// others run, and the waiting one goes on once it can be described.
+#[tokio::test]
+async fn an_undescribable_kind_holds_only_its_schedules() {
+    use scheduler::fleet::Size;
+    use scheduler::memory;
+    use scheduler::model::{InstanceKind, RawConfig};
+    use support::{group_item, instance, schedule_item};
+    let service = scheduler::fleet::Instance {
+        size: Some(Size {
+            min: 0,
+            desired: 0,
+            max: 2,
+        }),
+        size_tag: Some("1/1/2".into()),
+        ..instance("dev/api", InstanceKind::Ecs, "stopped", "dev", Some("api"))
+    };
+    let d = memory::deps(
+        RawConfig {
+            schedules: vec![
+                schedule_item("dev", "all", "09:00", "22:00"),
+                schedule_item("ops", "all", "09:00", "22:00"),
+            ],
+            groups: vec![
+                group_item("dev", "api", "ECS", &[]),
+                group_item("dev", "app", "EC2", &["api"]),
+            ],
+            ..RawConfig::default()
+        },
+        vec![
+            service,
+            instance("i-app", InstanceKind::Ec2, "stopped", "dev", Some("app")),
+            instance("i-ops", InstanceKind::Ec2, "stopped", "ops", None),
+        ],
+    );
+    d.fleet.unavailable.lock().unwrap().push(InstanceKind::Ecs);
+    let first = pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(d.fleet.state_of("i-ops"), "running", "ops runs");
+    assert_eq!(d.fleet.state_of("i-app"), "stopped", "dev waits");
+    let errors: Vec<String> = first
+        .messages
+        .iter()
+        .filter(|m| m.level == Level::Error)
+        .map(|m| format!("{m:?}"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("ScheduleServerGroup")
+            && errors[0].contains("GroupName=api")
+            && errors[0].contains("InstanceType")
+            && errors[0].contains("ECS servers could not be described"),
+        "{errors:?}"
+    );
+    let again = pass::run(&d, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
+    assert!(again.messages.iter().all(|m| m.level != Level::Error));
+    d.fleet.unavailable.lock().unwrap().clear();
+    pass::run(&d, at("2026-11-30T09:10:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(d.fleet.state_of("dev/api"), "running");
+    assert_eq!(d.fleet.state_of("i-app"), "running");
+}

@@ -29,7 +29,7 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use crate::fleet::{without_scheduled_members, Instance, Size};
 use crate::model::Direction;
 use crate::model::InstanceKind;
-use crate::ports::{CallError, Fleet, Tagged};
+use crate::ports::{CallError, Described, Fleet, Tagged};
 
 /// Loads the standard AWS configuration (region, credentials,
 /// `AWS_ENDPOINT_URL`) once per process, with one rustls+ring HTTPS client
@@ -124,13 +124,25 @@ impl AwsFleet {
 }
 
 impl Fleet for AwsFleet {
-    async fn describe(&self, scaled: &[InstanceKind]) -> Result<Vec<Instance>, CallError> {
-        let scaled = futures::future::try_join_all(scaled.iter().map(|k| self.describe_scaled(*k)));
-        let (mut all, rds, scaled) =
-            tokio::try_join!(self.ec2.describe(), self.rds.describe(), scaled)?;
-        all.extend(rds);
-        all.extend(scaled.into_iter().flatten());
-        Ok(without_scheduled_members(all))
+    async fn describe(&self, kinds: &[InstanceKind]) -> Result<Described, CallError> {
+        let scaled = futures::future::join_all(kinds.iter().map(|k| self.describe_scaled(*k)));
+        let (ec2, rds, scaled) = tokio::join!(self.ec2.describe(), self.rds.describe(), scaled);
+        let mut all = ec2?;
+        all.extend(rds?);
+        let mut unavailable = Vec::new();
+        for (kind, result) in kinds.iter().zip(scaled) {
+            match result {
+                Ok(servers) => all.extend(servers),
+                Err(e) => {
+                    tracing::warn!(kind = kind.as_str(), error = %e, "not described; its schedules wait");
+                    unavailable.push((*kind, format!("{}: {}", e.operation, e.code)));
+                }
+            }
+        }
+        Ok(Described {
+            servers: without_scheduled_members(all),
+            unavailable,
+        })
     }
 
     async fn command(

@@ -19,8 +19,8 @@ use crate::model::{Direction, InstanceKind, Item, RawConfig};
 use crate::pass::{Deps, Tuning};
 use crate::plan::Orders;
 use crate::ports::{
-    CallError, ConfigStore, Fleet, KeptCopies, Notifier, PassTrigger, Put, Saved, ScheduleEditor,
-    ScheduleStates, Tagged, TargetState, UsageHistory,
+    CallError, ConfigStore, Described, Fleet, KeptCopies, Notifier, PassTrigger, Put, Saved,
+    ScheduleEditor, ScheduleStates, Tagged, TargetState, UsageHistory,
 };
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
@@ -313,6 +313,8 @@ pub struct MemoryFleet {
     pub hang: Mutex<bool>,
     /// Tags set on instances (by id).
     pub tags: Mutex<BTreeMap<String, BTreeMap<String, String>>>,
+    /// Scaled kinds whose describe fails.
+    pub unavailable: Mutex<Vec<InstanceKind>>,
 }
 
 impl MemoryFleet {
@@ -333,14 +335,24 @@ impl MemoryFleet {
 }
 
 impl Fleet for MemoryFleet {
-    /// Scaled servers only of the kinds asked for, as AWS's fleet does.
-    async fn describe(&self, scaled: &[InstanceKind]) -> Result<Vec<Instance>, CallError> {
+    /// Scaled servers only of the kinds asked for, as AWS's fleet does;
+    /// the kinds in `unavailable` fail to be described.
+    async fn describe(&self, scaled: &[InstanceKind]) -> Result<Described, CallError> {
         let all = self.instances.lock().unwrap().clone();
-        Ok(without_scheduled_members(
-            all.into_iter()
-                .filter(|i| !i.kind.scaled() || scaled.contains(&i.kind))
+        let failing = self.unavailable.lock().unwrap().clone();
+        let servers = all
+            .into_iter()
+            .filter(|i| !i.kind.scaled() || scaled.contains(&i.kind))
+            .filter(|i| !failing.contains(&i.kind))
+            .collect();
+        Ok(Described {
+            servers: without_scheduled_members(servers),
+            unavailable: failing
+                .into_iter()
+                .filter(|k| scaled.contains(k))
+                .map(|k| (k, format!("describe {}: AccessDeniedException", k.as_str())))
                 .collect(),
-        ))
+        })
     }
 
     async fn command(

@@ -33,6 +33,9 @@ pub enum Effect {
     DisablesDate(NaiveDate),
     /// Nothing: the item is left out (an exception whose date is unreadable).
     Ignored,
+    /// Its schedule waits for this pass: its servers could not be seen. It
+    /// keeps its transition and what it has yet to do, for a later pass.
+    Waits,
 }
 
 /// A bad item: where it is (table, key, attribute), what is wrong, and
@@ -89,6 +92,7 @@ impl fmt::Display for ConfigError {
             (Some(s), Effect::DisablesSchedule) => write!(f, " (schedule {s} disabled)"),
             (Some(s), Effect::DisablesDate(d)) => write!(f, " (schedule {s} does nothing on {d})"),
             (_, Effect::Ignored) => write!(f, " (item ignored)"),
+            (Some(s), Effect::Waits) => write!(f, " (schedule {s} waits)"),
             (None, _) => Ok(()),
         }
     }

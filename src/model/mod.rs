@@ -215,6 +215,37 @@ impl Config {
         });
     }
 
+    /// Takes out, for this pass, the schedules with a group of a kind that
+    /// could not be described (`why`, by kind), each with one error naming
+    /// its group: they wait, and every other schedule runs.
+    pub fn without_kinds(&mut self, unavailable: &[(InstanceKind, String)]) {
+        let mut waiting = Vec::new();
+        for (name, c) in &self.schedules {
+            let hit = c.groups().iter().find_map(|g| {
+                unavailable
+                    .iter()
+                    .find(|(k, _)| *k == g.kind)
+                    .map(|u| (g, u))
+            });
+            if let Some((g, (kind, why))) = hit {
+                waiting.push(name.clone());
+                self.errors.push(
+                    ConfigError::new(
+                        Table::ServerGroup,
+                        g.key(),
+                        Some("InstanceType"),
+                        format!("{} servers could not be described ({why})", kind.as_str()),
+                        Some(name.clone()),
+                    )
+                    .with_effect(Effect::Waits),
+                );
+            }
+        }
+        for name in waiting {
+            self.schedules.remove(&name);
+        }
+    }
+
     /// Every calendar URL a usable schedule names.
     pub fn calendar_urls(&self) -> BTreeSet<String> {
         self.schedules

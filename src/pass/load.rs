@@ -63,11 +63,13 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
         .into_iter()
         .map(|(k, v)| (k, v.state))
         .collect();
-    let fleet = deps.fleet.describe(&config.scaled_kinds()).await?;
+    let described = deps.fleet.describe(&config.scaled_kinds()).await?;
+    let mut config = config;
+    config.without_kinds(&described.unavailable);
     Ok(plan::plan(
         now,
         &config,
-        &fleet,
+        &described.servers,
         &states,
         &deps.tuning.timing,
         &Orders::default(),

@@ -216,12 +216,13 @@ where
     // What the readiness checks answered, for the next round's plan.
     let mut checked = plan::Checked::new();
     loop {
-        let fleet = deps.fleet.describe(&config.scaled_kinds()).await?;
+        let described = deps.fleet.describe(&config.scaled_kinds()).await?;
+        let round_config = without_unavailable(&config, &described.unavailable);
         let states = claims.states();
         let plan = plan::plan(
             now,
-            &config,
-            &fleet,
+            &round_config,
+            &described.servers,
             &states,
             &deps.tuning.timing,
             &orders,
@@ -315,4 +316,18 @@ async fn announce<C, S, F, N: Notifier>(
             report.say(&deps.notifier, m).await;
         }
     }
+}
+
+/// The configuration less the schedules whose scaled kinds could not be
+/// described this round (a copy only then).
+fn without_unavailable<'c>(
+    config: &'c crate::model::Config,
+    unavailable: &[(crate::model::InstanceKind, String)],
+) -> std::borrow::Cow<'c, crate::model::Config> {
+    if unavailable.is_empty() {
+        return std::borrow::Cow::Borrowed(config);
+    }
+    let mut config = config.clone();
+    config.without_kinds(unavailable);
+    std::borrow::Cow::Owned(config)
 }

@@ -26,7 +26,7 @@ use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 use crate::fleet::{Instance, Power, Size};
-use crate::model::{Config, Direction, InstanceKind, ScheduleConfig, GLOBAL_KEY};
+use crate::model::{Config, Direction, Effect, InstanceKind, ScheduleConfig, GLOBAL_KEY};
 use crate::state::{Cause, ScheduleState};
 use crate::time::{self, Event, Skip};
 use crate::usage::Observation;
@@ -406,6 +406,12 @@ pub fn plan(
                     };
                     plan_schedule(now, cfg, tagged, stored, lines, &asked)
                 }
+                None if errors
+                    .get(name)
+                    .is_some_and(|es| es.iter().all(|e| e.effect == Effect::Waits)) =>
+                {
+                    plan_waiting(name, stored, lines)
+                }
                 None => plan_disabled(now, name, stored, lines),
             }
         })
@@ -510,6 +516,21 @@ fn plan_disabled(
     out.errors = lines;
     state.transition = None;
     finish(out, state, &stored, now)
+}
+
+/// A schedule whose servers could not be seen this pass: it says so
+/// (once) and changes nothing else, so a later pass makes up its events
+/// and goes on with its transition.
+fn plan_waiting(name: &str, stored: ScheduleState, lines: Vec<String>) -> SchedulePlan {
+    let mut out = empty(name);
+    let mut state = stored.clone();
+    let lines = cap_lines(lines);
+    out.notices = notices::errors(&mut state, &lines);
+    out.enabled = true;
+    out.errors = lines;
+    out.persist = state != stored;
+    out.state = state;
+    out
 }
 
 /// What a schedule's plan is asked beyond the items: the timing, and

@@ -77,6 +77,7 @@ impl<E, S, F: Fleet, N, T> Ctx<'_, E, S, F, N, T> {
             .fleet
             .describe(&self.config.scaled_kinds())
             .await
+            .map(|d| d.servers)
             .map_err(|e| tr!(self.lang(), "fleet-unreachable", code = e.code))
     }
 }
