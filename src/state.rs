@@ -117,7 +117,7 @@ pub struct Transition {
     pub failed: BTreeMap<String, FailedTries>,
     /// Started groups waiting for their readiness check, by group.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub checking: BTreeMap<String, crate::plan::Checking>,
+    pub checking: BTreeMap<String, Checking>,
 }
 
 impl Transition {
@@ -129,6 +129,21 @@ impl Transition {
             .find(|(_, ids)| ids.contains(id))
             .map(|(at, _)| *at)
     }
+}
+
+/// Since when a started group has waited for its check, what the check
+/// last said (a timeout names it, whichever pass it falls in), and whether
+/// the timeout was told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checking {
+    pub since: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<String>,
+    /// Ready once in this start: later passes need not ask again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub passed: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub told: bool,
 }
 
 /// What a transition remembers of one server's failed commands.

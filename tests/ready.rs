@@ -169,3 +169,59 @@ async fn a_target_group_missing_a_server_is_not_ready_until_the_timeout() {
         .unwrap();
     assert!(again.messages.iter().all(|m| m.level != Level::Error));
 }
+
+/// On the in-memory ports with scripted answers: a checked group in the
+/// last wave is checked by the next pass, which polls its answers until
+/// it passes; a passed check is not asked again by later passes, and its
+/// URL's token never reaches the chat.
+#[tokio::test]
+async fn a_checked_last_wave_completes_and_a_passed_check_is_not_asked_again() {
+    use scheduler::memory;
+    use scheduler::model::{InstanceKind, RawConfig};
+    use support::{instance, schedule_item};
+    let url = "https://api.internal/ready?token=s3cret";
+    let mut d = memory::deps(
+        RawConfig {
+            schedules: vec![schedule_item("dev", "all", "09:00", "22:00")],
+            groups: vec![
+                group_item("dev", "db", "RDS", &[]),
+                checked("dev", "api", "EC2", &["db"], url),
+            ],
+            ..RawConfig::default()
+        },
+        vec![
+            instance("db-1", InstanceKind::Rds, "stopped", "dev", Some("db")),
+            instance("i-api", InstanceKind::Ec2, "stopped", "dev", Some("api")),
+        ],
+    );
+    let probe = memory::ScriptedProbe::default();
+    probe.script(
+        "https://api.internal/ready",
+        &[(false, "HTTP 502"), (true, "HTTP 200")],
+    );
+    d.probe = Box::new(probe.clone());
+    let first = pass::run(&d, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(started(&first), ["db", "api"]);
+    let next = pass::run(&d, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(probe.asked.lock().unwrap().len(), 2, "502, then 200");
+    let last = next.rounds.last().unwrap();
+    assert_eq!(last.schedules[0].transition, None, "the start is done");
+    // Later passes, past the timeout: nothing asked, nothing told.
+    let later = pass::run(&d, at("2026-11-30T09:30:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(probe.asked.lock().unwrap().len(), 2);
+    assert!(later.messages.iter().all(|m| m.level != Level::Error));
+    let said: String = first
+        .messages
+        .iter()
+        .chain(&next.messages)
+        .chain(&later.messages)
+        .map(|m| format!("{m:?}"))
+        .collect();
+    assert!(!said.contains("s3cret"), "{said}");
+}

@@ -135,8 +135,9 @@ impl ServerGroup {
     }
 }
 
-/// The group's `ReadyCheck` and `ReadyTimeoutMinutes` (1 to 240, default
-/// 20), read together: a timeout without a check is an error too.
+/// The group's `ReadyCheck` and `ReadyTimeoutMinutes` (1 to 60, default
+/// 20: within a start's own 60-minute timeout), read together: a timeout
+/// without a check is an error too.
 fn readiness(r: &ItemReader, kind: InstanceKind) -> Result<Option<Readiness>, ConfigError> {
     let check: Option<String> = r.optional(
         "ReadyCheck",
@@ -162,10 +163,10 @@ fn readiness(r: &ItemReader, kind: InstanceKind) -> Result<Option<Readiness>, Co
         ));
     }
     let minutes = minutes.unwrap_or(DEFAULT_READY_TIMEOUT_MINUTES);
-    if !(1..=240).contains(&minutes) {
+    if !(1..=60).contains(&minutes) {
         return Err(r.error(
             "ReadyTimeoutMinutes",
-            format!("{minutes} is not between 1 and 240"),
+            format!("{minutes} is not between 1 and 60"),
         ));
     }
     Ok(Some(Readiness {
@@ -266,7 +267,7 @@ mod tests {
                 .with("ReadyCheck", s("status-ok"))
                 .with("ReadyTimeoutMinutes", Av::N("600".into())),
         );
-        assert!(long.contains("600 is not between 1 and 240"), "{long}");
+        assert!(long.contains("600 is not between 1 and 60"), "{long}");
         let good = ServerGroup::from_item(
             &group_item("dev", "app", "EC2", &[]).with("ReadyCheck", s("target-group:app-tg")),
         )

@@ -9,9 +9,10 @@ use serde::Serialize;
 /// it (spec: 20 minutes).
 pub const DEFAULT_READY_TIMEOUT_MINUTES: i64 = 20;
 
-/// What says a started group is ready, beyond its servers' state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", content = "value", rename_all = "kebab-case")]
+/// What says a started group is ready, beyond its servers' state. Shown
+/// and serialised as [`ReadyCheck::text`]: a URL without its credentials
+/// and query, which may hold a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadyCheck {
     /// The EC2 instance and system status checks are `ok`.
     StatusOk,
@@ -54,13 +55,20 @@ impl ReadyCheck {
         ))
     }
 
-    /// The check as a person wrote it.
+    /// The check as a person wrote it, a URL as shown (no user info, no
+    /// query).
     pub fn text(&self) -> String {
         match self {
             ReadyCheck::StatusOk => "status-ok".into(),
             ReadyCheck::TargetGroup(name) => format!("target-group:{name}"),
-            ReadyCheck::Url(url) => url.clone(),
+            ReadyCheck::Url(url) => super::shown_url(url),
         }
+    }
+}
+
+impl Serialize for ReadyCheck {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
     }
 }
 
@@ -107,5 +115,11 @@ mod tests {
         ] {
             assert!(ReadyCheck::parse(bad).is_err(), "{bad}");
         }
+        let secret = ReadyCheck::parse("https://ops:pw@api.internal/ready?token=s3cret").unwrap();
+        assert_eq!(secret.text(), "https://api.internal/ready");
+        assert_eq!(
+            serde_json::to_string(&secret).unwrap(),
+            "\"https://api.internal/ready\""
+        );
     }
 }

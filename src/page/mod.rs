@@ -51,7 +51,10 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
     only: Option<&str>,
 ) -> Result<WeekPage, CallError> {
     let (cfg, stored) = crate::pass::read(config, state, zone, now, None).await?;
-    let instances = fleet.describe(&cfg.scaled_kinds()).await?.servers;
+    let described = fleet.describe(&cfg.scaled_kinds()).await?;
+    let mut cfg = cfg;
+    cfg.without_kinds(&described.unavailable);
+    let instances = described.servers;
     let plan = plan::plan(
         now,
         &cfg,

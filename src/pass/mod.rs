@@ -234,13 +234,7 @@ where
         }
         let (plan, unsaved) = claims.claim(&deps.state, plan, report).await;
         usage::record(deps, &plan).await;
-        for u in unsaved {
-            let line = format!("{}: {}", u.schedule, u.error.code);
-            if deps.told.first(&line) {
-                let m = say::state_not_saved(&deps.tuning.voice, &u.schedule, &u.error);
-                report.say(&deps.notifier, m).await;
-            }
-        }
+        tell_unsaved(deps, unsaved, report).await;
         announce(deps, &plan, report).await;
         let failed = act::command(deps, &plan, report).await;
         signal::tell(deps, &plan, &failed, now).await;
@@ -266,6 +260,21 @@ where
     // After the servers: a slow or failing report never delays a start.
     usage::weekly(deps, &stored.prices, stored.weekly_report, now, report).await;
     Ok(())
+}
+
+/// Says once per process which schedules' states could not be written.
+async fn tell_unsaved<C, S, F, N: Notifier>(
+    deps: &Deps<C, S, F, N>,
+    unsaved: Vec<claim::Unsaved>,
+    report: &mut PassReport,
+) {
+    for u in unsaved {
+        let line = format!("{}: {}", u.schedule, u.error.code);
+        if deps.told.first(&line) {
+            let m = say::state_not_saved(&deps.tuning.voice, &u.schedule, &u.error);
+            report.say(&deps.notifier, m).await;
+        }
+    }
 }
 
 /// Records what failed in `schedule`'s transition (a second write, only

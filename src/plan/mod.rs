@@ -34,7 +34,7 @@ use roster::{Member, Roster};
 use transition::Causes;
 
 pub use failures::{record_failures, FailedCommand};
-pub use ready::{Answer, Checked, Checking, WantedCheck};
+pub use ready::{Answer, Checked, WantedCheck};
 pub use roster::{ALL_GROUP, UNGROUPED};
 
 /// What someone asked for now, outside the schedules: the scheduler
@@ -408,7 +408,7 @@ pub fn plan(
                 }
                 None if errors
                     .get(name)
-                    .is_some_and(|es| es.iter().all(|e| e.effect == Effect::Waits)) =>
+                    .is_some_and(|es| es.iter().any(|e| e.effect == Effect::Waits)) =>
                 {
                     plan_waiting(name, stored, lines)
                 }
@@ -652,20 +652,10 @@ fn advance(
     let step = waves::advance(roster, &mut t, asked.answers, now, asked.timing);
     out.waits = step.waits;
     out.checks = step.checks;
-    // A stop that waits for a held server waits as long as the hold: its
-    // timeout counts from when the last hold of a server still up ends, as
-    // seen by the passes (at most a timeout ahead of this one, so a hold
-    // shortened or removed, or a mistyped year, still lets it time out).
-    if t.direction == Direction::Stop {
-        let end = roster
-            .members()
-            .filter(|m| m.power != Power::Down)
-            .filter_map(|m| m.held)
-            .max();
-        if let Some(end) = end {
-            t.since = t.since.max(end.min(now + timing.transition_timeout));
-        }
-    }
+    // Instances given up on and groups not ready in time are told whether
+    // or not the transition ends here.
+    out.notices.extend(step.gave_up);
+    extend_timeout(&mut t, roster, now, timing);
     if step.complete {
         out.reset_force_start |= t.cause == Cause::ForceStart;
     } else if now - t.since > timing.transition_timeout {
@@ -680,10 +670,38 @@ fn advance(
         if t.direction == Direction::Stop {
             remember_sizes(&mut state.sizes, &out.actions, &t, now);
         }
-        out.notices.extend(step.gave_up);
         out.transition = Some(t.direction);
-        out.moving = more_to_command(&out.waits, roster, t.direction, step.blocker_progressing);
+        // A check asked for is answered in the next round.
+        out.moving = !out.checks.is_empty()
+            || more_to_command(&out.waits, roster, t.direction, step.blocker_progressing);
         state.transition = Some(t);
+    }
+}
+
+/// Moves the transition's timeout on while it waits for what has its own
+/// limit. A stop that waits for a held server waits as long as the hold:
+/// its timeout counts from when the last hold of a server still up ends,
+/// as seen by the passes (at most a timeout ahead of this one, so a hold
+/// shortened or removed, or a mistyped year, still lets it time out). A
+/// start counts from when its last readiness check began to wait, so a
+/// check's own timeout (at most as long) ends it first.
+fn extend_timeout(
+    t: &mut crate::state::Transition,
+    roster: &Roster,
+    now: DateTime<Utc>,
+    timing: &Timing,
+) {
+    let end = match t.direction {
+        Direction::Stop => roster
+            .members()
+            .filter(|m| m.power != Power::Down)
+            .filter_map(|m| m.held)
+            .max()
+            .map(|end| end.min(now + timing.transition_timeout)),
+        Direction::Start => t.checking.values().map(|c| c.since).max(),
+    };
+    if let Some(end) = end {
+        t.since = t.since.max(end);
     }
 }
 

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::roster::Slot;
 use super::{Notice, Wait};
 use crate::model::{Direction, ReadyCheck};
-use crate::state::Transition;
+use crate::state::{Checking, Transition};
 
 /// What each group's check last answered in this pass, by schedule and
 /// group.
@@ -34,18 +34,6 @@ pub struct WantedCheck {
     pub check: ReadyCheck,
     /// The group's server ids (instance ids for the per-instance checks).
     pub servers: Vec<String>,
-}
-
-/// Since when a started group has waited for its check, what the check
-/// last said (a timeout names it, whichever pass it falls in), and whether
-/// the timeout was told.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Checking {
-    pub since: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub said: Option<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub told: bool,
 }
 
 /// What a group's readiness adds to its servers being up.
@@ -73,16 +61,18 @@ pub(super) fn verdict(
     }
     let name = slot.name();
     let answer = answers.and_then(|a| a.get(name));
-    if answer.is_some_and(|a| a.ready) {
-        return Verdict::Ready;
-    }
     let checking = t.checking.entry(name.to_string()).or_insert(Checking {
         since: now,
         said: None,
+        passed: false,
         told: false,
     });
     if let Some(a) = answer {
         checking.said = Some(a.said.clone());
+        checking.passed |= a.ready;
+    }
+    if checking.passed {
+        return Verdict::Ready;
     }
     let said = checking
         .said

@@ -45,20 +45,7 @@ pub(super) fn advance(
     timing: &Timing,
 ) -> Step {
     let dir = t.direction;
-    let mut step = Step {
-        actions: vec![],
-        waits: vec![],
-        complete: false,
-        gave_up: vec![],
-        checks: vec![],
-        blocker_progressing: false,
-    };
-    let settled: Vec<bool> = roster
-        .slots
-        .iter()
-        .map(|s| s.settled(dir) && ready(s, t, answers, now, &mut step))
-        .collect();
-    step.complete = settled.iter().all(|s| *s);
+    let (mut step, settled) = settled(roster, t, answers, now);
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
     let mut blocker: Option<String> = None;
@@ -113,6 +100,31 @@ pub(super) fn advance(
         t.sent.entry(now).or_default().extend(group);
     }
     step
+}
+
+/// Which groups are where `t` takes them (and ready, for a start), in a
+/// step that says whether all are.
+fn settled(
+    roster: &Roster,
+    t: &mut Transition,
+    answers: Option<&BTreeMap<String, Answer>>,
+    now: DateTime<Utc>,
+) -> (Step, Vec<bool>) {
+    let mut step = Step {
+        actions: vec![],
+        waits: vec![],
+        complete: false,
+        gave_up: vec![],
+        checks: vec![],
+        blocker_progressing: false,
+    };
+    let settled: Vec<bool> = roster
+        .slots
+        .iter()
+        .map(|s| s.settled(t.direction) && ready(s, t, answers, now, &mut step))
+        .collect();
+    step.complete = settled.iter().all(|s| *s);
+    (step, settled)
 }
 
 /// Whether a group whose servers are all there is ready too (see
