@@ -4,17 +4,14 @@
 
 use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LifecycleState, Tag, TagDescription};
 use aws_sdk_autoscaling::Client;
-use futures::future::join_all;
 
-use super::aws_error;
+use super::{aws_error, each};
 use crate::fleet::{Instance, Size, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG, SIZE_TAG};
 use crate::model::InstanceKind;
 use crate::ports::{CallError, Tagged};
 
 /// DescribeAutoScalingGroups' largest page.
 const PAGE_SIZE: i32 = 100;
-/// Updates in flight at once.
-const CONCURRENCY: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct Asg {
@@ -90,21 +87,8 @@ impl Asg {
     /// Sets each group's min, desired and max; returns the groups that
     /// failed with their errors.
     pub async fn resize(&self, sizes: &[(String, Size)]) -> Vec<(String, CallError)> {
-        let mut failures = Vec::new();
-        for chunk in sizes.chunks(CONCURRENCY) {
-            let results = join_all(
-                chunk
-                    .iter()
-                    .map(|(name, size)| self.resize_one(name, *size)),
-            )
-            .await;
-            for ((name, _), r) in chunk.iter().zip(results) {
-                if let Err(error) = r {
-                    failures.push((name.clone(), error));
-                }
-            }
-        }
-        failures
+        let sizes = sizes.iter().map(|(name, size)| (name.as_str(), *size));
+        each(sizes, |name, size| self.resize_one(name, size)).await
     }
 
     async fn resize_one(&self, name: &str, size: Size) -> Result<(), CallError> {

@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_ecs::types::{Service, ServiceField, Tag};
-use futures::future::join_all;
 
-use super::aws_error;
+use super::{aws_error, each};
 use crate::fleet::{Instance, Size, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG, SIZE_TAG};
 use crate::model::InstanceKind;
 use crate::ports::{CallError, Tagged};
@@ -20,8 +19,6 @@ use crate::ports::{CallError, Tagged};
 const DESCRIBE_CHUNK: usize = 10;
 /// DescribeScalableTargets takes at most 50 resource ids.
 const TARGETS_CHUNK: usize = 50;
-/// Updates in flight at once.
-const CONCURRENCY: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct Ecs {
@@ -173,20 +170,12 @@ impl Ecs {
                     .collect()
             }
         };
-        let mut failures = Vec::new();
-        for chunk in sizes.chunks(CONCURRENCY) {
-            let results = join_all(chunk.iter().map(|(id, size)| {
-                let scaled = scaled.contains(&resource_id(id));
-                self.resize_one(id, *size, scaled)
-            }))
-            .await;
-            for ((id, _), r) in chunk.iter().zip(results) {
-                if let Err(error) = r {
-                    failures.push((id.clone(), error));
-                }
-            }
-        }
-        failures
+        let sizes = sizes.iter().map(|(id, size)| (id.as_str(), *size));
+        each(sizes, |id, size| {
+            let has_target = scaled.contains(&resource_id(id));
+            self.resize_one(id, size, has_target)
+        })
+        .await
     }
 
     /// The resource ids among `sizes` that have a scalable target.

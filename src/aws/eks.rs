@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use aws_sdk_eks::types::{Nodegroup, NodegroupScalingConfig, NodegroupStatus};
 use futures::future::join_all;
 
-use super::aws_error;
+use super::{aws_error, each};
 use crate::fleet::{Instance, Size, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG, SIZE_TAG};
 use crate::model::InstanceKind;
 use crate::ports::{CallError, Tagged};
@@ -114,16 +114,8 @@ impl Eks {
     /// Sets each node group's scaling config; returns those that failed
     /// with their errors.
     pub async fn resize(&self, sizes: &[(String, Size)]) -> Vec<(String, CallError)> {
-        let mut failures = Vec::new();
-        for chunk in sizes.chunks(CONCURRENCY) {
-            let results = join_all(chunk.iter().map(|(id, size)| self.resize_one(id, *size))).await;
-            for ((id, _), r) in chunk.iter().zip(results) {
-                if let Err(error) = r {
-                    failures.push((id.clone(), error));
-                }
-            }
-        }
-        failures
+        let sizes = sizes.iter().map(|(id, size)| (id.as_str(), *size));
+        each(sizes, |id, size| self.resize_one(id, size)).await
     }
 
     async fn resize_one(&self, id: &str, size: Size) -> Result<(), CallError> {

@@ -57,6 +57,35 @@ pub fn bounded(seconds: u64) -> aws_config::timeout::TimeoutConfig {
         .build()
 }
 
+/// Calls in flight at once for the APIs that take one server per call:
+/// enough to start 200 databases in a few seconds, few enough to stay
+/// under the APIs' rates.
+const CONCURRENCY: usize = 10;
+
+/// Runs `call` for each id with its value, ten at a time; returns each id
+/// whose call failed, with its error, so one server's failure leaves the
+/// others alone.
+pub(crate) async fn each<'a, T: Copy, F, Fut>(
+    items: impl IntoIterator<Item = (&'a str, T)>,
+    call: F,
+) -> Vec<(String, CallError)>
+where
+    F: Fn(&'a str, T) -> Fut,
+    Fut: std::future::Future<Output = Result<(), CallError>>,
+{
+    let items: Vec<(&str, T)> = items.into_iter().collect();
+    let mut failures = Vec::new();
+    for chunk in items.chunks(CONCURRENCY) {
+        let results = futures::future::join_all(chunk.iter().map(|(id, v)| call(id, *v))).await;
+        for ((id, _), r) in chunk.iter().zip(results) {
+            if let Err(error) = r {
+                failures.push((id.to_string(), error));
+            }
+        }
+    }
+    failures
+}
+
 /// Turns an SDK error into the code and message a chat message shows.
 pub(crate) fn aws_error<E, R>(operation: &str, e: SdkError<E, R>) -> CallError
 where

@@ -4,9 +4,8 @@
 
 use aws_sdk_rds::types::Tag;
 use aws_sdk_rds::Client;
-use futures::future::join_all;
 
-use super::aws_error;
+use super::{aws_error, each};
 use crate::fleet::{Instance, GROUP_TAG, KEEP_TAG, SCHEDULE_TAG};
 use crate::model::Direction;
 use crate::model::InstanceKind;
@@ -14,10 +13,6 @@ use crate::ports::{CallError, Tagged};
 
 /// DescribeDBInstances' and DescribeDBClusters' largest page.
 const PAGE_SIZE: i32 = 100;
-
-/// RDS start/stop calls in flight at once: enough to finish 200 databases
-/// in a few seconds, few enough to stay under RDS's API rate.
-const CONCURRENCY: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct Rds {
@@ -142,17 +137,8 @@ impl Rds {
         kind: InstanceKind,
         ids: &[String],
     ) -> Vec<(String, CallError)> {
-        let mut failures = Vec::new();
-        for chunk in ids.chunks(CONCURRENCY) {
-            let results =
-                join_all(chunk.iter().map(|id| self.command_one(direction, kind, id))).await;
-            for (id, r) in chunk.iter().zip(results) {
-                if let Err(error) = r {
-                    failures.push((id.clone(), error));
-                }
-            }
-        }
-        failures
+        let ids = ids.iter().map(|id| (id.as_str(), ()));
+        each(ids, |id, ()| self.command_one(direction, kind, id)).await
     }
 
     async fn command_one(
