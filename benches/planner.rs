@@ -1,5 +1,7 @@
 //! Planning cost for a large fleet: 10,000 instances in 1,000 groups, as one
-//! schedule of 10 waves x 100 groups and as 100 schedules of 10 groups.
+//! schedule of 10 waves x 100 groups and as 100 schedules of 10 groups;
+//! each from empty states (a first pass: every server first seen) and from
+//! the states a previous pass left (the usual pass).
 
 use std::collections::BTreeMap;
 
@@ -8,6 +10,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use scheduler::fleet::Instance;
 use scheduler::model::{Config, InstanceKind, RawConfig};
 use scheduler::plan::{plan, Orders, Timing};
+use scheduler::state::ScheduleState;
 use scheduler::testing::{group_item, instance, schedule_item, SEOUL};
 
 /// `schedules` schedules of `waves` x `width` groups, 10 stopped instances
@@ -61,19 +64,24 @@ fn bench(c: &mut Criterion) {
         ),
     ] {
         assert!(config.errors.is_empty());
-        c.bench_function(label, |b| {
-            b.iter(|| {
-                plan(
-                    now,
-                    &config,
-                    &instances,
-                    &states,
-                    &Timing::default(),
-                    &Orders::default(),
-                    &Default::default(),
-                )
-            })
-        });
+        let run = |states: &BTreeMap<String, ScheduleState>| {
+            plan(
+                now,
+                &config,
+                &instances,
+                states,
+                &Timing::default(),
+                &Orders::default(),
+                &Default::default(),
+            )
+        };
+        c.bench_function(label, |b| b.iter(|| run(&states)));
+        let seen: BTreeMap<String, ScheduleState> = run(&states)
+            .schedules
+            .into_iter()
+            .map(|s| (s.schedule, s.state))
+            .collect();
+        c.bench_function(&format!("{label}, seen before"), |b| b.iter(|| run(&seen)));
     }
 }
 

@@ -21,6 +21,9 @@ pub(super) fn observe(
     roster: &Roster,
     now: DateTime<Utc>,
 ) -> Vec<Observation> {
+    if unchanged(seen, roster) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let mut still: BTreeMap<String, bool> = BTreeMap::new();
     // The state keeps what a fleet this size can be remembered by; servers
@@ -66,6 +69,28 @@ pub(super) fn observe(
     }
     *seen = still;
     out
+}
+
+/// Whether the servers are as `seen` has them: the usual pass, which
+/// then records nothing and rebuilds nothing (a fleet's ids are not copied).
+fn unchanged(seen: &BTreeMap<String, bool>, roster: &Roster) -> bool {
+    let mut budget = MAX_SERVER_RECORD_BYTES;
+    let mut kept = 0;
+    for (_, m) in roster.grouped_members() {
+        let id = &*m.instance.id;
+        let Some(left) = budget.checked_sub(id.len() + 8) else {
+            break;
+        };
+        budget = left;
+        let was = seen.get(id);
+        match m.power {
+            Power::Up if was != Some(&true) => return false,
+            Power::Down if was != Some(&false) => return false,
+            Power::Up | Power::Down => kept += 1,
+            _ => kept += usize::from(was.is_some()),
+        }
+    }
+    kept == seen.len()
 }
 
 #[cfg(test)]
