@@ -326,28 +326,20 @@ pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
 }
 
 pub fn force_start_not_reset(voice: &Voice, schedule: &str, e: &CallError) -> Message {
-    Message::new(
-        Level::Error,
-        tr!(
-            voice.lang,
-            "force-start-not-reset",
-            schedule = voice.label(schedule)
-        ),
-    )
-    .field(e.code.clone(), e.message.clone())
+    let who = voice.label(schedule);
+    call_failed(tr!(voice.lang, "force-start-not-reset", schedule = who), e)
 }
 
 /// A schedule's state could not be written: it sits this pass out.
 pub fn state_not_saved(voice: &Voice, schedule: &str, e: &CallError) -> Message {
-    Message::new(
-        Level::Error,
-        tr!(
-            voice.lang,
-            "state-not-saved",
-            schedule = voice.label(schedule)
-        ),
-    )
-    .field(e.code.clone(), e.message.clone())
+    let who = voice.label(schedule);
+    call_failed(tr!(voice.lang, "state-not-saved", schedule = who), e)
+}
+
+/// An error saying `text`, with the failed call's code and message as its
+/// field.
+fn call_failed(text: String, e: &CallError) -> Message {
+    Message::new(Level::Error, text).field(e.code.clone(), e.message.clone())
 }
 
 /// A holiday calendar could not be read (told once per failure). Only that:
