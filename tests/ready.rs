@@ -5,8 +5,8 @@
 mod support;
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
-use scheduler::message::Level;
 use scheduler::pass;
+use support::scaled::errors;
 use support::{at, group_item, World};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -152,22 +152,17 @@ async fn a_target_group_missing_a_server_is_not_ready_until_the_timeout() {
         .await
         .unwrap();
     assert_eq!(started(&later), ["batch"]);
-    let errors: Vec<String> = later
-        .messages
-        .iter()
-        .filter(|m| m.level == Level::Error)
-        .map(|m| format!("{m:?}"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{errors:?}");
+    let told = errors(&later);
+    assert_eq!(told.len(), 1, "{told:?}");
     assert!(
-        errors[0].contains("app was not ready after 5 minutes")
-            && errors[0].contains(&format!("{}: not registered", app[1])),
-        "{errors:?}"
+        told[0].contains("app was not ready after 5 minutes")
+            && told[0].contains(&format!("{}: not registered", app[1])),
+        "{told:?}"
     );
     let again = pass::run(&deps, at("2026-11-30T09:10:00+09:00"))
         .await
         .unwrap();
-    assert!(again.messages.iter().all(|m| m.level != Level::Error));
+    assert!(errors(&again).is_empty());
 }
 
 /// On the in-memory ports with scripted answers: a checked group in the
@@ -215,7 +210,7 @@ async fn a_checked_last_wave_completes_and_a_passed_check_is_not_asked_again() {
         .await
         .unwrap();
     assert_eq!(probe.asked.lock().unwrap().len(), 2);
-    assert!(later.messages.iter().all(|m| m.level != Level::Error));
+    assert!(errors(&later).is_empty());
     let said: String = first
         .messages
         .iter()

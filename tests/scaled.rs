@@ -7,46 +7,13 @@
 
 mod support;
 
-use aws_sdk_autoscaling::types::{LifecycleState, Tag};
-use scheduler::message::Level;
+use aws_sdk_autoscaling::types::LifecycleState;
 use scheduler::pass;
-use support::{at, World, REGION};
+use support::scaled::{commanded, ecs_service, errors, scaling_group};
+use support::{at, World};
 
 fn autoscaling(w: &World) -> aws_sdk_autoscaling::Client {
     aws_sdk_autoscaling::Client::new(&w.sdk)
-}
-
-/// An Auto Scaling group of `min/desired/max`, its tags propagated to its
-/// instances as a team would set them.
-async fn scaling_group(w: &World, name: &str, size: (i32, i32, i32), tags: &[(&str, &str)]) {
-    let asg = autoscaling(w);
-    let _ = asg
-        .create_launch_configuration()
-        .launch_configuration_name("workers-lc")
-        .image_id("ami-12345678")
-        .instance_type("t3.micro")
-        .send()
-        .await;
-    let tags = tags.iter().map(|(k, v)| {
-        Tag::builder()
-            .resource_id(name)
-            .resource_type("auto-scaling-group")
-            .key(*k)
-            .value(*v)
-            .propagate_at_launch(true)
-            .build()
-    });
-    asg.create_auto_scaling_group()
-        .auto_scaling_group_name(name)
-        .launch_configuration_name("workers-lc")
-        .min_size(size.0)
-        .desired_capacity(size.1)
-        .max_size(size.2)
-        .availability_zones(format!("{REGION}a"))
-        .set_tags(Some(tags.collect()))
-        .send()
-        .await
-        .expect("create_auto_scaling_group");
 }
 
 /// (min, desired, max, InService instances) of group `name`.
@@ -79,7 +46,7 @@ async fn a_scaling_group_stops_before_what_it_depends_on_and_starts_at_its_remem
     w.group("dev", "workers", "ASG", &["db"]).await;
     w.rds_instance("dev-db", "dev", Some("db")).await;
     scaling_group(
-        &w,
+        &w.sdk,
         "dev-workers",
         (1, 2, 4),
         &[("ScheduleName", "dev"), ("ScheduleGroupName", "workers")],
@@ -91,29 +58,14 @@ async fn a_scaling_group_stops_before_what_it_depends_on_and_starts_at_its_remem
         .unwrap();
     assert_eq!(w.rds_state("dev-db").await, "available");
     // The group's instances carry its tags; they are not errors.
-    assert!(
-        day.messages.iter().all(|m| m.level != Level::Error),
-        "{:?}",
-        day.messages
-    );
+    assert!(errors(&day).is_empty(), "{:?}", day.messages);
     // The evening: the workers go to zero first, then the database.
     let mut order = Vec::new();
     for t in ["2026-11-30T22:00:00+09:00", "2026-11-30T22:05:00+09:00"] {
         let stop = pass::run(&deps, at(t)).await.unwrap();
-        order.extend(
-            stop.rounds
-                .iter()
-                .flat_map(|p| p.actions())
-                .map(|(_, a)| (a.direction.to_string(), a.group.clone())),
-        );
+        order.extend(commanded(&stop));
     }
-    assert_eq!(
-        order,
-        [
-            ("stop".into(), "workers".into()),
-            ("stop".into(), "db".into())
-        ]
-    );
+    assert_eq!(order, ["stop workers", "stop db"]);
     assert_eq!(size_of(&w, "dev-workers").await, (0, 0, 4, 0));
     assert_eq!(w.rds_state("dev-db").await, "stopped");
     // The morning: the database, then the workers at the size they had.
@@ -137,8 +89,8 @@ async fn without_a_remembered_size_the_tag_gives_it_and_without_a_tag_one_error(
         t
     };
     // Stopped by hand, before the scheduler ever saw them.
-    scaling_group(&w, "tagged", (0, 0, 3), &tags(Some("1/1/3"))).await;
-    scaling_group(&w, "untagged", (0, 0, 2), &tags(None)).await;
+    scaling_group(&w.sdk, "tagged", (0, 0, 3), &tags(Some("1/1/3"))).await;
+    scaling_group(&w.sdk, "untagged", (0, 0, 2), &tags(None)).await;
     let app = w.ec2_instances(1, "dev", Some("app"), "app").await;
     let deps = w.deps();
     let start = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
@@ -151,22 +103,17 @@ async fn without_a_remembered_size_the_tag_gives_it_and_without_a_tag_one_error(
         "stopped",
         "app waits for its workers"
     );
-    let errors: Vec<String> = start
-        .messages
-        .iter()
-        .filter(|m| m.level == Level::Error)
-        .map(|m| format!("{m:?}"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{errors:?}");
+    let told = errors(&start);
+    assert_eq!(told.len(), 1, "{told:?}");
     assert!(
-        errors[0].contains("untagged") && errors[0].contains("ScheduleSize"),
-        "{errors:?}"
+        told[0].contains("untagged") && told[0].contains("ScheduleSize"),
+        "{told:?}"
     );
     // Said once.
     let again = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
         .await
         .unwrap();
-    assert!(again.messages.iter().all(|m| m.level != Level::Error));
+    assert!(errors(&again).is_empty());
 }
 
 #[tokio::test]
@@ -177,7 +124,7 @@ async fn members_of_an_unscheduled_group_are_still_configuration_errors() {
     // The group itself has no schedule group of kind ASG: its instances,
     // tagged through it, must not be started one by one.
     scaling_group(
-        &w,
+        &w.sdk,
         "loose",
         (1, 1, 2),
         &[("ScheduleName", "dev"), ("ScheduleGroupName", "app")],
@@ -192,70 +139,6 @@ async fn members_of_an_unscheduled_group_are_still_configuration_errors() {
         "{text}"
     );
     assert_eq!(size_of(&w, "loose").await, (1, 1, 2, 1));
-}
-
-/// An ECS service `cluster/name` of `desired` running tasks with these
-/// tags, and a scalable target of `bounds` when given.
-async fn ecs_service(
-    w: &World,
-    cluster: &str,
-    name: &str,
-    desired: i32,
-    bounds: Option<(i32, i32)>,
-    tags: &[(&str, &str)],
-) {
-    let ecs = aws_sdk_ecs::Client::new(&w.sdk);
-    ecs.create_cluster()
-        .cluster_name(cluster)
-        .send()
-        .await
-        .unwrap();
-    ecs.register_task_definition()
-        .family("api")
-        .container_definitions(
-            aws_sdk_ecs::types::ContainerDefinition::builder()
-                .name("api")
-                .image("nginx")
-                .memory(128)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let tags = tags
-        .iter()
-        .map(|(k, v)| aws_sdk_ecs::types::Tag::builder().key(*k).value(*v).build());
-    ecs.create_service()
-        .cluster(cluster)
-        .service_name(name)
-        .task_definition("api")
-        .desired_count(desired)
-        .set_tags(Some(tags.collect()))
-        .send()
-        .await
-        .unwrap();
-    // moto starts a service with no running task; an update runs them.
-    ecs.update_service()
-        .cluster(cluster)
-        .service(name)
-        .desired_count(desired)
-        .send()
-        .await
-        .unwrap();
-    if let Some((min, max)) = bounds {
-        aws_sdk_applicationautoscaling::Client::new(&w.sdk)
-            .register_scalable_target()
-            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
-            .scalable_dimension(
-                aws_sdk_applicationautoscaling::types::ScalableDimension::EcsServiceDesiredCount,
-            )
-            .resource_id(format!("service/{cluster}/{name}"))
-            .min_capacity(min)
-            .max_capacity(max)
-            .send()
-            .await
-            .unwrap();
-    }
 }
 
 /// (desired, running) of service `cluster/name`, and its scalable
@@ -292,8 +175,8 @@ async fn an_ecs_service_stops_to_zero_with_its_scaling_minimum_and_comes_back() 
     w.group("dev", "web", "ECS", &["api"]).await;
     w.rds_instance("dev-db", "dev", Some("db")).await;
     let tags = |group| [("ScheduleName", "dev"), ("ScheduleGroupName", group)];
-    ecs_service(&w, "dev", "api", 2, Some((1, 4)), &tags("api")).await;
-    ecs_service(&w, "dev", "web", 1, None, &tags("web")).await;
+    ecs_service(&w.sdk, "dev", "api", 2, Some((1, 4)), &tags("api")).await;
+    ecs_service(&w.sdk, "dev", "web", 1, None, &tags("web")).await;
     let deps = w.deps();
     let mut order = Vec::new();
     for t in [
@@ -304,12 +187,7 @@ async fn an_ecs_service_stops_to_zero_with_its_scaling_minimum_and_comes_back() 
     ] {
         let r = pass::run(&deps, at(t)).await.unwrap();
         assert!(r.failures.is_empty(), "{t}: {:?}", r.failures);
-        order.extend(
-            r.rounds
-                .iter()
-                .flat_map(|p| p.actions())
-                .map(|(_, a)| format!("{} {}", a.direction, a.group)),
-        );
+        order.extend(commanded(&r));
     }
     assert_eq!(order, ["start db", "stop web", "stop api", "stop db"]);
     assert_eq!(service_size(&w, "dev", "api").await, (0, 0, Some((0, 4))));
@@ -396,12 +274,7 @@ async fn an_eks_node_group_scales_to_zero_after_the_jobs_and_back() {
         "2026-12-01T09:05:00+09:00",
     ] {
         let r = pass::run(&deps, at(t)).await.unwrap();
-        order.extend(
-            r.rounds
-                .iter()
-                .flat_map(|p| p.actions())
-                .map(|(_, a)| format!("{} {}", a.direction, a.group)),
-        );
+        order.extend(commanded(&r));
         if t.ends_with("22:05:00+09:00") {
             assert_eq!(w.ec2_state(&jobs[0]).await, "stopped");
             assert_eq!(nodegroup_size(&w, "batch", "workers").await, (0, 0, 5));
@@ -428,8 +301,8 @@ async fn with_tag_instances_each_scaled_kind_carries_its_last_action() {
             ("ScheduleSize", "1/1/2"),
         ]
     };
-    scaling_group(&w, "dev-workers", (0, 0, 2), &tags("workers")).await;
-    ecs_service(&w, "dev", "api", 0, None, &tags("api")).await;
+    scaling_group(&w.sdk, "dev-workers", (0, 0, 2), &tags("workers")).await;
+    ecs_service(&w.sdk, "dev", "api", 0, None, &tags("api")).await;
     let mut env = support::test_env(None, scheduler::notify::Format::Jandi);
     env.tuning.tag_instances = true;
     pass::run(&w.deps_with(&env), at("2026-11-30T09:00:00+09:00"))
@@ -513,24 +386,19 @@ async fn an_undescribable_kind_holds_only_its_schedules() {
         .unwrap();
     assert_eq!(d.fleet.state_of("i-ops"), "running", "ops runs");
     assert_eq!(d.fleet.state_of("i-app"), "stopped", "dev waits");
-    let errors: Vec<String> = first
-        .messages
-        .iter()
-        .filter(|m| m.level == Level::Error)
-        .map(|m| format!("{m:?}"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{errors:?}");
+    let told = errors(&first);
+    assert_eq!(told.len(), 1, "{told:?}");
     assert!(
-        errors[0].contains("ScheduleServerGroup")
-            && errors[0].contains("GroupName=api")
-            && errors[0].contains("InstanceType")
-            && errors[0].contains("ECS servers could not be described"),
-        "{errors:?}"
+        told[0].contains("ScheduleServerGroup")
+            && told[0].contains("GroupName=api")
+            && told[0].contains("InstanceType")
+            && told[0].contains("ECS servers could not be described"),
+        "{told:?}"
     );
     let again = pass::run(&d, at("2026-11-30T09:05:00+09:00"))
         .await
         .unwrap();
-    assert!(again.messages.iter().all(|m| m.level != Level::Error));
+    assert!(errors(&again).is_empty());
     d.fleet.unavailable.lock().unwrap().clear();
     pass::run(&d, at("2026-11-30T09:10:00+09:00"))
         .await

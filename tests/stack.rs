@@ -18,6 +18,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
+use support::scaled::{ecs_service, scaling_group};
 use support::stack::{allowed, function_url_event, granted_actions, run_function, Call, Stack};
 use support::{group_item, schedule_item, Moto, REGION};
 use wiremock::matchers::{method, path_regex};
@@ -213,84 +214,9 @@ impl Deployed {
             )
             .await;
         }
-        let asg = aws_sdk_autoscaling::Client::new(&self.sdk);
-        asg.create_launch_configuration()
-            .launch_configuration_name("workers")
-            .image_id("ami-12345678")
-            .instance_type("t3.micro")
-            .send()
-            .await
-            .expect("create_launch_configuration");
-        let tag = |k: &str, v: &str| {
-            aws_sdk_autoscaling::types::Tag::builder()
-                .resource_id("dev-workers")
-                .resource_type("auto-scaling-group")
-                .key(k)
-                .value(v)
-                .propagate_at_launch(true)
-                .build()
-        };
-        asg.create_auto_scaling_group()
-            .auto_scaling_group_name("dev-workers")
-            .launch_configuration_name("workers")
-            .min_size(1)
-            .desired_capacity(2)
-            .max_size(4)
-            .availability_zones(format!("{REGION}a"))
-            .tags(tag("ScheduleName", "dev"))
-            .tags(tag("ScheduleGroupName", "workers"))
-            .send()
-            .await
-            .expect("create_auto_scaling_group");
-        let ecs = aws_sdk_ecs::Client::new(&self.sdk);
-        ecs.create_cluster()
-            .cluster_name("dev")
-            .send()
-            .await
-            .unwrap();
-        ecs.register_task_definition()
-            .family("api")
-            .container_definitions(
-                aws_sdk_ecs::types::ContainerDefinition::builder()
-                    .name("api")
-                    .image("nginx")
-                    .memory(128)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
-        let tag = |k: &str, v: &str| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build();
-        ecs.create_service()
-            .cluster("dev")
-            .service_name("api")
-            .task_definition("api")
-            .desired_count(2)
-            .tags(tag("ScheduleName", "dev"))
-            .tags(tag("ScheduleGroupName", "api"))
-            .send()
-            .await
-            .unwrap();
-        // moto starts a service with no running task; an update runs them.
-        ecs.update_service()
-            .cluster("dev")
-            .service("api")
-            .desired_count(2)
-            .send()
-            .await
-            .unwrap();
-        aws_sdk_applicationautoscaling::Client::new(&self.sdk)
-            .register_scalable_target()
-            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
-            .scalable_dimension(
-                aws_sdk_applicationautoscaling::types::ScalableDimension::EcsServiceDesiredCount,
-            )
-            .resource_id("service/dev/api")
-            .min_capacity(1)
-            .max_capacity(4)
-            .send()
-            .await
-            .unwrap();
+        let tags = |group| [("ScheduleName", "dev"), ("ScheduleGroupName", group)];
+        scaling_group(&self.sdk, "dev-workers", (1, 2, 4), &tags("workers")).await;
+        ecs_service(&self.sdk, "dev", "api", 2, Some((1, 4)), &tags("api")).await;
         self.tagged.insert("dev-workers".into());
         self.tagged.insert("api".into());
     }

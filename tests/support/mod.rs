@@ -6,6 +6,7 @@
 pub mod items;
 pub mod lambda;
 pub mod moto;
+pub mod scaled;
 pub mod stack;
 pub mod template;
 
