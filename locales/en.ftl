@@ -10,6 +10,7 @@ none = None
 ## Scheduler messages
 
 starting = [{ $schedule }] Starting { $groups } (wave { $wave } of { $total })
+starting-ready-by = [{ $schedule }] Starting { $groups } (wave { $wave } of { $total }): starts { $starts } to be ready at { $ready }
 stopping = [{ $schedule }] Stopping { $groups } (wave { $wave } of { $total })
 # The field title over a group's servers: "api · 2 EC2".
 group-servers = { $group } · { $count } { $kind }
@@ -45,6 +46,9 @@ wait-not-ready = { $group } is up, not ready yet ({ $check }: { $said })
 not-ready = [{ $who }] { $group } was not ready after { $minutes } minutes; the next waves start without it
 not-ready-check = Ready check
 not-ready-said = Last answer
+late = [{ $who }] Ready { $minutes } min after { $ready }, the time it was to be ready by; the next start begins earlier
+starts-ready-by = starts { $starts } to be ready at { $ready }
+ready-at = to be ready at { $ready }
 could-not = [{ $schedule }] Could not { $direction } { $server } ({ $group })
 could-not-many = [{ $schedule }] Could not { $direction } { $count } servers ({ $group })
 still-failing = [{ $schedule }] Could not { $direction } { $server } ({ $group }) after { $tries } tries

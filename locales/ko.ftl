@@ -10,6 +10,7 @@ none = 없음
 ## 스케쥴러 메시지
 
 starting = [{ $schedule }] { $groups } 서버 그룹을 시작합니다 ({ $total }단계 중 { $wave }단계)
+starting-ready-by = [{ $schedule }] { $groups } 서버 그룹을 시작합니다 ({ $total }단계 중 { $wave }단계): { $ready }까지 준비되도록 { $starts }에 시작
 stopping = [{ $schedule }] { $groups } 서버 그룹을 중지합니다 ({ $total }단계 중 { $wave }단계)
 group-servers = { $group } · { $kind } { $count }대
 servers = 서버 { $count }대
@@ -41,6 +42,9 @@ wait-not-ready = { $group } 그룹은 켜졌지만 아직 준비되지 않았습
 not-ready = [{ $who }] { $group } 그룹이 { $minutes }분 안에 준비되지 않아 다음 단계를 먼저 시작합니다
 not-ready-check = 준비 확인
 not-ready-said = 마지막 응답
+late = [{ $who }] 준비 목표 시각 { $ready }보다 { $minutes }분 늦게 준비되었습니다. 다음 시작은 더 일찍 합니다
+starts-ready-by = { $ready }까지 준비되도록 { $starts }에 시작
+ready-at = { $ready }까지 준비
 could-not = [{ $schedule }] { $server } ({ $group }) 서버를 { $direction }하지 못했습니다
 could-not-many = [{ $schedule }] 서버 { $count }대 ({ $group })를 { $direction }하지 못했습니다
 still-failing = [{ $schedule }] { $tries }번 시도했지만 { $server } ({ $group }) 서버를 { $direction }하지 못했습니다

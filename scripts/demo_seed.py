@@ -35,6 +35,12 @@ put("ScheduleServerGroup", ScheduleName="dev", GroupName="workers", InstanceType
 # A holiday: no start on Tuesday 2026-12-01.
 put("ScheduleException", ExceptionUuid="2b0f8c1e-holiday", ScheduleName="dev",
     ExceptionDate="2026-12-01", ExceptionType="start", ExceptionValue="None")
+# Ready by 09:30: the database, then the app, start early enough that the
+# app is up at 09:30 (StartMode ready-by; the lead is learned from each start).
+put("Schedule", ScheduleName="qa", TagValue="qa", DaysActive="weekdays",
+    Enabled=True, StartTime="09:30", StopTime="20:00", ForceStart=False, StartMode="ready-by")
+put("ScheduleServerGroup", ScheduleName="qa", GroupName="qa-db", InstanceType="RDS", Dependency=[])
+put("ScheduleServerGroup", ScheduleName="qa", GroupName="qa-app", InstanceType="EC2", Dependency=["qa-db"])
 # Stop-only: whatever anybody starts for ad-hoc tests is stopped at 20:00.
 put("Schedule", ScheduleName="adhoc", TagValue="adhoc", DaysActive="all",
     Enabled=True, StartTime="None", StopTime="20:00", ForceStart=False)
@@ -56,6 +62,11 @@ rds.create_db_instance(DBInstanceIdentifier="dev-postgres", DBInstanceClass="db.
                        MasterUsername="scheduler", MasterUserPassword="password1", AllocatedStorage=20,
                        Tags=[{"Key": "ScheduleName", "Value": "dev"}, {"Key": "ScheduleGroupName", "Value": "db"}])
 rds.stop_db_instance(DBInstanceIdentifier="dev-postgres")
+rds.create_db_instance(DBInstanceIdentifier="qa-mysql", DBInstanceClass="db.t3.micro", Engine="mysql",
+                       MasterUsername="scheduler", MasterUserPassword="password1", AllocatedStorage=20,
+                       Tags=[{"Key": "ScheduleName", "Value": "qa"}, {"Key": "ScheduleGroupName", "Value": "qa-db"}])
+rds.stop_db_instance(DBInstanceIdentifier="qa-mysql")
+launch("qa-app", "qa", "qa-app")
 launch("dev-kafka", "dev", "middleware")
 launch("dev-api", "dev", "api", count=2)
 launch("dev-batch", "dev", "batch")
@@ -79,4 +90,4 @@ autoscaling.create_auto_scaling_group(
     Tags=[{"ResourceId": "dev-workers", "ResourceType": "auto-scaling-group", "Key": k, "Value": v,
            "PropagateAtLaunch": True} for k, v in dev_tags("workers").items()])
 print("seeded: schedules dev (6 groups: 1 RDS, 4 EC2, an ECS service, an Auto Scaling group) "
-      "and adhoc (stop-only, 1 EC2 left running)")
+      "qa (ready-by 09:30: 1 RDS, then 1 EC2) and adhoc (stop-only, 1 EC2 left running)")

@@ -45,6 +45,14 @@ pub struct ScheduleState {
     /// restores.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sizes: BTreeMap<String, crate::fleet::Size>,
+    /// Each group's last observed start durations in seconds, command to
+    /// ready, newest last: what a `ready-by` schedule's lead learns from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub starts: BTreeMap<String, Vec<u32>>,
+    /// The latest ready time of a `ready-by` start a pass acted on: a
+    /// start the lead later moves is not acted on twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_seen: Option<DateTime<Utc>>,
 }
 
 /// What one schedule's state may hold, so that its item stays under the
@@ -118,6 +126,14 @@ pub struct Transition {
     /// Started groups waiting for their readiness check, by group.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub checking: BTreeMap<String, Checking>,
+    /// A start's groups by when their first command went out, measured
+    /// by the pass's clock, not its instant (rounds of one pass share that).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub commanded: BTreeMap<String, DateTime<Utc>>,
+    /// How long each commanded group took to be ready, in seconds: learned
+    /// when the start completes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub took: BTreeMap<String, u32>,
 }
 
 impl Transition {
@@ -164,6 +180,9 @@ pub struct FailedTries {
 pub enum Cause {
     Event {
         at: DateTime<Utc>,
+        /// A `ready-by` start's ready time.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ready: Option<DateTime<Utc>>,
     },
     ForceStart,
     Enforced,

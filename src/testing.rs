@@ -99,6 +99,7 @@ pub fn schedule_config(
             months: None,
             holiday_calendars: vec![],
             targets: vec![],
+            start_mode: Default::default(),
         },
         vec![],
         ExceptionDay::build(

@@ -3,11 +3,11 @@
 //! regular periods, an exception item and who wrote it, a holiday, a bad
 //! item, a pending ForceStart). Pure; the page and `plan --week` draw it.
 
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
-use crate::model::{Direction, ScheduleConfig};
-use crate::time::{self, Reason, Window};
+use crate::model::{Direction, Lead, ScheduleConfig};
+use crate::time::{self, Event, Reason, Window};
 
 /// Days shown.
 pub const DAYS: i64 = 7;
@@ -18,6 +18,9 @@ pub struct Week {
     pub zone: String,
     pub enabled: bool,
     pub days: Vec<Day>,
+    /// A `ready-by` schedule's lead, wave by wave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<Lead>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +36,10 @@ pub struct Span {
     pub start: Option<NaiveTime>,
     pub stop: Option<NaiveTime>,
     pub crosses: bool,
+    /// A `ready-by` start: when its first wave starts (local; it may be
+    /// the day before), `start` being when the last one is ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early: Option<NaiveDateTime>,
 }
 
 /// The week of `cfg` from `today` (a date in its zone).
@@ -40,9 +47,13 @@ pub fn week(cfg: &ScheduleConfig, today: NaiveDate) -> Week {
     let days = (0..DAYS)
         .map(|i| {
             let date = today + Duration::days(i);
+            let events = time::day_events(cfg, date);
             Day {
                 date,
-                windows: time::day_windows(cfg, date).iter().map(span).collect(),
+                windows: time::day_windows(cfg, date)
+                    .iter()
+                    .map(|w| span(w, date, &events))
+                    .collect(),
                 reasons: reasons(cfg, date, i == 0),
             }
         })
@@ -52,14 +63,23 @@ pub fn week(cfg: &ScheduleConfig, today: NaiveDate) -> Week {
         zone: cfg.schedule.time_zone.name().to_string(),
         enabled: cfg.schedule.enabled,
         days,
+        lead: cfg.lead().cloned(),
     }
 }
 
-fn span(w: &Window) -> Span {
+/// A window, with the early start of its ready time among `events`.
+fn span(w: &Window, date: NaiveDate, events: &[Event]) -> Span {
+    let early = w.start.and_then(|t| {
+        events
+            .iter()
+            .find(|e| e.ready.is_some_and(|r| r.local == date.and_time(t)))
+            .map(|e| e.local)
+    });
     Span {
         start: w.start,
         stop: w.stop,
         crosses: w.crosses,
+        early,
     }
 }
 

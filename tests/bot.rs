@@ -720,3 +720,25 @@ async fn info_names_the_holiday_of_that_day() {
         "[dev] Schedule for 2027-02-08\nEnabled: true\nDaysActive: weekdays\nStart Time: None\nStop Time: 22:00\nHoliday: 설날\nNo exceptions."
     );
 }
+
+#[tokio::test]
+async fn info_and_status_give_a_ready_by_schedules_two_times() {
+    let mut b = bot(all_secrets());
+    b.store = MemoryConfig::new(RawConfig {
+        schedules: vec![schedule_item("dev", "weekdays", "09:00", "22:00")
+            .with("StartMode", support::s("ready-by"))],
+        ..RawConfig::default()
+    });
+    let now = evening();
+    // No groups: one wave of the longest common kind, 10 minutes.
+    let (_, info) = slack(&b, "dev info 2026-12-02", now).await;
+    assert!(
+        info.contains("Start Time: 09:00 (starts 08:50 to be ready at 09:00)"),
+        "{info}"
+    );
+    let (_, status) = slack(&b, "status dev", now).await;
+    assert!(
+        status.contains("next start Tue 12-01 08:50 (to be ready at 09:00)"),
+        "{status}"
+    );
+}

@@ -220,3 +220,55 @@ async fn a_checked_last_wave_completes_and_a_passed_check_is_not_asked_again() {
         .collect();
     assert!(!said.contains("s3cret"), "{said}");
 }
+
+/// `StartMode: ready-by` as a pass runs it on moto: the database and the
+/// app start 15 minutes ahead of 09:30 (RDS 10 + EC2 3, rounded up to the
+/// tick), the messages give both times, and the next day's lead is what
+/// this start took.
+#[tokio::test]
+async fn a_ready_by_schedule_starts_early_and_learns_its_lead() {
+    let w = World::new().await;
+    w.put(
+        "Schedule",
+        support::schedule_item("qa", "weekdays", "09:30", "20:00")
+            .with("StartMode", Av::S("ready-by".into())),
+    )
+    .await;
+    w.group("qa", "db", "RDS", &[]).await;
+    w.group("qa", "app", "EC2", &["db"]).await;
+    w.rds_instance("qa-db", "qa", Some("db")).await;
+    let app = w.ec2_instances(1, "qa", Some("app"), "app").await;
+    let deps = w.deps();
+
+    let before = pass::run(&deps, at("2026-11-30T09:10:00+09:00"))
+        .await
+        .unwrap();
+    assert!(started(&before).is_empty());
+    let start = pass::run(&deps, at("2026-11-30T09:15:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(started(&start), ["db", "app"]);
+    assert_eq!(w.ec2_state(&app[0]).await, "running");
+    let texts: Vec<&str> = start.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "[qa] Starting db (wave 1 of 2): starts 09:15 to be ready at 09:30",
+            "[qa] Starting app (wave 2 of 2): starts 09:15 to be ready at 09:30",
+        ]
+    );
+    // The next pass sees the app up, before 09:30: nothing late to tell.
+    let done = pass::run(&deps, at("2026-11-30T09:20:00+09:00"))
+        .await
+        .unwrap();
+    assert!(done.messages.is_empty(), "{:?}", done.messages);
+
+    // The database was up within the pass; the app was seen up by the next
+    // one: Tuesday starts 5 minutes ahead.
+    let plan = pass::preview(&deps, at("2026-11-30T12:00:00+09:00"))
+        .await
+        .unwrap();
+    let next = plan.schedules[0].next_start.unwrap();
+    assert_eq!(next.at, at("2026-12-01T09:25:00+09:00"));
+    assert_eq!(next.ready.unwrap().at, at("2026-12-01T09:30:00+09:00"));
+}

@@ -65,8 +65,22 @@ pub async fn html<C: ConfigStore, S: StateStore, F: Fleet, N>(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `Mon 2026-11-30 09:00`, or for a `ready-by` start `Mon 2026-11-30:
+/// starts 08:40 to be ready at 09:00` (`starts Sun 23:10` when the lead
+/// moves it into the day before).
 fn local(e: &crate::time::Event) -> String {
-    e.local.format("%a %Y-%m-%d %H:%M").to_string()
+    let Some(r) = e.ready else {
+        return e.local.format("%a %Y-%m-%d %H:%M").to_string();
+    };
+    let starts = match e.local.date() == r.local.date() {
+        true => e.local.format("%H:%M"),
+        false => e.local.format("%a %H:%M"),
+    };
+    format!(
+        "{}: starts {starts} to be ready at {}",
+        r.local.format("%a %Y-%m-%d"),
+        r.local.format("%H:%M")
+    )
 }
 
 /// The human form of `schedctl plan`.
@@ -94,7 +108,16 @@ fn schedule(out: &mut String, sp: &SchedulePlan) {
         let _ = writeln!(out, "  next      stop  {}", local(e));
     }
     if let Some(d) = sp.transition {
-        let _ = writeln!(out, "  moving    {}", d.as_str());
+        let _ = match &sp.ready_by {
+            Some(r) => writeln!(
+                out,
+                "  moving    {} (starts {} to be ready at {})",
+                d.as_str(),
+                r.starts,
+                r.ready
+            ),
+            None => writeln!(out, "  moving    {}", d.as_str()),
+        };
     }
     waves(out, sp);
     for a in &sp.actions {

@@ -9,6 +9,7 @@ mod exception;
 mod feed;
 mod group;
 mod item;
+mod lead;
 mod ready;
 mod schedule;
 
@@ -19,6 +20,9 @@ pub use exception::{parse_date, ExceptionDay, ScheduleException};
 pub use feed::{shown_url, Holidays};
 pub use group::{InstanceKind, ServerGroup};
 pub use item::Item;
+pub use lead::{
+    Lead, StartMode, WaveLead, ALL_GROUP, LEARNED_STARTS, MAX_LEAD_MINUTES, TICK_MINUTES,
+};
 pub use ready::{Readiness, ReadyCheck, DEFAULT_READY_TIMEOUT_MINUTES};
 pub use schedule::{clock_text, parse_clock, Period, Schedule};
 
@@ -52,6 +56,9 @@ pub struct ScheduleConfig {
     groups: Vec<ServerGroup>,
     index: HashMap<String, usize>,
     waves: Vec<Vec<usize>>,
+    /// A `ready-by` schedule's lead: from the defaults per kind until the
+    /// shell gives it the observed starts ([`Self::learn`]).
+    lead: Option<Lead>,
 }
 
 impl ScheduleConfig {
@@ -77,14 +84,29 @@ impl ScheduleConfig {
                     .collect()
             })
             .collect();
-        ScheduleConfig {
+        let mut cfg = ScheduleConfig {
             schedule,
             exceptions,
             holidays: BTreeMap::new(),
             waves: crate::graph::waves(&deps).unwrap_or_default(),
             groups,
             index,
-        }
+            lead: None,
+        };
+        cfg.learn(&BTreeMap::new());
+        cfg
+    }
+
+    /// Sets a `ready-by` schedule's lead from its groups' observed start
+    /// durations, in seconds (the state's `starts`).
+    pub fn learn(&mut self, starts: &BTreeMap<String, Vec<u32>>) {
+        self.lead = (self.schedule.start_mode == StartMode::ReadyBy)
+            .then(|| Lead::of(&self.groups, &self.waves, starts));
+    }
+
+    /// How far ahead of its start times a `ready-by` schedule starts.
+    pub fn lead(&self) -> Option<&Lead> {
+        self.lead.as_ref()
     }
 
     /// The holiday on `day`, by name, if a calendar marks it.

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::days::{DaysActive, MonthDays, Months};
 use super::item::{key_text, string_attr, ItemReader};
+use super::lead::StartMode;
 use super::{quoted, ConfigError, Item, Table};
 use crate::target::Target;
 
@@ -35,6 +36,9 @@ pub struct Schedule {
     /// `Targets`: the `ROLE_ARN@REGION` targets it applies to, parsed once;
     /// empty: all.
     pub targets: Vec<Target>,
+    /// `StartMode`: whether StartTime is when the first wave starts or
+    /// when the last one is ready.
+    pub start_mode: StartMode,
 }
 
 /// One window of the days it applies to.
@@ -190,7 +194,12 @@ impl Schedule {
             .iter()
             .map(|t| Target::parse(t).map_err(|e| r.error("Targets", e)))
             .collect::<Result<Vec<Target>, _>>()?;
+        let start_mode = text("StartMode")?
+            .map(|t| StartMode::parse(&t).map_err(|e| r.error("StartMode", e)))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Schedule {
+            start_mode,
             name,
             tag_value,
             days,
@@ -371,6 +380,12 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Schedule item [ScheduleName=SampleSchedule] attribute StartTime: \"25:00\" is not a time HH:MM (00:00-23:59) or None (schedule SampleSchedule disabled)"
+        );
+        let mut it = original();
+        it.0.insert("StartMode".into(), s("early"));
+        assert_eq!(
+            Schedule::from_item(&it, SEOUL).unwrap_err().to_string(),
+            "Schedule item [ScheduleName=SampleSchedule] attribute StartMode: \"early\" is not at or ready-by (schedule SampleSchedule disabled)"
         );
         let mut it = original();
         it.0.insert("Enabled".into(), s("true"));

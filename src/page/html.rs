@@ -59,7 +59,17 @@ fn schedule(out: &mut String, s: &SchedulePage) {
         let spans: Vec<String> = d
             .windows
             .iter()
-            .map(|x| format!("{}-{}", clock_text(x.start), clock_text(x.stop)))
+            .map(|x| {
+                let window = format!("{}-{}", clock_text(x.start), clock_text(x.stop));
+                match x.early {
+                    Some(early) => format!(
+                        "{window} (starts {} to be ready at {})",
+                        early.format("%H:%M"),
+                        clock_text(x.start)
+                    ),
+                    None => window,
+                }
+            })
             .collect();
         let reasons: Vec<String> = d.reasons.iter().map(|r| esc(&r.text())).collect();
         let _ = write!(
@@ -71,11 +81,31 @@ fn schedule(out: &mut String, s: &SchedulePage) {
             reasons.join("; ")
         );
     }
-    out.push_str("</table><h3>Waves</h3><ol class=\"waves\">");
+    out.push_str("</table><h3>Waves</h3>");
+    if let Some(lead) = &w.lead {
+        let _ = write!(
+            out,
+            "<p class=\"lead\">Ready by the start time: the first wave starts {} min early. Each wave takes (the longest of its last 5 starts): {}.</p>",
+            lead.minutes,
+            esc(&super::wave_minutes(lead))
+        );
+    }
+    out.push_str("<ol class=\"waves\">");
     for wave in &s.waves {
         let groups: Vec<String> = wave
             .iter()
-            .map(|(g, n)| format!("<span class=\"group\">{} ({n})</span>", esc(g)))
+            .map(|g| {
+                let check = g
+                    .check
+                    .as_ref()
+                    .map(|c| format!(", ready when <span class=\"check\">{}</span>", esc(c)))
+                    .unwrap_or_default();
+                format!(
+                    "<span class=\"group\">{} ({}{check})</span>",
+                    esc(&g.name),
+                    g.servers
+                )
+            })
             .collect();
         let _ = write!(out, "<li>{}</li>", groups.join(", "));
     }

@@ -30,14 +30,36 @@ pub struct WeekPage {
 #[derive(Debug, Clone)]
 pub struct SchedulePage {
     pub week: Week,
-    /// Groups wave by wave, with how many servers each holds.
-    pub waves: Vec<Vec<(String, usize)>>,
+    /// Groups wave by wave.
+    pub waves: Vec<Vec<PageGroup>>,
     /// Today's starts and stops so far (local times).
     pub today: Vec<Logged>,
     pub zone: Tz,
     /// Servers held up against stops (`ScheduleKeepUntil`): name (id), and
     /// until when.
     pub held: Vec<(String, String)>,
+}
+
+/// A group as the page shows it.
+#[derive(Debug, Clone)]
+pub struct PageGroup {
+    pub name: String,
+    pub servers: usize,
+    /// Its `ReadyCheck`, as shown.
+    pub check: Option<String>,
+}
+
+/// Each wave's start duration: `db 10 min, api 3 min (default)`.
+pub fn wave_minutes(lead: &crate::model::Lead) -> String {
+    lead.waves
+        .iter()
+        .map(|w| {
+            let minutes = w.seconds.div_ceil(60);
+            let from = if w.learned { "" } else { " (default)" };
+            format!("{} {minutes} min{from}", w.groups.join("+"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reads the configuration (with holidays), the fleet and the state, and
@@ -62,7 +84,7 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
         &BTreeMap::new(),
         &Timing::default(),
         &Orders::default(),
-        &plan::Checked::default(),
+        &plan::Round::default(),
     );
     let schedules = cfg
         .schedules
@@ -82,7 +104,14 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
                 .map(|w| {
                     w.groups
                         .iter()
-                        .map(|g| (g.group.clone(), g.instances.len()))
+                        .map(|g| PageGroup {
+                            name: g.group.clone(),
+                            servers: g.instances.len(),
+                            check: c
+                                .group(&g.group)
+                                .and_then(|(_, sg)| sg.ready.as_ref())
+                                .map(|r| r.check.text()),
+                        })
                         .collect()
                 })
                 .collect();

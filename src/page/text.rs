@@ -27,6 +27,9 @@ pub fn render(page: &WeekPage) -> String {
             "{:10}0     3     6     9     12    15    18    21    24",
             ""
         );
+        if let Some(lead) = &w.lead {
+            let _ = writeln!(out, "{}", cut(&lead_line(lead), WIDTH));
+        }
         let mut carried = false;
         for day in &w.days {
             let (bar, carries) = bar(day, carried);
@@ -66,6 +69,7 @@ fn bar(day: &Day, carried: bool) -> (String, bool) {
         start,
         stop,
         crosses,
+        ..
     } in &day.windows
     {
         match (start, stop) {
@@ -89,7 +93,13 @@ fn times(day: &Day) -> String {
         .iter()
         .map(|w| match (w.start, w.stop) {
             (Some(_), Some(_)) | (None, Some(_)) | (Some(_), None) => {
-                format!("{}-{}", short(w.start), short(w.stop))
+                let early = w.early.map(|e| format!("{}>", e.format("%H:%M")));
+                format!(
+                    "{}{}-{}",
+                    early.unwrap_or_default(),
+                    short(w.start),
+                    short(w.stop)
+                )
             }
             (None, None) => String::new(),
         })
@@ -99,6 +109,15 @@ fn times(day: &Day) -> String {
     } else {
         spans.join(",")
     }
+}
+
+/// `ready-by  starts 20 min early (starts>ready-stop): db 10 min, api 3 min (default)`.
+fn lead_line(lead: &crate::model::Lead) -> String {
+    format!(
+        "ready-by  starts {} min early (starts>ready-stop): {}",
+        lead.minutes,
+        super::wave_minutes(lead)
+    )
 }
 
 fn short(t: Option<chrono::NaiveTime>) -> String {

@@ -42,7 +42,17 @@ pub async fn read<C: ConfigStore, S: StateStore>(
     }
     let stored = state.load().await?;
     crate::calendar::apply(&mut config, &stored.calendars);
+    learn_leads(&mut config, &stored);
     Ok((config, stored))
+}
+
+/// Gives each `ready-by` schedule the start durations its state observed.
+pub(super) fn learn_leads(config: &mut Config, stored: &Stored) {
+    for (name, cfg) in &mut config.schedules {
+        if let Some(v) = stored.schedules.get(name) {
+            cfg.learn(&v.state.starts);
+        }
+    }
 }
 
 /// The plan a pass would make at `now`, doing nothing.
@@ -73,6 +83,6 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
         &states,
         &deps.tuning.timing,
         &Orders::default(),
-        &plan::Checked::default(),
+        &plan::Round::default(),
     ))
 }

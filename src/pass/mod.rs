@@ -207,6 +207,7 @@ where
         config.keep_target(target);
     }
     let stored = deps.state.load().await?;
+    load::learn_leads(&mut config, &stored);
     calendars::refresh(deps, &mut config, stored.calendars, now, report).await;
     let mut claims = Claims::new(stored.schedules);
     health::running(deps, &mut claims, report).await;
@@ -214,7 +215,7 @@ where
     // the transition it began.
     let mut orders = orders.clone();
     // What the readiness checks answered, for the next round's plan.
-    let mut checked = plan::Checked::new();
+    let mut round = plan::Round::default();
     loop {
         let described = deps.fleet.describe(&config.scaled_kinds()).await?;
         let round_config = without_unavailable(&config, &described.unavailable);
@@ -226,7 +227,7 @@ where
             &states,
             &deps.tuning.timing,
             &orders,
-            &checked,
+            &round,
         );
         orders = Orders::default();
         for note in plan.schedules.iter().flat_map(|s| &s.notes) {
@@ -242,7 +243,7 @@ where
             record(deps, &mut claims, &schedule, failures, now, report).await;
         }
         act::reset_force_start(deps, &config, &plan, report).await;
-        ready::check(deps, &plan, &mut checked).await;
+        ready::check(deps, &plan, &mut round.checked).await;
 
         let moving = plan.moving();
         report.rounds.push(plan);
@@ -256,6 +257,7 @@ where
             break;
         }
         tokio::time::sleep(deps.tuning.poll).await;
+        round.elapsed = chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
     }
     // After the servers: a slow or failing report never delays a start.
     usage::weekly(deps, &stored.prices, stored.weekly_report, now, report).await;

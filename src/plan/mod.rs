@@ -8,6 +8,7 @@
 
 mod failures;
 pub mod hold;
+mod learn;
 mod notices;
 mod observed;
 mod ready;
@@ -36,6 +37,15 @@ use transition::Causes;
 pub use failures::{record_failures, FailedCommand};
 pub use ready::{Answer, Checked, WantedCheck};
 pub use roster::{ALL_GROUP, UNGROUPED};
+
+/// What a pass knows of its rounds so far: the readiness checks' answers,
+/// and how long it has run. `now` is the pass's instant in every round;
+/// start durations are measured by this clock instead.
+#[derive(Debug, Clone, Default)]
+pub struct Round {
+    pub checked: Checked,
+    pub elapsed: Duration,
+}
 
 /// What someone asked for now, outside the schedules: the scheduler
 /// function's targeted event (the chat's `stop`) and `schedctl stop`.
@@ -121,6 +131,10 @@ pub struct SchedulePlan {
     /// Holidays of the next seven days (the schedule's calendars).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub holidays: Vec<Holiday>,
+    /// A `ready-by` start in progress: when it began and when it is to be
+    /// ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready_by: Option<ReadyBy>,
     /// Readiness checks the pass is asked to run now.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<WantedCheck>,
@@ -141,6 +155,13 @@ pub struct SchedulePlan {
     /// before it is commanded).
     #[serde(skip)]
     pub moving: bool,
+}
+
+/// A `ready-by` start's two times, local `HH:MM`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadyBy {
+    pub starts: String,
+    pub ready: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -340,6 +361,8 @@ pub enum Notice {
         minutes: i64,
         said: String,
     },
+    /// A `ready-by` start was ready after its ready time (`HH:MM`).
+    Late { ready: String, minutes: i64 },
     /// Commands that failed for good: a permanent error, or the last try.
     CommandFailed {
         direction: Direction,
@@ -365,7 +388,8 @@ impl Plan {
 }
 
 /// Plans one pass. Deterministic and total: bad input shows up as errors.
-/// `checked`: what this pass's readiness checks answered so far.
+/// `round`: what this pass's readiness checks answered so far, and how
+/// long it has run.
 pub fn plan(
     now: DateTime<Utc>,
     config: &Config,
@@ -373,7 +397,7 @@ pub fn plan(
     states: &BTreeMap<String, ScheduleState>,
     timing: &Timing,
     orders: &Orders,
-    checked: &Checked,
+    round: &Round,
 ) -> Plan {
     let errors = config.errors_by_schedule();
     let mut names: BTreeSet<&str> = config.schedules.keys().map(String::as_str).collect();
@@ -402,7 +426,9 @@ pub fn plan(
                     let asked = Asked {
                         timing,
                         stop_ordered: orders.stop.contains(name),
-                        answers: checked.get(name),
+                        answers: round.checked.get(name),
+                        clock: now + round.elapsed,
+                        lead: cfg.lead().map_or(0, |l| l.minutes),
                     };
                     plan_schedule(now, cfg, tagged, stored, lines, &asked)
                 }
@@ -492,6 +518,7 @@ fn empty(name: &str) -> SchedulePlan {
         notes: vec![],
         skipped: vec![],
         holidays: vec![],
+        ready_by: None,
         checks: vec![],
         observed: vec![],
         state: ScheduleState::default(),
@@ -540,6 +567,10 @@ struct Asked<'a> {
     stop_ordered: bool,
     /// This pass's readiness answers for the schedule's groups.
     answers: Option<&'a BTreeMap<String, Answer>>,
+    /// The pass's instant plus the time it has run.
+    clock: DateTime<Utc>,
+    /// A `ready-by` schedule's lead in minutes (0 otherwise).
+    lead: i64,
 }
 
 fn plan_schedule(
@@ -566,7 +597,9 @@ fn plan_schedule(
             .last_pass
             .unwrap_or(now - asked.timing.catch_up)
             .max(now - asked.timing.catch_up);
-        out.events = time::events_between(cfg, from, now);
+        out.events = time::events_due(cfg, from, now, stored.ready_seen);
+        let readies = out.events.iter().filter_map(|e| e.ready.map(|r| r.at));
+        state.ready_seen = state.ready_seen.max(readies.max());
         out.skipped = time::skipped_between(cfg, from, now);
     }
     let lines = cap_lines(lines);
@@ -650,6 +683,7 @@ fn advance(
 ) {
     let timing = asked.timing;
     let step = waves::advance(roster, &mut t, asked.answers, now, asked.timing);
+    learn::observe(&mut t, roster, &step.settled, &step.actions, asked.clock);
     out.waits = step.waits;
     out.checks = step.checks;
     // Instances given up on and groups not ready in time are told whether
@@ -658,6 +692,11 @@ fn advance(
     extend_timeout(&mut t, roster, now, timing);
     if step.complete {
         out.reset_force_start |= t.cause == Cause::ForceStart;
+        if t.direction == Direction::Start {
+            learn::learn(&mut state.starts, &t, roster);
+            out.notices
+                .extend(learn::late(&t, roster.zone, asked.lead, asked.clock));
+        }
     } else if now - t.since > timing.transition_timeout {
         // Given up: what it waits for is told, and nothing more is sent.
         out.notices.push(Notice::Stalled {
@@ -671,10 +710,32 @@ fn advance(
             remember_sizes(&mut state.sizes, &out.actions, &t, now);
         }
         out.transition = Some(t.direction);
+        out.ready_by = ready_by(&t, roster);
         // A check asked for is answered in the next round.
         out.moving = !out.checks.is_empty()
             || more_to_command(&out.waits, roster, t.direction, step.blocker_progressing);
         state.transition = Some(t);
+    }
+}
+
+/// The two times of a `ready-by` start.
+fn ready_by(t: &crate::state::Transition, roster: &Roster) -> Option<ReadyBy> {
+    match (t.direction, t.cause) {
+        (
+            Direction::Start,
+            Cause::Event {
+                at,
+                ready: Some(ready),
+            },
+        ) => {
+            let local =
+                |i: DateTime<Utc>| i.with_timezone(&roster.zone).format("%H:%M").to_string();
+            Some(ReadyBy {
+                starts: local(at),
+                ready: local(ready),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -794,6 +855,8 @@ mod tests {
             sent: Default::default(),
             failed: Default::default(),
             checking: Default::default(),
+            commanded: Default::default(),
+            took: Default::default(),
         };
         let first = at("2026-11-30T22:00:00+09:00");
         t.sent.insert(first, ["workers".to_string()].into());

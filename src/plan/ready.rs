@@ -167,7 +167,10 @@ mod tests {
             states,
             &Timing::default(),
             &Orders::default(),
-            checked,
+            &super::super::Round {
+                checked: checked.clone(),
+                elapsed: chrono::Duration::zero(),
+            },
         )
     }
 

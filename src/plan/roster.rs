@@ -11,8 +11,7 @@ use super::{hold, GroupView, Server, Wave};
 use crate::fleet::{Instance, Power, GROUP_TAG};
 use crate::model::{Direction, ScheduleConfig, ServerGroup};
 
-/// Name of the one implicit group of a schedule that has no server groups.
-pub const ALL_GROUP: &str = "all";
+pub use crate::model::ALL_GROUP;
 /// Name of the implicit group, in a schedule that has groups, of its tagged
 /// instances that name no group of it: it depends on every other group, so
 /// it starts last and stops first.

@@ -50,6 +50,8 @@ pub(super) fn decide(
 ) -> Decision {
     let begin = |direction, cause| Transition {
         checking: Default::default(),
+        commanded: Default::default(),
+        took: Default::default(),
         direction,
         cause,
         since: now,
@@ -62,10 +64,15 @@ pub(super) fn decide(
             reset_force_start: causes.force_start,
         };
     }
-    let event = causes
-        .events
-        .last()
-        .map(|ev| begin(ev.kind, Cause::Event { at: ev.at }));
+    let event = causes.events.last().map(|ev| {
+        begin(
+            ev.kind,
+            Cause::Event {
+                at: ev.at,
+                ready: ev.ready.map(|r| r.at),
+            },
+        )
+    });
     let reset_force_start = causes.force_start
         && event
             .as_ref()

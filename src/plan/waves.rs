@@ -31,6 +31,9 @@ pub(super) struct Step {
     /// or within the claim lease). Not when all of those are held, given up
     /// or waiting for a later retry: a later round would only poll.
     pub blocker_progressing: bool,
+    /// By slot: the group is where the transition takes it (and ready,
+    /// for a start).
+    pub settled: Vec<bool>,
 }
 
 /// Commands every instance whose group's turn it is and that is in the
@@ -45,7 +48,7 @@ pub(super) fn advance(
     timing: &Timing,
 ) -> Step {
     let dir = t.direction;
-    let (mut step, settled) = settled(roster, t, answers, now);
+    let mut step = settled(roster, t, answers, now);
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
     let mut blocker: Option<String> = None;
@@ -83,7 +86,7 @@ pub(super) fn advance(
         if blocker.is_none() {
             let unsettled: Vec<&str> = roster.waves[wave]
                 .iter()
-                .filter(|g| !settled[**g])
+                .filter(|g| !step.settled[**g])
                 .map(|g| roster.slots[*g].name())
                 .collect();
             if !unsettled.is_empty() {
@@ -109,7 +112,7 @@ fn settled(
     t: &mut Transition,
     answers: Option<&BTreeMap<String, Answer>>,
     now: DateTime<Utc>,
-) -> (Step, Vec<bool>) {
+) -> Step {
     let mut step = Step {
         actions: vec![],
         waits: vec![],
@@ -117,14 +120,15 @@ fn settled(
         gave_up: vec![],
         checks: vec![],
         blocker_progressing: false,
+        settled: vec![],
     };
-    let settled: Vec<bool> = roster
+    step.settled = roster
         .slots
         .iter()
         .map(|s| s.settled(t.direction) && ready(s, t, answers, now, &mut step))
         .collect();
-    step.complete = settled.iter().all(|s| *s);
-    (step, settled)
+    step.complete = step.settled.iter().all(|s| *s);
+    step
 }
 
 /// Whether a group whose servers are all there is ready too (see

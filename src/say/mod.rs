@@ -96,16 +96,26 @@ pub fn actions(voice: &Voice, sp: &SchedulePlan, actions: &[&Action]) -> Option<
     let total = sp.waves.len().max(1);
     let (groups, schedule) = (groups.join(", "), voice.label(&sp.schedule));
     let text = match first.direction {
-        Direction::Start => {
-            tr!(
+        Direction::Start => match &sp.ready_by {
+            Some(r) => tr!(
+                lang,
+                "starting-ready-by",
+                schedule = schedule,
+                groups = groups,
+                wave = first.wave + 1,
+                total = total,
+                starts = &r.starts,
+                ready = &r.ready
+            ),
+            None => tr!(
                 lang,
                 "starting",
                 schedule = schedule,
                 groups = groups,
                 wave = first.wave + 1,
                 total = total
-            )
-        }
+            ),
+        },
         Direction::Stop => {
             tr!(
                 lang,
@@ -267,6 +277,10 @@ pub fn notice(voice: &Voice, schedule: &str, n: &Notice) -> Message {
         )
         .field(tr!(lang, "not-ready-check"), check.clone())
         .field(tr!(lang, "not-ready-said"), said.clone()),
+        Notice::Late { ready, minutes } => Message::new(
+            Level::Warning,
+            tr!(lang, "late", who = &who, ready = ready, minutes = *minutes),
+        ),
         Notice::Ungrouped { key, tag, servers } => Message::new(
             Level::Warning,
             tr!(

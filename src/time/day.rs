@@ -9,8 +9,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 
-use super::{resolve_local, Event};
-use crate::model::{Direction, ScheduleConfig};
+use super::{resolve_local, Event, Ready};
+use crate::model::{Direction, ScheduleConfig, TICK_MINUTES};
 
 /// A start and a stop of one day (either may be missing). `crosses`: the
 /// stop falls on the next day (a window past midnight).
@@ -50,9 +50,6 @@ impl Window {
 fn minutes(t: NaiveTime) -> i64 {
     i64::from(t.hour() * 60 + t.minute())
 }
-
-/// One pass of the scheduler: windows closer than this are one.
-const TICK_MINUTES: i64 = 5;
 
 /// The windows DaysActive, StartTime, StopTime, `Periods`, `MonthDays` and
 /// `Months` give a day: windows that overlap or lie less than a tick apart
@@ -170,32 +167,67 @@ pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
     let before = day.pred_opt().map(spans_of).unwrap_or_default();
     let after = day.succ_opt().map(spans_of).unwrap_or_default();
     let mut out = Vec::with_capacity(2 * ws.len());
-    for w in &ws {
-        let this = span(cfg, day, w);
+    let spans: Vec<Span> = ws.iter().map(|w| span(cfg, day, w)).collect();
+    for (w, this) in ws.iter().zip(&spans) {
         let mut kept = *w;
-        if before.iter().any(|a| continues(*a, this)) {
+        if before.iter().any(|a| continues(*a, *this)) {
             kept.start = None;
         }
-        if after.iter().any(|b| continues(this, *b)) {
+        if after.iter().any(|b| continues(*this, *b)) {
             kept.stop = None;
         }
         out.extend(events_of(cfg, day, &[kept]));
     }
+    if cfg.lead().is_some() {
+        let stops: Vec<DateTime<Utc>> = before.iter().chain(&spans).filter_map(|s| s.1).collect();
+        for e in &mut out {
+            after_earlier_stop(e, &stops, cfg.schedule.time_zone);
+        }
+    }
     out
+}
+
+/// A start moved ahead of its ready time never comes before a stop that
+/// precedes that time: it begins a tick after it at the earliest (windows
+/// closer than a tick are already one).
+fn after_earlier_stop(e: &mut Event, stops: &[DateTime<Utc>], tz: chrono_tz::Tz) {
+    let Some(ready) = e.ready else {
+        return;
+    };
+    let floor = stops.iter().filter(|s| **s <= ready.at).max();
+    if let Some(floor) = floor {
+        let earliest = (*floor + Duration::minutes(TICK_MINUTES)).min(ready.at);
+        if e.at < earliest {
+            e.at = earliest;
+            e.local = earliest.with_timezone(&tz).naive_local();
+        }
+    }
 }
 
 /// The events of one day's windows.
 pub fn events_of(cfg: &ScheduleConfig, day: NaiveDate, windows: &[Window]) -> Vec<Event> {
     let tz = cfg.schedule.time_zone;
+    let lead = cfg.lead().map(|l| Duration::minutes(l.minutes));
     let mut out = Vec::with_capacity(2 * windows.len());
     for w in windows {
         if let Some(t) = w.start {
             let local = day.and_time(t);
-            out.push(Event {
-                kind: Direction::Start,
-                at: resolve_local(tz, local),
-                day,
-                local,
+            let at = resolve_local(tz, local);
+            out.push(match lead {
+                Some(lead) => Event {
+                    kind: Direction::Start,
+                    at: at - lead,
+                    day,
+                    local: (at - lead).with_timezone(&tz).naive_local(),
+                    ready: Some(Ready { at, local }),
+                },
+                None => Event {
+                    kind: Direction::Start,
+                    at,
+                    day,
+                    local,
+                    ready: None,
+                },
             });
         }
         if let Some(t) = w.stop {
@@ -210,6 +242,7 @@ pub fn events_of(cfg: &ScheduleConfig, day: NaiveDate, windows: &[Window]) -> Ve
                 at: resolve_local(tz, local),
                 day,
                 local,
+                ready: None,
             });
         }
     }

@@ -24,6 +24,18 @@ pub struct Event {
     pub kind: Direction,
     pub at: DateTime<Utc>,
     pub day: NaiveDate,
+    /// `at` on the schedule's wall clock.
+    pub local: NaiveDateTime,
+    /// A `ready-by` schedule's start: when its last wave is to be ready
+    /// (the StartTime or the exception's time); `at` is that, less the lead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready: Option<Ready>,
+}
+
+/// The time a `ready-by` start is to be ready by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Ready {
+    pub at: DateTime<Utc>,
     pub local: NaiveDateTime,
 }
 
@@ -35,6 +47,16 @@ fn search_days(cfg: &ScheduleConfig) -> i64 {
         8
     } else {
         367
+    }
+}
+
+/// The last local day whose events can happen by `at`: the next day's
+/// start comes before its midnight when a lead moves it earlier.
+fn last_day(cfg: &ScheduleConfig, at: DateTime<Utc>) -> NaiveDate {
+    let today = local_date(cfg.schedule.time_zone, at);
+    match cfg.lead() {
+        Some(_) => today.succ_opt().unwrap_or(today),
+        None => today,
     }
 }
 
@@ -102,7 +124,7 @@ pub fn skipped_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<U
     let tz = cfg.schedule.time_zone;
     let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
     let mut out = Vec::new();
-    for day in first.iter_days().take_while(|d| *d <= local_date(tz, to)) {
+    for day in first.iter_days().take_while(|d| *d <= last_day(cfg, to)) {
         let happening = day_events(cfg, day);
         for e in day::events_of(cfg, day, &day::regular_windows(cfg, day)) {
             if e.at <= from || e.at > to || happening.iter().any(|h| h.kind == e.kind) {
@@ -141,7 +163,7 @@ pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Ut
     }
     let tz = cfg.schedule.time_zone;
     let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
-    let last = local_date(tz, to);
+    let last = last_day(cfg, to);
     let mut out: Vec<Event> = first
         .iter_days()
         .take_while(|d| *d <= last)
@@ -150,6 +172,29 @@ pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Ut
         .collect();
     out.sort_by_key(|e| (e.at, e.kind));
     out
+}
+
+/// The events a pass from `from` to `to` acts on: those between, and for a
+/// `ready-by` schedule also a start whose lead grew and moved it before
+/// `from` while its ready time was still ahead, but no start whose ready
+/// time a pass already saw (`seen`: the lead shrank and moved it later).
+pub fn events_due(
+    cfg: &ScheduleConfig,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    seen: Option<DateTime<Utc>>,
+) -> Vec<Event> {
+    if cfg.lead().is_none() {
+        return events_between(cfg, from, to);
+    }
+    let earliest = from - Duration::minutes(crate::model::MAX_LEAD_MINUTES);
+    events_between(cfg, earliest, to)
+        .into_iter()
+        .filter(|e| match e.ready {
+            Some(r) => (e.at > from || r.at > from) && seen.is_none_or(|s| r.at > s),
+            None => e.at > from,
+        })
+        .collect()
 }
 
 /// The first event of `kind` strictly after `after`, within the search.
@@ -171,7 +216,7 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
     let first = local_date(cfg.schedule.time_zone, after)
         .pred_opt()
         .unwrap_or(NaiveDate::MIN);
-    let last = local_date(cfg.schedule.time_zone, until);
+    let last = last_day(cfg, until);
     let (mut start, mut stop): (Option<Event>, Option<Event>) = (None, None);
     let done =
         |e: Option<Event>, day: NaiveDate| e.is_some_and(|e| day > e.day + Duration::days(1));
@@ -197,7 +242,7 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
 /// and ends one day after its first hit (a window of the day before can
 /// stop after this day's own events).
 pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
-    let last = local_date(cfg.schedule.time_zone, at);
+    let last = last_day(cfg, at);
     let mut best: Option<Event> = None;
     for back in 0..=search_days(cfg) {
         let day = last - Duration::days(back);
@@ -382,6 +427,76 @@ mod tests {
         let stop = next_event(&c, noon, Direction::Stop).unwrap();
         assert_eq!(stop.at, utc("2026-12-01T16:00:00Z"));
         assert_eq!(stop.day, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
+    }
+
+    /// A `ready-by` schedule without groups whose one wave took `seconds`.
+    fn ready_by(days: &str, start: &str, stop: &str, zone: &str, seconds: u32) -> ScheduleConfig {
+        use crate::testing::{config, s, schedule_item};
+        let item = schedule_item("dev", days, start, stop)
+            .with("StartMode", s("ready-by"))
+            .with("TimeZone", s(zone));
+        let mut c = config(vec![item], vec![], vec![]).schedules["dev"].clone();
+        c.learn(&[(crate::model::ALL_GROUP.to_string(), vec![seconds])].into());
+        c
+    }
+
+    #[test]
+    fn a_ready_by_start_moves_into_the_day_before() {
+        let c = ready_by("tue", "00:10", "06:00", "Asia/Seoul", 3600);
+        assert_eq!(c.lead().unwrap().minutes, 60);
+        // Tuesday 00:10 KST, ready; the start is Monday 23:10 KST.
+        let evs = events_between(&c, utc("2026-11-30T14:00:00Z"), utc("2026-11-30T14:15:00Z"));
+        assert_eq!(
+            kinds_at(&evs),
+            vec![(Direction::Start, "2026-11-30T14:10:00+00:00".into())]
+        );
+        assert_eq!(evs[0].day.to_string(), "2026-12-01");
+        assert_eq!(evs[0].local.to_string(), "2026-11-30 23:10:00");
+        assert_eq!(evs[0].ready.unwrap().at, utc("2026-11-30T15:10:00Z"));
+        let last = last_event(&c, utc("2026-11-30T14:20:00Z")).unwrap();
+        assert_eq!((last.kind, last.at), (Direction::Start, evs[0].at));
+    }
+
+    #[test]
+    fn a_ready_by_start_counts_back_across_a_dst_gap() {
+        // Berlin jumps 02:00 -> 03:00 on 2026-03-29: ready at 03:00 CEST
+        // (01:00 UTC), an hour's lead starts at 00:00 UTC, 01:00 CET.
+        let c = ready_by("all", "03:00", "20:00", "Europe/Berlin", 3600);
+        let start = next_event(&c, utc("2026-03-28T20:00:00Z"), Direction::Start).unwrap();
+        assert_eq!(start.at, utc("2026-03-29T00:00:00Z"));
+        assert_eq!(start.local.to_string(), "2026-03-29 01:00:00");
+    }
+
+    #[test]
+    fn a_ready_by_start_waits_a_tick_after_an_earlier_stop() {
+        use crate::testing::{config, s, schedule_item};
+        use aws_sdk_dynamodb::types::AttributeValue as Av;
+        let afternoon = Av::M(
+            [
+                ("DaysActive", "mon"),
+                ("StartTime", "13:00"),
+                ("StopTime", "18:00"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), s(v)))
+            .collect(),
+        );
+        let item = schedule_item("dev", "mon", "09:00", "12:00")
+            .with("StartMode", s("ready-by"))
+            .with("Periods", Av::L(vec![afternoon]));
+        let mut c = config(vec![item], vec![], vec![]).schedules["dev"].clone();
+        c.learn(&[(crate::model::ALL_GROUP.to_string(), vec![7200])].into());
+        let evs = events_between(&c, utc("2026-11-29T15:00:00Z"), utc("2026-11-30T15:00:00Z"));
+        assert_eq!(
+            kinds_at(&evs),
+            vec![
+                // 09:00 less two hours; 13:00 no earlier than 12:05.
+                (Direction::Start, "2026-11-29T22:00:00+00:00".into()),
+                (Direction::Stop, "2026-11-30T03:00:00+00:00".into()),
+                (Direction::Start, "2026-11-30T03:05:00+00:00".into()),
+                (Direction::Stop, "2026-11-30T09:00:00+00:00".into()),
+            ]
+        );
     }
 
     fn hm(minutes: u32) -> String {

@@ -29,7 +29,11 @@ pub async fn apply<E, S, F, N, T>(
             enabled = cfg.schedule.enabled.to_string()
         ),
         tr!(lang, "info-days", days = &cfg.schedule.days_text),
-        tr!(lang, "info-start", start = shown(start)),
+        tr!(
+            lang,
+            "info-start",
+            start = shown(start) + &early(cfg, day, start, lang)
+        ),
         tr!(lang, "info-stop", stop = shown(stop)),
     ];
     let exceptions: Vec<String> = [Direction::Start, Direction::Stop]
@@ -46,4 +50,30 @@ pub async fn apply<E, S, F, N, T>(
         tr!(lang, "info-exceptions", list = exceptions.join(", "))
     });
     Ok(Reply::only(lines.join("\n")))
+}
+
+/// ` (starts 08:40 to be ready at 09:00)` for a `ready-by` schedule's
+/// start of `day` at `start`.
+fn early(
+    cfg: &crate::model::ScheduleConfig,
+    day: NaiveDate,
+    start: Option<chrono::NaiveTime>,
+    lang: crate::i18n::Language,
+) -> String {
+    let ready = start.map(|t| day.and_time(t));
+    let early = time::day_events(cfg, day)
+        .into_iter()
+        .find(|e| e.ready.is_some_and(|r| Some(r.local) == ready));
+    match (early, ready) {
+        (Some(e), Some(ready)) => format!(
+            " ({})",
+            tr!(
+                lang,
+                "starts-ready-by",
+                starts = e.local.format("%H:%M").to_string(),
+                ready = ready.format("%H:%M").to_string()
+            )
+        ),
+        _ => String::new(),
+    }
 }

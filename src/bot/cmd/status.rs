@@ -132,7 +132,20 @@ pub async fn summary<E, S: StateStore, F: Fleet, N, T>(
         let (running, stopped) = seen.counts(cfg);
         let next = |k| {
             time::next_event(cfg, ctx.now, k)
-                .map(|e| e.local.format("%a %m-%d %H:%M").to_string())
+                .map(|e| {
+                    let at = e.local.format("%a %m-%d %H:%M").to_string();
+                    match e.ready {
+                        Some(r) => format!(
+                            "{at} ({})",
+                            tr!(
+                                lang,
+                                "ready-at",
+                                ready = r.local.format("%H:%M").to_string()
+                            )
+                        ),
+                        None => at,
+                    }
+                })
                 .unwrap_or_else(|| tr!(lang, "status-none"))
         };
         lines.push(tr!(
@@ -185,7 +198,7 @@ pub async fn servers<E, S: StateStore, F: Fleet, N, T>(
         &BTreeMap::new(),
         &Timing::default(),
         &Orders::default(),
-        &plan::Checked::default(),
+        &plan::Round::default(),
     );
     let mut lines = vec![servers_line(lang, name, running, stopped)];
     let waves = plan
