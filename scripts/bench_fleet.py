@@ -4,7 +4,10 @@ front. Times full `schedctl run --at` passes (morning start, idle, evening
 stop, idle), reads their peak RSS, and prints the AWS calls of each pass
 beside the minimum. With BENCH_SCALED=1 each schedule also has an Auto
 Scaling group (after its api) and an ECS service (after its middleware),
-50 of each in one cluster. Run it through scripts/bench-fleet.sh."""
+50 of each in one cluster. BENCH_SCHEDULES, BENCH_EC2 and BENCH_RDS (per
+schedule) change the sizes; BENCH_JSON=FILE also writes each pass's wall
+time, calls, DynamoDB units and log bytes for scripts/cost.py. Run it
+through scripts/bench-fleet.sh."""
 import json
 import math
 import os
@@ -15,9 +18,11 @@ import time
 
 import boto3
 
-from bench_moto import REGION, CountingMoto
+from bench_moto import REGION, CountingMoto, table_read_units, write_units
 
-SCHEDULES, EC2_PER, RDS_PER = 50, 40, 4
+SCHEDULES = int(os.environ.get("BENCH_SCHEDULES", "50"))
+EC2_PER = int(os.environ.get("BENCH_EC2", "40"))
+RDS_PER = int(os.environ.get("BENCH_RDS", "4"))
 SCALED = os.environ.get("BENCH_SCALED") == "1"
 schedctl = sys.argv[1]
 
@@ -42,8 +47,10 @@ try:
         ddb.put_item(TableName="Schedule", Item={"ScheduleName": S(name), "TagValue": S(name), "DaysActive": S("weekdays"),
                                                  "Enabled": {"BOOL": True}, "StartTime": S("09:00"), "StopTime": S("22:00"),
                                                  "ForceStart": {"BOOL": False}})
-        layout = [("db", "RDS", [], RDS_PER), ("mw", "EC2", ["db"], 10)]
-        layout += [("api", "EC2", ["mw"], 20), ("batch", "EC2", ["api"], 10)] if four else [("api", "EC2", ["mw"], 30)]
+        mw, api = EC2_PER // 4, EC2_PER // 2
+        layout = [("db", "RDS", [], RDS_PER), ("mw", "EC2", ["db"], mw)]
+        layout += ([("api", "EC2", ["mw"], api), ("batch", "EC2", ["api"], EC2_PER - mw - api)] if four
+                   else [("api", "EC2", ["mw"], EC2_PER - mw)])
         if SCALED:
             layout += [("workers", "ASG", ["api"], 1), ("web", "ECS", ["mw"], 1)]
         for group, kind, deps, count in layout:
@@ -84,8 +91,12 @@ try:
             "rds:Start/StopDBInstance": rds_calls,
         }
 
+    passes = []
+    tables = [("Schedule", False), ("ScheduleServerGroup", False), ("ScheduleException", False),
+              ("ScheduleState", True)]
     for label, at in [("morning start", "2026-11-30T09:00:00+09:00"), ("idle", "2026-11-30T09:05:00+09:00"),
-                      ("evening stop", "2026-11-30T22:00:00+09:00"), ("idle", "2026-11-30T22:05:00+09:00")]:
+                      ("evening stop", "2026-11-30T22:00:00+09:00"), ("idle", "2026-11-30T22:05:00+09:00"),
+                      ("quiet", "2026-11-30T22:10:00+09:00")]:
         counts(reset=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.time()
@@ -101,6 +112,9 @@ try:
         rds_calls = sum(len(a["instances"]) for r in report["rounds"] for s in r["schedules"] for a in s["actions"]
                         if a["instances"][0]["kind"] in ("RDS", "Aurora"))
         got = counts()
+        passes.append({"label": label, "at": at, "wall": wall, "rounds": rounds, "calls": got,
+                       "write_units": write_units(moto.calls()), "read_units": table_read_units(ddb, tables),
+                       "log_bytes": len(out.stderr) - len(out.stderr.strip().splitlines()[-1])})
         merged = dict(got)
         merged["ec2:StartInstances/StopInstances"] = got.get("ec2:StartInstances", 0) + got.get("ec2:StopInstances", 0)
         merged["rds:Start/StopDBInstance"] = got.get("rds:StartDBInstance", 0) + got.get("rds:StopDBInstance", 0)
@@ -116,5 +130,8 @@ try:
         extra = {k: v for k, v in got.items() if k.startswith("dynamodb:") and k != "dynamodb:Scan"}
         if extra:
             print(f"  state writes: {extra}")
+    if os.environ.get("BENCH_JSON"):
+        with open(os.environ["BENCH_JSON"], "w") as f:
+            json.dump({"schedules": SCHEDULES, "ec2": ec2_total, "rds": rds_total, "passes": passes}, f, indent=1)
 finally:
     moto.stop()

@@ -110,6 +110,15 @@ pub trait ConfigStore: Sync {
     ) -> impl Future<Output = Result<(), CallError>> + Send;
 }
 
+/// One conditional state write of [`ScheduleStates::save_all`].
+#[derive(Debug, Clone, Copy)]
+pub struct StateWrite<'a> {
+    pub schedule: &'a str,
+    pub state: &'a ScheduleState,
+    /// The version it was read at (0: no item).
+    pub expected: u64,
+}
+
 /// Result of a conditional state write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Saved {
@@ -138,6 +147,22 @@ pub trait ScheduleStates: Sync {
         state: &ScheduleState,
         expected: u64,
     ) -> impl Future<Output = Result<Saved, CallError>> + Send;
+    /// Writes several states, each only if its stored version is still the
+    /// one given and whatever becomes of the others; one result per write,
+    /// in order. A store that can should do it in few calls: a pass claims
+    /// every schedule it moves in each round.
+    fn save_all(
+        &self,
+        writes: &[StateWrite<'_>],
+    ) -> impl Future<Output = Vec<Result<Saved, CallError>>> + Send {
+        async move {
+            let mut out = Vec::with_capacity(writes.len());
+            for w in writes {
+                out.push(self.save(w.schedule, w.state, w.expected).await);
+            }
+            out
+        }
+    }
     /// The states of `schedules` that other targets of a hub keep, each in
     /// its own partition (strongly consistent): what a hub's ForceStart
     /// and the bot's `status` read across targets. A pair without a state

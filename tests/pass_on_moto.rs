@@ -350,3 +350,40 @@ async fn a_held_api_server_keeps_its_database_up_until_the_hold_ends() {
     assert_eq!(w.ec2_state(&ids[0]).await, "stopped");
     assert_eq!(w.rds_state("dev-db").await, "stopped");
 }
+
+/// The claims of one round go in one transaction; a write whose version
+/// another pass moved is a conflict alone and the others are written; a
+/// lone claim is a PutItem.
+#[tokio::test]
+async fn claims_are_written_together_and_conflict_one_by_one() {
+    use scheduler::ports::{Saved, ScheduleStates, StateWrite};
+    use scheduler::state::ScheduleState;
+    let w = World::new().await;
+    let store = w.deps().state;
+    let state = ScheduleState::default();
+    let write = |schedule, expected| StateWrite {
+        schedule,
+        state: &state,
+        expected,
+    };
+    // Another pass claimed b first.
+    assert_eq!(store.save("b", &state, 0).await.unwrap(), Saved::Written(1));
+    let results: Vec<Saved> = store
+        .save_all(&[write("a", 0), write("b", 0), write("c", 0)])
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        results,
+        [Saved::Written(1), Saved::Conflict, Saved::Written(1)]
+    );
+    let again = store.save_all(&[write("a", 1)]).await;
+    assert_eq!(again[0].as_ref().unwrap(), &Saved::Written(2));
+    let stored = store.load().await.unwrap().schedules;
+    let versions: Vec<(&str, u64)> = stored
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.version))
+        .collect();
+    assert_eq!(versions, [("a", 2), ("b", 1), ("c", 1)]);
+}

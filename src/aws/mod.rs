@@ -6,6 +6,7 @@
 //! write and command; they never decide.
 
 pub mod asg;
+mod claim;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecs;

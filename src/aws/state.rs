@@ -15,7 +15,9 @@ use super::aws_error;
 use super::dynamodb::Dynamo;
 use crate::calendar::CalendarCache;
 use crate::model::Item;
-use crate::ports::{CallError, KeptCopies, Saved, ScheduleStates, TargetState, UsageHistory};
+use crate::ports::{
+    CallError, KeptCopies, Saved, ScheduleStates, StateWrite, TargetState, UsageHistory,
+};
 use crate::state::{ScheduleState, Stored, Versioned};
 use crate::target::Target;
 use crate::usage::CachedPrice;
@@ -28,8 +30,8 @@ pub const PARTITION_INDEX: &str = "ByPartition";
 pub const PARTITION_ATTR: &str = "Partition";
 /// The partition of calendar copies and prices, which every target reads.
 const SHARED_PARTITION: &str = "shared";
-const STATE_ATTR: &str = "State";
-const VERSION_ATTR: &str = "Version";
+pub(super) const STATE_ATTR: &str = "State";
+pub(super) const VERSION_ATTR: &str = "Version";
 /// State-table keys of calendar copies start with this; the rest is
 /// [`crate::calendar::feed_key`] (a key must stay under 2 KB, and show no
 /// token).
@@ -65,7 +67,7 @@ impl Dynamo {
         }
     }
 
-    fn state_key(&self, schedule: &str) -> String {
+    pub(super) fn state_key(&self, schedule: &str) -> String {
         format!(
             "{}{schedule}",
             self.partition.as_deref().unwrap_or_default()
@@ -281,35 +283,11 @@ impl ScheduleStates for Dynamo {
         state: &ScheduleState,
         expected: u64,
     ) -> Result<Saved, CallError> {
-        let json = serde_json::to_string(state).expect("state serialises");
-        let next = expected + 1;
-        let mut req = self
-            .client()
-            .put_item()
-            .table_name(&self.tables.state)
-            .item("ScheduleName", AttributeValue::S(self.state_key(schedule)))
-            .item(STATE_ATTR, AttributeValue::S(json))
-            .item(VERSION_ATTR, AttributeValue::N(next.to_string()));
-        if let Some(p) = &self.partition {
-            req = req.item(PARTITION_ATTR, AttributeValue::S(p.clone()));
-        }
-        req = if expected == 0 {
-            req.condition_expression("attribute_not_exists(ScheduleName)")
-        } else {
-            req.condition_expression("#v = :v")
-                .expression_attribute_names("#v", VERSION_ATTR)
-                .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
-        };
-        match req.send().await {
-            Ok(_) => Ok(Saved::Written(next)),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(Saved::Conflict)
-            }
-            Err(e) => Err(aws_error("dynamodb:PutItem state", e)),
-        }
+        self.put_state(schedule, state, expected).await
+    }
+
+    async fn save_all(&self, writes: &[StateWrite<'_>]) -> Vec<Result<Saved, CallError>> {
+        self.put_states(writes).await
     }
 }
 

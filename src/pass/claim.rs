@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::PassReport;
 use crate::plan::Plan;
-use crate::ports::{CallError, Saved, ScheduleStates};
+use crate::ports::{CallError, Saved, ScheduleStates, StateWrite};
 use crate::state::{ScheduleState, Versioned};
 
 /// The stored states as this pass knows them, and the schedules left alone
@@ -57,17 +57,29 @@ impl Claims {
         mut plan: Plan,
         report: &mut PassReport,
     ) -> (Plan, Vec<Unsaved>) {
+        plan.schedules
+            .retain(|sp| !self.lost.contains(&sp.schedule));
+        let writes: Vec<StateWrite> = plan
+            .schedules
+            .iter()
+            .filter(|sp| sp.persist)
+            .map(|sp| StateWrite {
+                schedule: &sp.schedule,
+                state: &sp.state,
+                expected: self.stored.get(&sp.schedule).map_or(0, |v| v.version),
+            })
+            .collect();
+        let mut results = store.save_all(&writes).await.into_iter();
+        drop(writes);
         let mut kept = Vec::with_capacity(plan.schedules.len());
         let mut unsaved = Vec::new();
         for sp in plan.schedules.drain(..) {
-            if self.lost.contains(&sp.schedule) {
-                continue;
-            }
             if !sp.persist {
                 kept.push(sp);
                 continue;
             }
-            match self.save(store, &sp.schedule, sp.state.clone()).await {
+            let result = results.next().expect("one result per write");
+            match self.saved(&sp.schedule, &sp.state, result) {
                 Ok(true) => kept.push(sp),
                 Ok(false) => {
                     tracing::warn!(schedule = %sp.schedule, "another pass claimed this schedule; skipping it");
@@ -99,8 +111,21 @@ impl Claims {
         state: ScheduleState,
     ) -> Result<bool, CallError> {
         let expected = self.stored.get(schedule).map_or(0, |v| v.version);
-        match store.save(schedule, &state, expected).await? {
+        let result = store.save(schedule, &state, expected).await;
+        self.saved(schedule, &state, result)
+    }
+
+    /// Keeps what a write of `state` did: the new version, or the schedule
+    /// lost to another pass.
+    fn saved(
+        &mut self,
+        schedule: &str,
+        state: &ScheduleState,
+        result: Result<Saved, CallError>,
+    ) -> Result<bool, CallError> {
+        match result? {
             Saved::Written(version) => {
+                let state = state.clone();
                 self.stored
                     .insert(schedule.to_string(), Versioned { state, version });
                 Ok(true)

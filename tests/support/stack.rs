@@ -397,6 +397,9 @@ impl Call {
     pub fn from_moto(c: &Value) -> Call {
         let action = c["action"].as_str().unwrap().to_string();
         let region = c["region"].as_str().unwrap();
+        if action == "dynamodb:TransactWriteItems" {
+            return Call::transaction(c);
+        }
         let p = &c["params"];
         let param = |k: &str| p[k].as_str().map(str::to_string);
         let numbered = |prefix: &str| -> Vec<String> {
@@ -542,6 +545,36 @@ impl Call {
             attributes,
             params: p.clone(),
         }
+    }
+}
+
+impl Call {
+    /// A TransactWriteItems of Puts, as IAM authorises it: each Put as a
+    /// PutItem of its table and attributes.
+    fn transaction(c: &Value) -> Call {
+        let puts: Vec<Call> = c["params"]["TransactItems"]
+            .as_array()
+            .expect("TransactItems")
+            .iter()
+            .map(|t| {
+                let mut put = c.clone();
+                put["action"] = Value::from("dynamodb:PutItem");
+                put["params"] = t["Put"].clone();
+                assert!(put["params"].is_object(), "only Puts are sent: {t}");
+                Call::from_moto(&put)
+            })
+            .collect();
+        let mut call = puts[0].clone();
+        for put in &puts[1..] {
+            call.resources.extend(put.resources.iter().cloned());
+            call.attributes.extend(put.attributes.iter().cloned());
+        }
+        call.resources.sort();
+        call.resources.dedup();
+        call.attributes.sort();
+        call.attributes.dedup();
+        call.params = c["params"].clone();
+        call
     }
 }
 
