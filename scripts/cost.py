@@ -10,7 +10,10 @@ fleet (the demo's schedule, weekdays 09:00-22:00). A weekday's start is
 the measured start pass and the pass after it that sees it done, its stop
 likewise; every other tick is the measured quiet pass. A hub runs that for
 each target, plus one Step Functions Express execution per tick lasting
-the measured tick. Prices: us-east-1 list prices as of 2026-12-01 (AWS's
+the measured tick. A target's Lambda seconds are those of the first
+FLEET_JSON's passes (an account of the same size, measured one pass at a
+time): the hub benchmark runs hundreds of passes on two cores, so its own
+per-target times measure the machine, not the pass. Prices: us-east-1 list prices as of 2026-12-01 (AWS's
 public price pages), without the free tiers."""
 import json
 import sys
@@ -28,7 +31,10 @@ SFN_REQUEST = 1.00 / 1e6  # Express
 SFN_GB_S = 0.00001667  # Express, 64 MB billed
 LOG_INGEST = 0.50  # per GB
 LOG_STORE = 0.03  # per GB-month; LogRetentionDays 30 keeps about a month
-LOG_LINE = 350  # bytes Lambda adds per invocation (START, END, REPORT)
+# Bytes a pass logs besides warnings: Lambda's START, END and REPORT lines
+# (about 350), the pass's two info lines with its summary and the heartbeat
+# metric (about 650, read from src/lambda.rs, not measured in AWS).
+LOG_LINE = 1000
 ALARMS = 5 * 0.10  # template.yaml's five alarms
 # What a stopped server saves per hour (on demand, us-east-1).
 EC2_HOUR = 0.0416  # t3.medium
@@ -62,6 +68,10 @@ def bill(plan, accounts=1, tick_wall=None):
     return lines
 
 
+def dollars(amount):
+    return "< $0.01" if 0 < amount < 0.005 else f"${amount:,.2f}"
+
+
 def saving(ec2, rds):
     return STOPPED_HOURS * (ec2 * EC2_HOUR + rds * RDS_HOUR)
 
@@ -74,16 +84,20 @@ def main(args):
         f = json.load(open(path))
         columns.append((f"1 account, {f['ec2'] + f['rds']:,} servers", bill(month_of_passes(f["passes"])),
                         saving(f["ec2"], f["rds"])))
+    alone = json.load(open(fleets[0]))["passes"]
     for path in hubs:
         h = json.load(open(path))
         n = h["targets"]
+        for p in h["passes"]:
+            same = next(a for a in alone if a["label"] == p["label"])
+            p["wall"], p["log_bytes"] = same["wall"], same["log_bytes"]
         columns.append((f"{n} targets x {h['instances']} servers", bill(month_of_passes(h["passes"]), n, h["tick_wall"]),
                         saving(n * h["instances"], 0)))
     names = [c[0] for c in columns]
     print("| per month | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for line in columns[0][1]:
-        print(f"| {line} | " + " | ".join(f"${c[1][line]:,.2f}" for c in columns) + " |")
+        print(f"| {line} | " + " | ".join(dollars(c[1][line]) for c in columns) + " |")
     print("| **the scheduler's bill** | " + " | ".join(f"**${sum(c[1].values()):,.2f}**" for c in columns) + " |")
     print("| what the stops save | " + " | ".join(f"${c[2]:,.0f}" for c in columns) + " |")
 

@@ -409,10 +409,13 @@ pub fn plan(
             .map(|(k, _)| k.as_str()),
     );
     let by_tag = members_by_tag(fleet);
+    let none = ScheduleState::default();
     let schedules = names
         .into_iter()
         .map(|name| {
-            let stored = states.get(name).cloned().unwrap_or_default();
+            // Cloned once, by the schedule's plan: a large fleet's state
+            // costs more to copy than most of its plan.
+            let stored = states.get(name).unwrap_or(&none);
             let lines = errors
                 .get(name)
                 .map(|es| error_lines(es))
@@ -532,7 +535,7 @@ fn empty(name: &str) -> SchedulePlan {
 fn plan_disabled(
     now: DateTime<Utc>,
     name: &str,
-    stored: ScheduleState,
+    stored: &ScheduleState,
     lines: Vec<String>,
 ) -> SchedulePlan {
     let mut out = empty(name);
@@ -542,20 +545,20 @@ fn plan_disabled(
     out.enabled = name != GLOBAL_KEY && lines.is_empty();
     out.errors = lines;
     state.transition = None;
-    finish(out, state, &stored, now)
+    finish(out, state, stored, now)
 }
 
 /// A schedule whose servers could not be seen this pass: it says so
 /// (once) and changes nothing else, so a later pass makes up its events
 /// and goes on with its transition.
-fn plan_waiting(name: &str, stored: ScheduleState, lines: Vec<String>) -> SchedulePlan {
+fn plan_waiting(name: &str, stored: &ScheduleState, lines: Vec<String>) -> SchedulePlan {
     let mut out = empty(name);
     let mut state = stored.clone();
     let lines = cap_lines(lines);
     out.notices = notices::errors(&mut state, &lines);
     out.enabled = true;
     out.errors = lines;
-    out.persist = state != stored;
+    out.persist = state != *stored;
     out.state = state;
     out
 }
@@ -577,7 +580,7 @@ fn plan_schedule(
     now: DateTime<Utc>,
     cfg: &ScheduleConfig,
     tagged: &[Member],
-    stored: ScheduleState,
+    stored: &ScheduleState,
     mut lines: Vec<String>,
     asked: &Asked,
 ) -> SchedulePlan {
@@ -657,7 +660,7 @@ fn plan_schedule(
         let ids: BTreeSet<&str> = roster.members().map(|m| &*m.instance.id).collect();
         state.sizes.retain(|id, _| ids.contains(id.as_str()));
     }
-    finish(out, state, &stored, now)
+    finish(out, state, stored, now)
 }
 
 /// The schedule's holidays of the seven days from `today`.

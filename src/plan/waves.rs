@@ -49,6 +49,9 @@ pub(super) fn advance(
 ) -> Step {
     let dir = t.direction;
     let mut step = settled(roster, t, answers, now);
+    // Out of `t` while its claims are indexed; back at the end.
+    let sent = std::mem::take(&mut t.sent);
+    let claims = Claims::of(&sent);
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
     let mut blocker: Option<String> = None;
@@ -62,7 +65,7 @@ pub(super) fn advance(
         }
         for g in groups {
             let slot = &roster.slots[g];
-            let due = due(roster, slot, t, now, timing, &mut step);
+            let due = due(roster, slot, t, &claims, now, timing, &mut step);
             if due.is_empty() {
                 continue;
             }
@@ -92,17 +95,40 @@ pub(super) fn advance(
             if !unsettled.is_empty() {
                 blocker = Some(short_list(&unsettled));
                 // A check asked for now is answered in the next round.
-                step.blocker_progressing =
-                    !step.checks.is_empty() || progressing(roster, wave, t, &claimed, now, timing);
+                step.blocker_progressing = !step.checks.is_empty()
+                    || progressing(roster, wave, t, &claims, &claimed, now, timing);
             }
         }
     }
+    drop(claims);
+    t.sent = sent;
     if !claimed.is_empty() {
         // Bulk-built from a sorted list: much cheaper than one insert each.
         let group: BTreeSet<String> = claimed.into_iter().collect();
         t.sent.entry(now).or_default().extend(group);
     }
     step
+}
+
+/// When each id was last claimed ([`Transition::sent_at`] for every
+/// member at once): looking each member of a large fleet up in the sets
+/// was a good part of a plan.
+struct Claims<'t>(foldhash::HashMap<&'t str, DateTime<Utc>>);
+
+impl<'t> Claims<'t> {
+    fn of(sent: &'t BTreeMap<DateTime<Utc>, BTreeSet<String>>) -> Claims<'t> {
+        let mut last = foldhash::HashMap::default();
+        last.reserve(sent.values().map(BTreeSet::len).sum());
+        // Oldest first: a later claim of the same id replaces it.
+        for (at, ids) in sent {
+            last.extend(ids.iter().map(|id| (id.as_str(), *at)));
+        }
+        Claims(last)
+    }
+
+    fn at(&self, id: &str) -> Option<DateTime<Utc>> {
+        self.0.get(id).copied()
+    }
 }
 
 /// Which groups are where `t` takes them (and ready, for a start), in a
@@ -161,6 +187,7 @@ fn progressing(
     roster: &Roster,
     wave: usize,
     t: &Transition,
+    claims: &Claims,
     claimed: &[String],
     now: DateTime<Utc>,
     timing: &Timing,
@@ -174,7 +201,7 @@ fn progressing(
             m.moving()
                 || claimed.iter().any(|c| c == id)
                 || (!t.failed.contains_key(id)
-                    && t.sent_at(id).is_some_and(|c| now - c < timing.claim_lease))
+                    && claims.at(id).is_some_and(|c| now - c < timing.claim_lease))
         })
 }
 
@@ -204,10 +231,12 @@ fn wave_order(count: usize, dir: Direction) -> Box<dyn Iterator<Item = usize>> {
 /// moving, its claim is younger than the lease, its failure waits for its
 /// retry, or it was given up. A claim older than the lease whose instance
 /// never moved counts as a try without effect.
+#[allow(clippy::too_many_arguments)]
 fn due<'a>(
     roster: &Roster,
     slot: &Slot<'a>,
     t: &mut Transition,
+    claims: &Claims,
     now: DateTime<Utc>,
     timing: &Timing,
     step: &mut Step,
@@ -232,7 +261,7 @@ fn due<'a>(
             step.waits.push(wait(WaitKind::Moving));
             continue;
         }
-        let claim = t.sent_at(&i.id);
+        let claim = claims.at(&i.id);
         let failure = t.failed.get(&*i.id);
         match (failure, claim) {
             (Some(f), _) if f.retry_at.is_none() => {
