@@ -93,7 +93,7 @@ try:
 
     passes = []
     tables = [("Schedule", False), ("ScheduleServerGroup", False), ("ScheduleException", False),
-              ("ScheduleState", True)]
+              ("ScheduleState", False)]
     for label, at in [("morning start", "2026-11-30T09:00:00+09:00"), ("idle", "2026-11-30T09:05:00+09:00"),
                       ("evening stop", "2026-11-30T22:00:00+09:00"), ("idle", "2026-11-30T22:05:00+09:00"),
                       ("quiet", "2026-11-30T22:10:00+09:00")]:

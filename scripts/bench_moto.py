@@ -91,7 +91,7 @@ def write_units(calls):
 
 def table_read_units(ddb, tables):
     """Read request units of one scan of each table: half a unit per 4 KB
-    (eventually consistent) or a unit (strongly: the state table)."""
+    (eventually consistent) or a unit (strongly consistent)."""
     units = 0
     for table, strong in tables:
         size = sum(item_bytes(i) for page in ddb.get_paginator("scan").paginate(TableName=table)

@@ -84,10 +84,12 @@ def main(args):
         f = json.load(open(path))
         columns.append((f"1 account, {f['ec2'] + f['rds']:,} servers", bill(month_of_passes(f["passes"])),
                         saving(f["ec2"], f["rds"])))
-    alone = json.load(open(fleets[0]))["passes"]
+    first = json.load(open(fleets[0]))
+    alone, alone_size = first["passes"], first["ec2"] + first["rds"]
     for path in hubs:
         h = json.load(open(path))
         n = h["targets"]
+        assert alone_size == h["instances"], "the first FLEET_JSON must be an account of a target's size"
         for p in h["passes"]:
             same = next(a for a in alone if a["label"] == p["label"])
             p["wall"], p["log_bytes"] = same["wall"], same["log_bytes"]

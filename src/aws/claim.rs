@@ -3,7 +3,9 @@
 //! PutItem. Several (a round that moves many schedules): TransactWriteItems
 //! of up to 100, one call where there were as many PutItems. A transaction
 //! is all or nothing, so when one write's condition fails the others are
-//! sent again without it; each write's result stays its own.
+//! sent again without it; a write that only met another transaction or
+//! the table's throughput goes alone as a PutItem (whose condition
+//! decides, with the SDK's retries); each write's result stays its own.
 
 use std::collections::HashMap;
 
@@ -92,9 +94,12 @@ impl Dynamo {
             .await;
         match sent {
             Ok(_) => Ok(Saved::Written(c.next)),
+            // Another pass wrote first, or its transaction is writing now.
             Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+                if e.as_service_error().is_some_and(|s| {
+                    s.is_conditional_check_failed_exception()
+                        || s.is_transaction_conflict_exception()
+                }) =>
             {
                 Ok(Saved::Conflict)
             }
@@ -121,7 +126,12 @@ impl Dynamo {
                     out[one] = Some(self.put_state(w.schedule, w.state, w.expected).await);
                     break;
                 }
-                pending = self.transact(&claims, pending, &mut out).await;
+                let next = self.transact(&claims, pending, &mut out).await;
+                for i in next.alone {
+                    let w = &writes[i];
+                    out[i] = Some(self.put_state(w.schedule, w.state, w.expected).await);
+                }
+                pending = next.again;
             }
         }
         out.into_iter()
@@ -130,14 +140,13 @@ impl Dynamo {
     }
 
     /// One transaction of the claims at `indexes`; fills `out` with what is
-    /// settled and returns the writes to send again (those cancelled only
-    /// because another one's condition failed).
+    /// settled and says which writes to send again.
     async fn transact(
         &self,
         claims: &[Claim],
         indexes: Vec<usize>,
         out: &mut [Option<Result<Saved, CallError>>],
-    ) -> Vec<usize> {
+    ) -> Next {
         let items = indexes.iter().map(|i| {
             let c = &claims[*i];
             let put = Put::builder()
@@ -161,7 +170,7 @@ impl Dynamo {
                 for i in indexes {
                     out[i] = Some(Ok(Saved::Written(claims[i].next)));
                 }
-                return vec![];
+                return Next::default();
             }
             Err(e) => e,
         };
@@ -176,17 +185,21 @@ impl Dynamo {
             for i in indexes {
                 out[i] = Some(Err(error.clone()));
             }
-            return vec![];
+            return Next::default();
         }
         let sent = indexes.len();
-        let mut again = Vec::new();
+        let mut next = Next::default();
         for (i, reason) in indexes.into_iter().zip(reasons) {
             match reason.code().unwrap_or("None") {
-                "None" => again.push(i),
-                // Another pass's write got there first, or is writing now.
-                "ConditionalCheckFailed" | "TransactionConflict" => {
-                    out[i] = Some(Ok(Saved::Conflict))
-                }
+                "None" => next.again.push(i),
+                // Another pass's write got there first.
+                "ConditionalCheckFailed" => out[i] = Some(Ok(Saved::Conflict)),
+                // Another transaction on the item, or the table's limits:
+                // alone, its own condition decides and the SDK retries.
+                "TransactionConflict"
+                | "ThrottlingError"
+                | "ProvisionedThroughputExceeded"
+                | "RequestLimitExceeded" => next.alone.push(i),
                 code => {
                     let message = reason.message().unwrap_or_default();
                     out[i] = Some(Err(CallError::new(
@@ -197,19 +210,27 @@ impl Dynamo {
                 }
             }
         }
-        if again.len() == sent {
+        if next.again.len() == sent {
             // Cancelled with no reason given: nothing would change by asking again.
             let error = CallError::new(
                 "dynamodb:TransactWriteItems state",
                 "TransactionCanceledException",
                 "cancelled without a reason",
             );
-            for i in again.drain(..) {
+            for i in next.again.drain(..) {
                 out[i] = Some(Err(error.clone()));
             }
         }
-        again
+        next
     }
+}
+
+/// What to do with the writes of a cancelled transaction that are not
+/// settled: send them again together, or each alone.
+#[derive(Default)]
+struct Next {
+    again: Vec<usize>,
+    alone: Vec<usize>,
 }
 
 /// The claims' indexes in transactions of at most [`MAX_WRITES`] writes

@@ -87,6 +87,10 @@ where
     failures
 }
 
+/// How much of an error's context a message keeps when the service gave
+/// no message of its own.
+const MAX_CONTEXT_CHARS: usize = 160;
+
 /// Turns an SDK error into the code and message a chat message shows.
 pub(crate) fn aws_error<E, R>(operation: &str, e: SdkError<E, R>) -> CallError
 where
@@ -103,10 +107,15 @@ where
         }
         .to_string()
     });
-    let message = e
-        .message()
-        .map(str::to_string)
-        .unwrap_or_else(|| DisplayErrorContext(&e).to_string());
+    let message = e.message().map(str::to_string).unwrap_or_else(|| {
+        // Without a service message the context is the whole raw response
+        // (headers and body): its start says enough.
+        let context = DisplayErrorContext(&e).to_string();
+        match context.char_indices().nth(MAX_CONTEXT_CHARS) {
+            Some((cut, _)) => format!("{}…", &context[..cut]),
+            None => context,
+        }
+    });
     CallError::new(operation, code, message)
 }
 

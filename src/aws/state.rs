@@ -84,8 +84,9 @@ impl Dynamo {
         .await
     }
 
-    /// This store's items: a single deployment's by one scan (small, and
-    /// strongly consistent); a target's by two queries of the partition
+    /// This store's items: a single deployment's by one scan (small;
+    /// eventually consistent, as a stale version only makes a claim
+    /// conflict); a target's by two queries of the partition
     /// index, its own and the shared ones, so a hub's passes each read
     /// their own, not every target's.
     async fn state_items(&self) -> Result<Vec<Item>, CallError> {
