@@ -1,6 +1,7 @@
 //! Readiness between waves, on moto and a local HTTP server: a URL that
-//! answers 503 before 200, the EC2 status checks, and a target group in
-//! which one server is not registered, until its timeout.
+//! answers 503 before 200, one that never answers, the EC2 status checks,
+//! and a target group in which one server is not registered, until its
+//! timeout.
 
 mod support;
 
@@ -163,6 +164,52 @@ async fn a_target_group_missing_a_server_is_not_ready_until_the_timeout() {
         .await
         .unwrap();
     assert!(errors(&again).is_empty());
+}
+
+/// A URL that accepts the connection and never answers: each check gives
+/// up after 5 s, the pass ends within its budget, and once the group's
+/// timeout has passed one error says so and the next wave starts.
+#[tokio::test]
+async fn a_url_that_never_answers_is_told_once_and_the_waves_go_on() {
+    let w = World::new().await;
+    // Bound and listening, never accepted: the request is never answered.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/ready", silent.local_addr().unwrap());
+    w.schedule("dev", "all", "09:00", "22:00").await;
+    w.put(
+        "ScheduleServerGroup",
+        checked("dev", "app", "EC2", &[], &url).with("ReadyTimeoutMinutes", Av::N("5".into())),
+    )
+    .await;
+    w.group("dev", "batch", "EC2", &["app"]).await;
+    let app = w.ec2_instances(1, "dev", Some("app"), "app").await;
+    let batch = w.ec2_instances(1, "dev", Some("batch"), "batch").await;
+    let mut env = support::test_env(None, scheduler::notify::Format::Jandi);
+    env.tuning.budget = std::time::Duration::from_secs(8);
+    let deps = w.deps_with(&env);
+    let first = pass::run(&deps, at("2026-11-30T09:00:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(started(&first), ["app"], "batch waits for app's check");
+    assert_eq!(w.ec2_state(&app[0]).await, "running");
+    assert_eq!(w.ec2_state(&batch[0]).await, "stopped");
+    assert!(errors(&first).is_empty(), "not told before its timeout");
+    let later = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
+        .await
+        .unwrap();
+    assert_eq!(started(&later), ["batch"]);
+    let told = errors(&later);
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0].contains("app was not ready after 5 minutes")
+            && told[0].contains("no answer within 5 s"),
+        "{told:?}"
+    );
+    let again = pass::run(&deps, at("2026-11-30T09:10:00+09:00"))
+        .await
+        .unwrap();
+    assert!(errors(&again).is_empty());
+    assert!(started(&again).is_empty());
 }
 
 /// On the in-memory ports with scripted answers: a checked group in the
