@@ -40,6 +40,20 @@ pub fn schedule_item(name: &str, days: &str, start: &str, stop: &str) -> Item {
     ])
 }
 
+/// One entry of a Schedule's `Periods` list.
+pub fn period(days: &str, start: &str, stop: &str) -> Av {
+    Av::M(
+        [
+            ("DaysActive", days),
+            ("StartTime", start),
+            ("StopTime", stop),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), s(v)))
+        .collect(),
+    )
+}
+
 pub fn group_item(schedule: &str, name: &str, kind: &str, deps: &[&str]) -> Item {
     item(&[
         ("ScheduleName", s(schedule)),

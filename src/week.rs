@@ -69,12 +69,10 @@ pub fn week(cfg: &ScheduleConfig, today: NaiveDate) -> Week {
 
 /// A window, with the early start of its ready time among `events`.
 fn span(w: &Window, date: NaiveDate, events: &[Event]) -> Span {
-    let early = w.start.and_then(|t| {
-        events
-            .iter()
-            .find(|e| e.ready.is_some_and(|r| r.local == date.and_time(t)))
-            .map(|e| e.local)
-    });
+    let early = w
+        .start
+        .and_then(|t| time::ready_by_start(events, date.and_time(t)))
+        .map(|e| e.local);
     Span {
         start: w.start,
         stop: w.stop,

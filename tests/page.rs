@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
 use scheduler::links::PlanLinks;
-use support::{exception_item, s, schedule_item, succeeded, World};
+use support::{exception_item, period, s, schedule_item, succeeded, World};
 
 const SECRET: &str = "page-test-signing-secret";
 const NOW: &str = "2026-11-30T10:00:00+09:00";
@@ -57,16 +57,7 @@ impl Drop for Server {
 
 async fn world() -> World {
     let w = World::new().await;
-    let saturday = Av::M(
-        [
-            ("DaysActive", "sat"),
-            ("StartTime", "10:00"),
-            ("StopTime", "14:00"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), s(v)))
-        .collect(),
-    );
+    let saturday = period("sat", "10:00", "14:00");
     w.put(
         "Schedule",
         schedule_item("dev", "weekdays", "09:00", "22:00").with("Periods", Av::L(vec![saturday])),

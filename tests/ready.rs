@@ -149,21 +149,7 @@ async fn a_target_group_missing_a_server_is_not_ready_until_the_timeout() {
     assert_eq!(w.ec2_state(&batch[0]).await, "stopped");
     // Five minutes on: one error naming the group and the unregistered
     // server, and batch starts.
-    let later = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
-        .await
-        .unwrap();
-    assert_eq!(started(&later), ["batch"]);
-    let told = errors(&later);
-    assert_eq!(told.len(), 1, "{told:?}");
-    assert!(
-        told[0].contains("app was not ready after 5 minutes")
-            && told[0].contains(&format!("{}: not registered", app[1])),
-        "{told:?}"
-    );
-    let again = pass::run(&deps, at("2026-11-30T09:10:00+09:00"))
-        .await
-        .unwrap();
-    assert!(errors(&again).is_empty());
+    app_timed_out(&deps, &format!("{}: not registered", app[1])).await;
 }
 
 /// A URL that accepts the connection and never answers: each check gives
@@ -194,18 +180,25 @@ async fn a_url_that_never_answers_is_told_once_and_the_waves_go_on() {
     assert_eq!(w.ec2_state(&app[0]).await, "running");
     assert_eq!(w.ec2_state(&batch[0]).await, "stopped");
     assert!(errors(&first).is_empty(), "not told before its timeout");
-    let later = pass::run(&deps, at("2026-11-30T09:05:00+09:00"))
+    app_timed_out(&deps, "no answer within 5 s").await;
+}
+
+/// The passes after app (ReadyTimeoutMinutes 5, started at 09:00) never
+/// got ready: at 09:05 one error names the group and the check's last
+/// answer (`said`), and batch starts; at 09:10 nothing more is told or
+/// started.
+async fn app_timed_out(deps: &scheduler::wiring::AwsDeps, said: &str) {
+    let later = pass::run(deps, at("2026-11-30T09:05:00+09:00"))
         .await
         .unwrap();
     assert_eq!(started(&later), ["batch"]);
     let told = errors(&later);
     assert_eq!(told.len(), 1, "{told:?}");
     assert!(
-        told[0].contains("app was not ready after 5 minutes")
-            && told[0].contains("no answer within 5 s"),
+        told[0].contains("app was not ready after 5 minutes") && told[0].contains(said),
         "{told:?}"
     );
-    let again = pass::run(&deps, at("2026-11-30T09:10:00+09:00"))
+    let again = pass::run(deps, at("2026-11-30T09:10:00+09:00"))
         .await
         .unwrap();
     assert!(errors(&again).is_empty());

@@ -25,6 +25,7 @@ const MAX_WRITES: usize = 100;
 const MAX_BYTES: usize = 3_500_000;
 
 /// What a conditional state write puts, and on what condition.
+#[derive(Clone)]
 struct Claim {
     item: HashMap<String, AttributeValue>,
     condition: &'static str,
@@ -81,7 +82,11 @@ impl Dynamo {
         state: &ScheduleState,
         expected: u64,
     ) -> Result<Saved, CallError> {
-        let c = self.claim(schedule, state, expected);
+        self.put_claim(self.claim(schedule, state, expected)).await
+    }
+
+    /// One claim as a conditional PutItem.
+    async fn put_claim(&self, c: Claim) -> Result<Saved, CallError> {
         let sent = self
             .client()
             .put_item()
@@ -122,14 +127,12 @@ impl Dynamo {
             let mut pending = chunk;
             while !pending.is_empty() {
                 if let [one] = pending[..] {
-                    let w = &writes[one];
-                    out[one] = Some(self.put_state(w.schedule, w.state, w.expected).await);
+                    out[one] = Some(self.put_claim(claims[one].clone()).await);
                     break;
                 }
                 let next = self.transact(&claims, pending, &mut out).await;
                 for i in next.alone {
-                    let w = &writes[i];
-                    out[i] = Some(self.put_state(w.schedule, w.state, w.expected).await);
+                    out[i] = Some(self.put_claim(claims[i].clone()).await);
                 }
                 pending = next.again;
             }

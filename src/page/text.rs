@@ -162,22 +162,13 @@ mod tests {
 
     use super::super::{SchedulePage, WeekPage};
     use super::*;
-    use crate::testing::{config, exception_item, s, schedule_item, utc};
+    use crate::testing::{config, exception_item, period, s, schedule_item, utc};
     use crate::week;
 
     /// dev: weekdays 09-22 and Saturdays 10-14, no start on Tuesday (alice),
     /// a holiday on Thursday; night: every day 22:00-02:00.
     pub fn sample() -> WeekPage {
-        let saturday = Av::M(
-            [
-                ("DaysActive", "sat"),
-                ("StartTime", "10:00"),
-                ("StopTime", "14:00"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), s(v)))
-            .collect(),
-        );
+        let saturday = period("sat", "10:00", "14:00");
         let cfg = config(
             vec![
                 schedule_item("dev", "weekdays", "09:00", "22:00")

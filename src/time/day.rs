@@ -213,21 +213,14 @@ pub fn events_of(cfg: &ScheduleConfig, day: NaiveDate, windows: &[Window]) -> Ve
         if let Some(t) = w.start {
             let local = day.and_time(t);
             let at = resolve_local(tz, local);
-            out.push(match lead {
-                Some(lead) => Event {
-                    kind: Direction::Start,
-                    at: at - lead,
-                    day,
-                    local: (at - lead).with_timezone(&tz).naive_local(),
-                    ready: Some(Ready { at, local }),
-                },
-                None => Event {
-                    kind: Direction::Start,
-                    at,
-                    day,
-                    local,
-                    ready: None,
-                },
+            // A ready-by start: `at` less the lead, ready at `at`.
+            let early = lead.map(|lead| at - lead);
+            out.push(Event {
+                kind: Direction::Start,
+                at: early.unwrap_or(at),
+                day,
+                local: early.map_or(local, |e| e.with_timezone(&tz).naive_local()),
+                ready: early.map(|_| Ready { at, local }),
             });
         }
         if let Some(t) = w.stop {

@@ -105,6 +105,14 @@ pub fn day_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
     day::joined_events(cfg, day)
 }
 
+/// The `ready-by` start among `events` that is to be ready at `ready`
+/// (local): its early start.
+pub fn ready_by_start(events: &[Event], ready: NaiveDateTime) -> Option<&Event> {
+    events
+        .iter()
+        .find(|e| e.ready.is_some_and(|r| r.local == ready))
+}
+
 /// A regular event that an exception item took away, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skip {
@@ -469,18 +477,9 @@ mod tests {
 
     #[test]
     fn a_ready_by_start_waits_a_tick_after_an_earlier_stop() {
-        use crate::testing::{config, s, schedule_item};
+        use crate::testing::{config, period, s, schedule_item};
         use aws_sdk_dynamodb::types::AttributeValue as Av;
-        let afternoon = Av::M(
-            [
-                ("DaysActive", "mon"),
-                ("StartTime", "13:00"),
-                ("StopTime", "18:00"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), s(v)))
-            .collect(),
-        );
+        let afternoon = period("mon", "13:00", "18:00");
         let item = schedule_item("dev", "mon", "09:00", "12:00")
             .with("StartMode", s("ready-by"))
             .with("Periods", Av::L(vec![afternoon]));
@@ -574,16 +573,11 @@ mod tests {
             after in 0i64..(31 * 24 * 60),
         ) {
             use aws_sdk_dynamodb::types::AttributeValue as Av;
-            use crate::testing::{config, s, schedule_item};
+            use crate::testing::{config, period, s, schedule_item};
             let clock = |m: Option<u32>| m.map(hm).unwrap_or_else(|| "None".into());
             let periods = periods
                 .into_iter()
-                .map(|(d, a, b)| {
-                    Av::M([("DaysActive", d), ("StartTime", clock(a)), ("StopTime", clock(b))]
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), s(&v)))
-                        .collect())
-                })
+                .map(|(d, a, b)| period(&d, &clock(a), &clock(b)))
                 .collect();
             let mut item = schedule_item("dev", &days, &hm(start), &hm(stop))
                 .with("TimeZone", s("Europe/Berlin"))

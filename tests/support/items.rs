@@ -1,5 +1,5 @@
 //! Items, instances and instants: the library's own test builders.
 
 pub use scheduler::testing::{
-    config, exception_item, group_item, instance, item, s, schedule_item, utc as at, SEOUL,
+    config, exception_item, group_item, instance, item, period, s, schedule_item, utc as at, SEOUL,
 };

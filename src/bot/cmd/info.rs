@@ -60,12 +60,12 @@ fn early(
     start: Option<chrono::NaiveTime>,
     lang: crate::i18n::Language,
 ) -> String {
-    let ready = start.map(|t| day.and_time(t));
-    let early = time::day_events(cfg, day)
-        .into_iter()
-        .find(|e| e.ready.is_some_and(|r| Some(r.local) == ready));
-    match (early, ready) {
-        (Some(e), Some(ready)) => format!(
+    let Some(ready) = start.map(|t| day.and_time(t)) else {
+        return String::new();
+    };
+    let events = time::day_events(cfg, day);
+    match time::ready_by_start(&events, ready) {
+        Some(e) => format!(
             " ({})",
             tr!(
                 lang,
@@ -74,6 +74,6 @@ fn early(
                 ready = ready.format("%H:%M").to_string()
             )
         ),
-        _ => String::new(),
+        None => String::new(),
     }
 }
