@@ -3,6 +3,7 @@
 //! claimed and what failed, which warnings and errors were already sent.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,9 +39,10 @@ pub struct ScheduleState {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pass_failing: Option<String>,
     /// Each server as last seen settled: up (`true`) or down; what a
-    /// usage observation is measured against.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub seen: BTreeMap<String, bool>,
+    /// usage observation is measured against. Shared (copied on write): a
+    /// plan copies the state, and this map is a whole fleet's ids.
+    #[serde(skip_serializing_if = "is_empty")]
+    pub seen: Arc<BTreeMap<String, bool>>,
     /// Each scaled server's size when it was last stopped: what its start
     /// restores.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -53,6 +55,13 @@ pub struct ScheduleState {
     /// start the lead later moves is not acted on twice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_seen: Option<DateTime<Utc>>,
+}
+
+/// A transition's claims ([`Transition::sent`]).
+pub type Claimed = BTreeMap<DateTime<Utc>, BTreeSet<String>>;
+
+fn is_empty<K, V>(map: &Arc<BTreeMap<K, V>>) -> bool {
+    map.is_empty()
 }
 
 /// What one schedule's state may hold, so that its item stays under the
@@ -82,21 +91,28 @@ impl ScheduleState {
             return;
         };
         let mut budget = MAX_SERVER_RECORD_BYTES;
-        let mut keep = |id: &str, size: usize| {
-            let cost = id.len() + size;
-            let fits = cost <= budget;
-            if fits {
-                budget -= cost;
-            }
-            fits
-        };
         // Failures first: they decide retries and what is told.
-        t.failed.retain(|id, _| keep(id, 80));
-        for ids in t.sent.values_mut().rev() {
-            ids.retain(|id| keep(id, 3));
+        t.failed.retain(|id, _| fits(&mut budget, id.len() + 80));
+        let claims: usize = t.sent.values().flatten().map(|id| id.len() + 3).sum();
+        if claims <= budget {
+            // The usual pass: the shared claims are not copied.
+            return;
         }
-        t.sent.retain(|_, ids| !ids.is_empty());
+        let sent = Arc::make_mut(&mut t.sent);
+        for ids in sent.values_mut().rev() {
+            ids.retain(|id| fits(&mut budget, id.len() + 3));
+        }
+        sent.retain(|_, ids| !ids.is_empty());
     }
+}
+
+/// Takes `cost` from `budget` if it fits there.
+fn fits(budget: &mut usize, cost: usize) -> bool {
+    let fits = cost <= *budget;
+    if fits {
+        *budget -= cost;
+    }
+    fits
 }
 
 /// One start or stop a pass sent for a group.
@@ -118,8 +134,9 @@ pub struct Transition {
     /// them. A claim counts as sent for the claim lease after that instant;
     /// an instance still where it was after the lease gets the command
     /// again (its pass died before sending, or the command had no effect).
+    /// Shared (copied on write), as [`ScheduleState::seen`].
     #[serde(default)]
-    pub sent: BTreeMap<DateTime<Utc>, BTreeSet<String>>,
+    pub sent: Arc<Claimed>,
     /// Ids whose command failed, and what happens next.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub failed: BTreeMap<String, FailedTries>,
@@ -210,4 +227,45 @@ pub struct Stored {
     /// The Monday whose weekly report was last claimed (shared by a hub's
     /// targets: one report for the hub).
     pub weekly_report: Option<chrono::NaiveDate>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claiming(ids: impl Iterator<Item = String>) -> ScheduleState {
+        let at = crate::testing::utc("2026-11-30T09:00:00+09:00");
+        ScheduleState {
+            transition: Some(Transition {
+                direction: Direction::Start,
+                cause: Cause::Enforced,
+                since: at,
+                sent: Arc::new([(at, ids.collect())].into()),
+                failed: Default::default(),
+                checking: Default::default(),
+                commanded: Default::default(),
+                took: Default::default(),
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn claims_within_bounds_stay_shared_and_too_many_are_cut() {
+        let stored = claiming((0..100).map(|i| format!("i-{i:017}")));
+        let mut state = stored.clone();
+        state.bound();
+        let sent = |s: &ScheduleState| Arc::clone(&s.transition.as_ref().unwrap().sent);
+        assert!(Arc::ptr_eq(&sent(&state), &sent(&stored)));
+
+        let stored = claiming((0..5_000).map(|i| format!("i-{i:017}")));
+        let mut state = stored.clone();
+        state.bound();
+        let kept: usize = sent(&state).values().map(BTreeSet::len).sum();
+        assert_eq!(kept, MAX_SERVER_RECORD_BYTES / 22);
+        assert_eq!(
+            sent(&stored).values().map(BTreeSet::len).sum::<usize>(),
+            5_000
+        );
+    }
 }

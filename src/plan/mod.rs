@@ -862,14 +862,14 @@ mod tests {
             took: Default::default(),
         };
         let first = at("2026-11-30T22:00:00+09:00");
-        t.sent.insert(first, ["workers".to_string()].into());
+        Arc::make_mut(&mut t.sent).insert(first, ["workers".to_string()].into());
         let mut sizes = BTreeMap::new();
         remember_sizes(&mut sizes, &[stop(&group("running", running))], &t, first);
         assert_eq!(sizes["workers"], running);
         // The stop sent again, the group half resized (its minimum already
         // zero): the memory stays.
         let again = at("2026-11-30T22:05:00+09:00");
-        t.sent.insert(again, ["workers".to_string()].into());
+        Arc::make_mut(&mut t.sent).insert(again, ["workers".to_string()].into());
         let half = Size { min: 0, ..running };
         remember_sizes(&mut sizes, &[stop(&group("running", half))], &t, again);
         assert_eq!(sizes["workers"], running);

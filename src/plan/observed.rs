@@ -6,6 +6,7 @@
 //! later pass; servers no longer tagged are forgotten.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -16,7 +17,7 @@ use crate::usage::{Observation, Product};
 
 pub(super) fn observe(
     schedule: &str,
-    seen: &mut BTreeMap<String, bool>,
+    seen: &mut Arc<BTreeMap<String, bool>>,
     transition: Option<&Transition>,
     roster: &Roster,
     now: DateTime<Utc>,
@@ -67,7 +68,7 @@ pub(super) fn observe(
             target: None,
         });
     }
-    *seen = still;
+    *seen = Arc::new(still);
     out
 }
 
@@ -134,6 +135,17 @@ mod tests {
         assert_eq!(o[0].at, utc("2026-11-30T15:00:00+09:00"));
         states = stored_states(&later);
         assert_eq!(states["dev"].seen.get("i-batch"), Some(&false));
+    }
+
+    #[test]
+    fn a_fleet_as_seen_before_shares_the_stored_map_instead_of_copying_it() {
+        let config = chain();
+        let fleet = chain_fleet("stopped", "stopped");
+        let states = stored_states(&plan_at(MONDAY_0900, &config, &fleet, &Default::default()));
+        let again = plan_at(MONDAY_0900, &config, &fleet, &states);
+        let seen = &again.schedules[0].state.seen;
+        assert_eq!(seen.len(), 5);
+        assert!(std::sync::Arc::ptr_eq(seen, &states["dev"].seen));
     }
 
     #[test]

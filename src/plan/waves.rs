@@ -105,7 +105,10 @@ pub(super) fn advance(
     if !claimed.is_empty() {
         // Bulk-built from a sorted list: much cheaper than one insert each.
         let group: BTreeSet<String> = claimed.into_iter().collect();
-        t.sent.entry(now).or_default().extend(group);
+        std::sync::Arc::make_mut(&mut t.sent)
+            .entry(now)
+            .or_default()
+            .extend(group);
     }
     step
 }

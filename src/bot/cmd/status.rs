@@ -244,7 +244,7 @@ fn by_target<E, S: StateStore, F: Fleet, N, T>(
         if t.state.seen.is_empty() {
             lines.push(format!("  {}", tr!(lang, "status-no-servers")));
         }
-        for (id, &up) in &t.state.seen {
+        for (id, &up) in t.state.seen.iter() {
             let state = if up { "running" } else { "stopped" };
             lines.push(format!("  {id}: {state}"));
         }
