@@ -56,6 +56,7 @@ pub mod i18n;
 pub mod import;
 pub mod lambda;
 pub mod links;
+pub mod logs;
 pub mod memory;
 pub mod message;
 pub mod model;

@@ -10,7 +10,7 @@ use scheduler::wiring;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
+    scheduler::logs::init_lambda();
     let env = Env::from_env()?;
     let bot = wiring::lambda_bot(&env, &sdk_config().await);
     lambda_http::run(service_fn(|req: Request| {

@@ -8,7 +8,7 @@ use scheduler::wiring::{deps_from, Hub};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    scheduler::logs::init_lambda();
     let env = Env::from_env()?;
     let sdk = sdk_config().await;
     let single = deps_from(&env, &sdk);
