@@ -96,7 +96,7 @@ impl WebhookNotifier {
 impl Notifier for WebhookNotifier {
     async fn send(&self, message: &Message) {
         if self.is_down() {
-            tracing::warn!(message = %message.to_plain(), "webhook down; message only logged");
+            tracing::warn!(text = %message.to_plain(), "webhook down; message only logged");
             return;
         }
         let body = self.format.payload(message);
@@ -110,7 +110,7 @@ impl Notifier for WebhookNotifier {
                     }
                     if attempt == self.attempts {
                         *self.down_until.lock().unwrap() = Some(Instant::now() + DOWN_FOR);
-                        tracing::warn!(message = %message.to_plain(), "webhook down; message only logged");
+                        tracing::warn!(text = %message.to_plain(), "webhook down; message only logged");
                         return;
                     }
                     tokio::time::sleep(self.backoff * 2u32.pow(attempt - 1)).await;
@@ -126,6 +126,49 @@ pub struct LogNotifier;
 
 impl Notifier for LogNotifier {
     async fn send(&self, message: &Message) {
-        tracing::info!(level = ?message.level, message = %message.to_plain(), "chat message (no WEBHOOK_URL)");
+        tracing::info!(level = ?message.level, text = %message.to_plain(), "chat message (no WEBHOOK_URL)");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::LogNotifier;
+    use crate::message::{Level, Message};
+    use crate::ports::Notifier;
+
+    /// The lines a JSON subscriber wrote.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_logged_chat_message_keeps_its_text_beside_the_log_lines_message() {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        LogNotifier
+            .send(&Message::new(Level::Ok, "[dev] Starting db"))
+            .await;
+        let out = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        // One "message" key per line: CloudWatch keeps one of two.
+        assert_eq!(out.matches("\"message\"").count(), 1, "{out}");
+        let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(line["fields"]["message"], "chat message (no WEBHOOK_URL)");
+        assert_eq!(line["fields"]["text"], "[dev] Starting db");
     }
 }
