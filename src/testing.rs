@@ -150,3 +150,25 @@ pub fn utc(rfc3339: &str) -> DateTime<Utc> {
         .unwrap()
         .with_timezone(&Utc)
 }
+
+/// What a tracing subscriber wrote (`with_writer(move || lines.clone())`),
+/// for the tests that read the logs.
+#[derive(Clone, Default)]
+pub struct LogLines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogLines {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for LogLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

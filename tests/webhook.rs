@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use scheduler::fleet::Instance;
@@ -11,6 +10,7 @@ use scheduler::memory::{self, MemoryConfig, MemoryFleet, MemoryState};
 use scheduler::model::{InstanceKind, Item, RawConfig};
 use scheduler::notify::{Format, WebhookNotifier};
 use scheduler::pass::{self, Deps};
+use scheduler::testing::LogLines;
 use serde_json::{json, Value};
 use support::{at, exception_item, instance, schedule_item};
 use wiremock::matchers::{header, method, path};
@@ -293,23 +293,9 @@ async fn a_hanging_webhook_does_not_hold_the_pass() {
     assert_eq!(d.fleet.calls.lock().unwrap().len(), 1);
 }
 
-/// Collects what the tracing subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn the_webhook_url_never_reaches_the_logs_or_messages() {
-    let logs = Captured::default();
+    let logs = LogLines::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -327,7 +313,7 @@ async fn the_webhook_url_never_reaches_the_logs_or_messages() {
     let report = pass::run(&d, at("2026-11-30T09:00:00+09:00"))
         .await
         .unwrap();
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("webhook message not delivered"), "{text}");
     assert!(
         !text.contains("s3cr3tT0k3n") && !text.contains("/services/"),

@@ -413,22 +413,9 @@ mod tests {
 #[cfg(test)]
 mod new_attributes {
     use super::*;
-    use crate::testing::{s, schedule_item};
+    use crate::testing::{period, s, schedule_item};
 
     const SEOUL: Tz = chrono_tz::Asia::Seoul;
-
-    fn period(days: &str, start: &str, stop: &str) -> AttributeValue {
-        AttributeValue::M(
-            [
-                ("DaysActive", days),
-                ("StartTime", start),
-                ("StopTime", stop),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), s(v)))
-            .collect(),
-        )
-    }
 
     #[test]
     fn periods_month_rules_and_calendars_are_read() {

@@ -132,29 +132,14 @@ impl Notifier for LogNotifier {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::LogNotifier;
     use crate::message::{Level, Message};
     use crate::ports::Notifier;
-
-    /// The lines a JSON subscriber wrote.
-    #[derive(Clone, Default)]
-    struct Lines(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Lines {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::testing::LogLines;
 
     #[tokio::test]
     async fn a_logged_chat_message_keeps_its_text_beside_the_log_lines_message() {
-        let lines = Lines::default();
+        let lines = LogLines::default();
         let writer = lines.clone();
         let subscriber = tracing_subscriber::fmt()
             .json()
@@ -164,7 +149,7 @@ mod tests {
         LogNotifier
             .send(&Message::new(Level::Ok, "[dev] Starting db"))
             .await;
-        let out = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let out = lines.text();
         // One "message" key per line: CloudWatch keeps one of two.
         assert_eq!(out.matches("\"message\"").count(), 1, "{out}");
         let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();

@@ -11,7 +11,7 @@ use super::roster::{server, source_power, target_power, Member, Roster, Slot};
 use super::{Action, Notice, Timing, Wait};
 use crate::fleet::Power;
 use crate::model::Direction;
-use crate::state::{FailedTries, Transition};
+use crate::state::{Claimed, FailedTries, Transition};
 
 /// What one step of a transition does now.
 pub(super) struct Step {
@@ -119,7 +119,7 @@ pub(super) fn advance(
 struct Claims<'t>(foldhash::HashMap<&'t str, DateTime<Utc>>);
 
 impl<'t> Claims<'t> {
-    fn of(sent: &'t BTreeMap<DateTime<Utc>, BTreeSet<String>>) -> Claims<'t> {
+    fn of(sent: &'t Claimed) -> Claims<'t> {
         let mut last = foldhash::HashMap::default();
         last.reserve(sent.values().map(BTreeSet::len).sum());
         // Oldest first: a later claim of the same id replaces it.

@@ -247,23 +247,10 @@ mod tests {
     use aws_sdk_dynamodb::types::AttributeValue as Av;
 
     use super::*;
-    use crate::testing::{config, s, schedule_item};
+    use crate::testing::{config, period, schedule_item};
 
     fn t(text: &str) -> NaiveTime {
         NaiveTime::parse_from_str(text, "%H:%M").unwrap()
-    }
-
-    fn period(days: &str, start: &str, stop: &str) -> Av {
-        Av::M(
-            [
-                ("DaysActive", days),
-                ("StartTime", start),
-                ("StopTime", stop),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), s(v)))
-            .collect(),
-        )
     }
 
     fn with_periods(periods: Vec<Av>) -> ScheduleConfig {
