@@ -3,7 +3,7 @@
 //! and an HMAC-SHA256 over both, with a key derived from a bot secret.
 
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// How long a link works.
