@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue as Av;
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use scheduler::bot::{Bot, BotSecrets, HttpRequest, HttpResponse};
 use scheduler::i18n::Language;
 use scheduler::memory::{
