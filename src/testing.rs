@@ -157,6 +157,26 @@ pub fn utc(rfc3339: &str) -> DateTime<Utc> {
 pub struct LogLines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl LogLines {
+    /// Makes `subscriber` this thread's until the guard drops.
+    ///
+    /// tracing caches, once per call site and for the whole process, whether
+    /// anyone listens. With a single dispatcher registered, a sibling test's
+    /// thread without a subscriber that reaches a call site first caches
+    /// "never" for everyone, and the event never reaches this subscriber
+    /// (tokio-rs/tracing#3611). A global registry, installed once, is a second
+    /// dispatcher that always listens, so no call site is cached as "never".
+    pub fn capture<S>(subscriber: S) -> tracing::subscriber::DefaultGuard
+    where
+        S: tracing::Subscriber + Send + Sync + 'static,
+    {
+        static GLOBAL: std::sync::Once = std::sync::Once::new();
+        GLOBAL.call_once(|| {
+            // Fails only when a global subscriber is already set: also fine.
+            let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+        });
+        tracing::subscriber::set_default(subscriber)
+    }
+
     /// Everything written so far.
     pub fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
@@ -170,5 +190,29 @@ impl std::io::Write for LogLines {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogLines;
+
+    fn warn_once_per_call() {
+        tracing::warn!("reached");
+    }
+
+    #[test]
+    fn a_capture_sees_a_call_site_another_thread_reached_first() {
+        let lines = LogLines::default();
+        let writer = lines.clone();
+        let _guard = LogLines::capture(
+            tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .finish(),
+        );
+        // A thread without a subscriber registers the call site first.
+        std::thread::spawn(warn_once_per_call).join().unwrap();
+        warn_once_per_call();
+        assert!(lines.text().contains("reached"), "{}", lines.text());
     }
 }

@@ -301,7 +301,7 @@ async fn the_webhook_url_never_reaches_the_logs_or_messages() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = LogLines::capture(subscriber);
     // Nothing listens on port 9: connection refused, with the URL in reqwest's error.
     let url = "http://127.0.0.1:9/services/T0001/B0001/s3cr3tT0k3n".to_string();
     let d = deps(

@@ -145,7 +145,7 @@ mod tests {
             .json()
             .with_writer(move || writer.clone())
             .finish();
-        let _guard = tracing::subscriber::set_default(subscriber);
+        let _guard = LogLines::capture(subscriber);
         LogNotifier
             .send(&Message::new(Level::Ok, "[dev] Starting db"))
             .await;
