@@ -201,6 +201,7 @@ impl<L: Fn(&str) -> Option<String>> Vars<'_, L> {
             hub: Vec::new(),
             region: String::new(),
             weekly_report: self.flag("WEEKLY_REPORT")?,
+            show_servers: true,
         })
     }
 

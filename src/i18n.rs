@@ -67,6 +67,12 @@ impl From<&String> for Arg {
     }
 }
 
+impl From<&std::sync::Arc<str>> for Arg {
+    fn from(v: &std::sync::Arc<str>) -> Arg {
+        Arg::Text(v.to_string())
+    }
+}
+
 macro_rules! number_args {
     ($($t:ty),*) => {$(
         impl From<$t> for Arg {

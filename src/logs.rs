@@ -8,7 +8,9 @@ use tracing_subscriber::filter::{LevelFilter, Targets};
 
 /// Installs the global subscriber. The level is `AWS_LAMBDA_LOG_LEVEL`
 /// (the function's logging config), else INFO; `RUST_LOG` may add
-/// `target=level` entries or a level of its own.
+/// `target=level` entries or a level of its own. A release build logs
+/// DEBUG at the finest: its TRACE call sites are compiled out
+/// (Cargo.toml's `release_max_level_debug`).
 pub fn init_lambda() {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let filter = filter(

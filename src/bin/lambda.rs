@@ -9,7 +9,9 @@ use scheduler::wiring::{deps_from, Hub};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     scheduler::logs::init_lambda();
-    let env = Env::from_env()?;
+    let mut env = Env::from_env()?;
+    // It returns counts: its rounds need no lists of servers.
+    env.tuning.show_servers = false;
     let sdk = sdk_config().await;
     let single = deps_from(&env, &sdk);
     let hub = Hub::new(env, sdk);

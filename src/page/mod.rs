@@ -77,15 +77,17 @@ pub async fn load<C: ConfigStore, S: StateStore, F: Fleet>(
     let mut cfg = cfg;
     cfg.without_kinds(&described.unavailable);
     let instances = described.servers;
-    let plan = plan::plan(
+    let timing = Timing::default();
+    let mut plan = plan::plan(
         now,
         &cfg,
         &instances,
         &BTreeMap::new(),
-        &Timing::default(),
+        &timing,
         &Orders::default(),
         &plan::Round::default(),
     );
+    plan::show(&mut plan, &cfg, &instances, &timing);
     let schedules = cfg
         .schedules
         .values()

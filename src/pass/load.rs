@@ -76,7 +76,7 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
     let described = deps.fleet.describe(&config.scaled_kinds()).await?;
     let mut config = config;
     config.without_kinds(&described.unavailable);
-    Ok(plan::plan(
+    let mut plan = plan::plan(
         now,
         &config,
         &described.servers,
@@ -84,5 +84,7 @@ pub async fn preview<C: ConfigStore, S: StateStore, F: Fleet, N>(
         &deps.tuning.timing,
         &Orders::default(),
         &plan::Round::default(),
-    ))
+    );
+    plan::show(&mut plan, &config, &described.servers, &deps.tuning.timing);
+    Ok(plan)
 }

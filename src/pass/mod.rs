@@ -96,6 +96,9 @@ pub struct Tuning {
     pub region: String,
     /// Post the weekly usage report on Monday mornings (`WEEKLY_REPORT`).
     pub weekly_report: bool,
+    /// Each round's plan in the report lists its groups' servers (`run
+    /// --json` prints them). The Lambda returns counts and goes without.
+    pub show_servers: bool,
 }
 
 impl Default for Tuning {
@@ -111,6 +114,7 @@ impl Default for Tuning {
             hub: Vec::new(),
             region: String::new(),
             weekly_report: false,
+            show_servers: true,
         }
     }
 }
@@ -220,7 +224,7 @@ where
         let described = deps.fleet.describe(&config.scaled_kinds()).await?;
         let round_config = without_unavailable(&config, &described.unavailable);
         let states = claims.states();
-        let plan = plan::plan(
+        let mut plan = plan::plan(
             now,
             &round_config,
             &described.servers,
@@ -229,6 +233,14 @@ where
             &orders,
             &round,
         );
+        if deps.tuning.show_servers {
+            plan::show(
+                &mut plan,
+                &round_config,
+                &described.servers,
+                &deps.tuning.timing,
+            );
+        }
         orders = Orders::default();
         for note in plan.schedules.iter().flat_map(|s| &s.notes) {
             tracing::warn!("{note}");

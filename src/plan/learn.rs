@@ -28,11 +28,17 @@ pub(super) fn observe(
     if t.direction != Direction::Start {
         return;
     }
-    for (slot, ready) in roster.slots.iter().zip(settled) {
+    // Only groups ready now are looked up: most of a large start is not.
+    for (slot, _) in roster
+        .slots
+        .iter()
+        .zip(settled)
+        .filter(|(_, ready)| **ready)
+    {
         let name = slot.name();
         let timed_out = t.checking.get(name).is_some_and(|c| !c.passed);
         match t.commanded.get(name) {
-            Some(at) if *ready && !timed_out && !t.took.contains_key(name) => {
+            Some(at) if !timed_out && !t.took.contains_key(name) => {
                 let seconds = (clock - *at).num_seconds().clamp(0, i64::from(u32::MAX));
                 t.took.insert(name.to_string(), seconds as u32);
             }

@@ -109,8 +109,12 @@ pub struct SchedulePlan {
     pub next_stop: Option<Event>,
     /// The start or stop in progress after this pass's decisions.
     pub transition: Option<Direction>,
-    /// Groups in start order (stops run them in reverse).
+    /// Groups in start order (stops run them in reverse), with their
+    /// servers: filled by [`show`] for the front ends that show them.
     pub waves: Vec<Wave>,
+    /// How many waves the schedule has (what the messages count).
+    #[serde(skip)]
+    pub wave_count: usize,
     /// Start/stop commands to send now, in wave order.
     pub actions: Vec<Action>,
     /// What the transition is waiting for.
@@ -185,32 +189,32 @@ pub enum Wait {
     /// A server in a transitional state.
     Moving {
         group: String,
-        server: String,
-        state: String,
+        server: Arc<str>,
+        state: Arc<str>,
     },
     /// A server that was sent the command and has not moved yet.
     Sent {
         group: String,
-        server: String,
+        server: Arc<str>,
         direction: Direction,
-        state: String,
+        state: Arc<str>,
     },
     /// A group whose turn has not come: `blockers` are not there yet.
     Blocked {
         group: String,
-        blockers: String,
+        blockers: Arc<str>,
         direction: Direction,
     },
     /// A server held up against the stop until a local time.
     Held {
         group: String,
-        server: String,
+        server: Arc<str>,
         until: String,
     },
     /// A server whose command failed; `again`: a later pass tries again.
     Failed {
         group: String,
-        server: String,
+        server: Arc<str>,
         direction: Direction,
         code: String,
         again: bool,
@@ -422,10 +426,7 @@ pub fn plan(
                 .unwrap_or_default();
             match config.schedules.get(name) {
                 Some(cfg) => {
-                    let tagged = by_tag
-                        .get(cfg.schedule.tag_value.as_str())
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[]);
+                    let tagged = tagged(&by_tag, cfg);
                     let asked = Asked {
                         timing,
                         stop_ordered: orders.stop.contains(name),
@@ -446,6 +447,20 @@ pub fn plan(
         })
         .collect();
     Plan { at: now, schedules }
+}
+
+/// Fills each schedule's waves with its groups and their servers, as the
+/// front ends show them (`plan`, `run --json`, the page, `status`). The
+/// pass decides without them: for a large fleet the lists cost more than
+/// the decisions (benches/planner.rs).
+pub fn show(plan: &mut Plan, config: &Config, fleet: &[Instance], timing: &Timing) {
+    let by_tag = members_by_tag(fleet);
+    for sp in &mut plan.schedules {
+        if let Some(cfg) = config.schedules.get(&sp.schedule) {
+            let roster = Roster::new(cfg, tagged(&by_tag, cfg), &timing.schedule_tag, plan.at);
+            sp.waves = roster.views();
+        }
+    }
 }
 
 /// Most error lines one schedule reports (and remembers in its state), and
@@ -485,20 +500,59 @@ fn cap_lines(mut lines: Vec<String>) -> Vec<String> {
     lines
 }
 
-/// The fleet by schedule tag, terminated instances left out.
+/// The fleet by schedule tag, terminated instances left out. Each tag is
+/// looked up once per run of instances that share it, and each list is
+/// allocated once, at its final size: a growing list of a large fleet
+/// was copied over and over.
 fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
-    let mut by_tag: HashMap<&str, Vec<Member>> = HashMap::new();
+    let mut tags: HashMap<&str, usize> = HashMap::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut last: Option<(&str, usize)> = None;
+    let mut homed: Vec<(usize, Member)> = Vec::with_capacity(fleet.len());
     for instance in fleet {
         let power = instance.power();
-        if let (Some(tag), false) = (&instance.schedule_tag, power == Power::Gone) {
-            by_tag.entry(tag.as_str()).or_default().push(Member {
+        let Some(tag) = instance.schedule_tag.as_deref() else {
+            continue;
+        };
+        if power == Power::Gone {
+            continue;
+        }
+        let index = match last {
+            Some((t, index)) if t == tag => index,
+            _ => *tags.entry(tag).or_insert_with(|| {
+                counts.push(0);
+                counts.len() - 1
+            }),
+        };
+        last = Some((tag, index));
+        counts[index] += 1;
+        homed.push((
+            index,
+            Member {
                 instance,
                 power,
                 held: None,
-            });
-        }
+            },
+        ));
     }
+    let mut lists: Vec<Vec<Member>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for (index, m) in homed {
+        lists[index].push(m);
+    }
+    tags.into_iter()
+        .map(|(tag, index)| (tag, std::mem::take(&mut lists[index])))
+        .collect()
+}
+
+/// The members `cfg`'s tag value selects.
+fn tagged<'a, 'f>(
+    by_tag: &'a HashMap<&str, Vec<Member<'f>>>,
+    cfg: &ScheduleConfig,
+) -> &'a [Member<'f>] {
     by_tag
+        .get(cfg.schedule.tag_value.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// A plan that shows a schedule and does nothing yet.
@@ -512,6 +566,7 @@ fn empty(name: &str) -> SchedulePlan {
         next_stop: None,
         transition: None,
         waves: vec![],
+        wave_count: 0,
         actions: vec![],
         waits: vec![],
         warning: None,
@@ -590,7 +645,7 @@ fn plan_schedule(
     (out.next_start, out.next_stop) = time::next_events(cfg, now);
     out.time_zone = Some(s.time_zone.name().to_string());
     out.enabled = s.enabled;
-    out.waves = roster.views();
+    out.wave_count = roster.waves.len();
     out.notes = roster.notes.clone();
     out.holidays = holidays_ahead(cfg, time::local_date(s.time_zone, now));
     let mut state = stored.clone();

@@ -17,14 +17,13 @@ pub(super) fn ungrouped(
     tag: &str,
     servers: Vec<String>,
 ) -> Vec<Notice> {
+    if servers.is_empty() {
+        state.noticed.clear();
+        return vec![];
+    }
     let told = list_key("ungrouped", &servers);
-    let current: BTreeSet<String> = if servers.is_empty() {
-        BTreeSet::new()
-    } else {
-        [told.clone()].into()
-    };
-    let new = !servers.is_empty() && !state.noticed.contains(&told);
-    state.noticed = current;
+    let new = !state.noticed.contains(&told);
+    state.noticed = [told].into();
     if new {
         vec![Notice::Ungrouped {
             key: key.to_string(),

@@ -278,9 +278,20 @@ fn grouped<'a>(
     // once at its final size.
     let mut homed = Vec::with_capacity(manageable.len());
     let mut sizes = vec![0; slots.len()];
+    // Instances of one group often come together: one lookup per run.
+    let mut last: Option<(&str, Option<(usize, &ServerGroup)>)> = None;
     for m in manageable {
         let i = m.instance;
-        match i.group_tag.as_deref().and_then(|t| cfg.group(t)) {
+        let found = match (i.group_tag.as_deref(), last) {
+            (None, _) => None,
+            (Some(tag), Some((t, found))) if t == tag => found,
+            (Some(tag), _) => {
+                let found = cfg.group(tag);
+                last = Some((tag, found));
+                found
+            }
+        };
+        match found {
             Some((index, g)) if g.kind == i.kind => {
                 sizes[index] += 1;
                 homed.push((index, m));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
-use super::{plan, Orders, Plan, Timing};
+use super::{plan, show, Orders, Plan, Timing};
 use crate::fleet::Instance;
 use crate::model::{Config, Direction, InstanceKind};
 use crate::state::ScheduleState;
@@ -13,17 +13,21 @@ use crate::testing::{config, group_item, instance, schedule_item, utc};
 
 pub type States = BTreeMap<String, ScheduleState>;
 
-/// Plans `config` at `now` (RFC 3339) over `fleet`, from `states`.
+/// Plans `config` at `now` (RFC 3339) over `fleet`, from `states`, with
+/// the waves shown.
 pub fn plan_at(now: &str, config: &Config, fleet: &[Instance], states: &States) -> Plan {
-    plan(
+    let timing = Timing::default();
+    let mut p = plan(
         utc(now),
         config,
         fleet,
         states,
-        &Timing::default(),
+        &timing,
         &Orders::default(),
         &Default::default(),
-    )
+    );
+    show(&mut p, config, fleet, &timing);
+    p
 }
 
 /// Monday 2026-11-30 09:00 in Seoul, the chain's start.

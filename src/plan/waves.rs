@@ -54,7 +54,7 @@ pub(super) fn advance(
     let claims = Claims::of(&sent);
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
-    let mut blocker: Option<String> = None;
+    let mut blocker: Option<std::sync::Arc<str>> = None;
     // Claimed under `now` at the end: until then the claims in `t` are
     // only earlier passes', which is what the waits must name.
     let mut claimed: Vec<String> = Vec::new();
@@ -93,7 +93,7 @@ pub(super) fn advance(
                 .map(|g| roster.slots[*g].name())
                 .collect();
             if !unsettled.is_empty() {
-                blocker = Some(short_list(&unsettled));
+                blocker = Some(short_list(&unsettled).into());
                 // A check asked for now is answered in the next round.
                 step.blocker_progressing = !step.checks.is_empty()
                     || progressing(roster, wave, t, &claims, &claimed, now, timing);
@@ -245,7 +245,7 @@ fn due<'a>(
     step: &mut Step,
 ) -> Vec<&'a crate::fleet::Instance> {
     let dir = t.direction;
-    let mut due = Vec::new();
+    let mut due = Vec::with_capacity(slot.members.len());
     for m in &slot.members {
         let i = m.instance;
         if m.power == target_power(dir) {
@@ -255,7 +255,7 @@ fn due<'a>(
         if let (Direction::Stop, Some(until)) = (dir, m.held) {
             step.waits.push(Wait::Held {
                 group: slot.name().to_string(),
-                server: i.name.to_string(),
+                server: i.name.clone(),
                 until: roster.local(until),
             });
             continue;
@@ -338,7 +338,7 @@ enum WaitKind {
 
 impl WaitKind {
     fn wait(self, group: &str, i: &crate::fleet::Instance, direction: Direction) -> Wait {
-        let (group, server, state) = (group.to_string(), i.name.to_string(), i.state.to_string());
+        let (group, server, state) = (group.to_string(), i.name.clone(), i.state.clone());
         match self {
             WaitKind::Moving => Wait::Moving {
                 group,

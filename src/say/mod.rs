@@ -93,7 +93,7 @@ pub fn actions(voice: &Voice, sp: &SchedulePlan, actions: &[&Action]) -> Option<
     let lang = voice.lang;
     let first = actions.first()?;
     let groups: Vec<&str> = actions.iter().map(|a| a.group.as_str()).collect();
-    let total = sp.waves.len().max(1);
+    let total = sp.wave_count.max(1);
     let (groups, schedule) = (groups.join(", "), voice.label(&sp.schedule));
     let text = match first.direction {
         Direction::Start => match &sp.ready_by {

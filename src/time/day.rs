@@ -155,31 +155,124 @@ fn continues(a: Span, b: Span) -> bool {
     }
 }
 
+/// One local day's windows and the instants they start and stop: worked
+/// out once, although a day's events look at both neighbours' windows.
+pub struct Day {
+    date: NaiveDate,
+    windows: Vec<Window>,
+    spans: Vec<Span>,
+}
+
+impl Day {
+    fn of(cfg: &ScheduleConfig, date: NaiveDate) -> Day {
+        let windows = windows(cfg, date);
+        let spans = windows.iter().map(|w| span(cfg, date, w)).collect();
+        Day {
+            date,
+            windows,
+            spans,
+        }
+    }
+
+    /// A day past the calendar's range: no windows.
+    fn beyond(date: NaiveDate) -> Day {
+        Day {
+            date,
+            windows: vec![],
+            spans: vec![],
+        }
+    }
+
+    /// The day `step` days away (1 or -1), if the calendar has it.
+    fn next(cfg: &ScheduleConfig, date: NaiveDate, step: i64) -> Day {
+        date.checked_add_signed(Duration::days(step))
+            .map_or(Day::beyond(date), |d| Day::of(cfg, d))
+    }
+}
+
 /// The events of one day, without the stop of a window that the next
 /// day's continues and the start of one that continues the day before's.
 pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
-    let ws = windows(cfg, day);
-    if ws.is_empty() {
+    let this = Day::of(cfg, day);
+    if this.windows.is_empty() {
         return vec![];
     }
-    let spans_of =
-        |d: NaiveDate| -> Vec<Span> { windows(cfg, d).iter().map(|w| span(cfg, d, w)).collect() };
-    let before = day.pred_opt().map(spans_of).unwrap_or_default();
-    let after = day.succ_opt().map(spans_of).unwrap_or_default();
-    let mut out = Vec::with_capacity(2 * ws.len());
-    let spans: Vec<Span> = ws.iter().map(|w| span(cfg, day, w)).collect();
-    for (w, this) in ws.iter().zip(&spans) {
+    joined(
+        cfg,
+        &Day::next(cfg, day, -1),
+        &this,
+        &Day::next(cfg, day, 1),
+    )
+}
+
+/// Consecutive days' events, forward or back (`step` 1 or -1), from
+/// `first`: each day's windows and instants are worked out once for the
+/// three days whose events they decide.
+pub struct Walk<'c> {
+    cfg: &'c ScheduleConfig,
+    step: i64,
+    before: Day,
+    /// `None` past the calendar's end.
+    this: Option<Day>,
+    after: Day,
+}
+
+impl<'c> Walk<'c> {
+    pub fn from(cfg: &'c ScheduleConfig, first: NaiveDate, step: i64) -> Walk<'c> {
+        Walk {
+            cfg,
+            step,
+            before: Day::next(cfg, first, -1),
+            this: Some(Day::of(cfg, first)),
+            after: Day::next(cfg, first, 1),
+        }
+    }
+}
+
+impl Iterator for Walk<'_> {
+    type Item = (NaiveDate, Vec<Event>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let this = self.this.take()?;
+        let events = joined(self.cfg, &self.before, &this, &self.after);
+        let date = this.date;
+        let (toward, away) = match self.step {
+            1.. => (&mut self.after, &mut self.before),
+            _ => (&mut self.before, &mut self.after),
+        };
+        // A neighbour dated as this day is past the calendar's end.
+        if toward.date != date {
+            let further = Day::next(self.cfg, toward.date, self.step);
+            self.this = Some(std::mem::replace(toward, further));
+            *away = this;
+        }
+        Some((date, events))
+    }
+}
+
+/// `day`'s events, its neighbours deciding which windows continue theirs.
+fn joined(cfg: &ScheduleConfig, before: &Day, day: &Day, after: &Day) -> Vec<Event> {
+    if day.windows.is_empty() {
+        return vec![];
+    }
+    let mut out = Vec::with_capacity(2 * day.windows.len());
+    for (w, this) in day.windows.iter().zip(&day.spans) {
         let mut kept = *w;
-        if before.iter().any(|a| continues(*a, *this)) {
+        if before.spans.iter().any(|a| continues(*a, *this)) {
             kept.start = None;
         }
-        if after.iter().any(|b| continues(*this, *b)) {
+        if after.spans.iter().any(|b| continues(*this, *b)) {
             kept.stop = None;
         }
-        out.extend(events_of(cfg, day, &[kept]));
+        window_events(cfg, day.date, &kept, *this, &mut out);
     }
     if cfg.lead().is_some() {
-        let stops: Vec<DateTime<Utc>> = before.iter().chain(&spans).filter_map(|s| s.1).collect();
+        let stops: Vec<DateTime<Utc>> = before
+            .spans
+            .iter()
+            .chain(&day.spans)
+            .filter_map(|s| s.1)
+            .collect();
         for e in &mut out {
             after_earlier_stop(e, &stops, cfg.schedule.time_zone);
         }
@@ -206,40 +299,50 @@ fn after_earlier_stop(e: &mut Event, stops: &[DateTime<Utc>], tz: chrono_tz::Tz)
 
 /// The events of one day's windows.
 pub fn events_of(cfg: &ScheduleConfig, day: NaiveDate, windows: &[Window]) -> Vec<Event> {
-    let tz = cfg.schedule.time_zone;
-    let lead = cfg.lead().map(|l| Duration::minutes(l.minutes));
     let mut out = Vec::with_capacity(2 * windows.len());
     for w in windows {
-        if let Some(t) = w.start {
-            let local = day.and_time(t);
-            let at = resolve_local(tz, local);
-            // A ready-by start: `at` less the lead, ready at `at`.
-            let early = lead.map(|lead| at - lead);
-            out.push(Event {
-                kind: Direction::Start,
-                at: early.unwrap_or(at),
-                day,
-                local: early.map_or(local, |e| e.with_timezone(&tz).naive_local()),
-                ready: early.map(|_| Ready { at, local }),
-            });
-        }
-        if let Some(t) = w.stop {
-            let date = if w.crosses {
-                day + Duration::days(1)
-            } else {
-                day
-            };
-            let local = date.and_time(t);
-            out.push(Event {
-                kind: Direction::Stop,
-                at: resolve_local(tz, local),
-                day,
-                local,
-                ready: None,
-            });
-        }
+        window_events(cfg, day, w, span(cfg, day, w), &mut out);
     }
     out
+}
+
+/// The events of window `w` of `day`, whose instants `span` holds (a
+/// start or stop the window lacks is not an event).
+fn window_events(
+    cfg: &ScheduleConfig,
+    day: NaiveDate,
+    w: &Window,
+    (start, stop): Span,
+    out: &mut Vec<Event>,
+) {
+    let tz = cfg.schedule.time_zone;
+    let lead = cfg.lead().map(|l| Duration::minutes(l.minutes));
+    if let (Some(t), Some(at)) = (w.start, start) {
+        let local = day.and_time(t);
+        // A ready-by start: `at` less the lead, ready at `at`.
+        let early = lead.map(|lead| at - lead);
+        out.push(Event {
+            kind: Direction::Start,
+            at: early.unwrap_or(at),
+            day,
+            local: early.map_or(local, |e| e.with_timezone(&tz).naive_local()),
+            ready: early.map(|_| Ready { at, local }),
+        });
+    }
+    if let (Some(t), Some(at)) = (w.stop, stop) {
+        let date = if w.crosses {
+            day + Duration::days(1)
+        } else {
+            day
+        };
+        out.push(Event {
+            kind: Direction::Stop,
+            at,
+            day,
+            local: date.and_time(t),
+            ready: None,
+        });
+    }
 }
 
 #[cfg(test)]

@@ -131,9 +131,9 @@ pub fn skipped_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<U
     }
     let tz = cfg.schedule.time_zone;
     let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
+    let last = last_day(cfg, to);
     let mut out = Vec::new();
-    for day in first.iter_days().take_while(|d| *d <= last_day(cfg, to)) {
-        let happening = day_events(cfg, day);
+    for (day, happening) in day::Walk::from(cfg, first, 1).take_while(|(d, _)| *d <= last) {
         for e in day::events_of(cfg, day, &day::regular_windows(cfg, day)) {
             if e.at <= from || e.at > to || happening.iter().any(|h| h.kind == e.kind) {
                 continue;
@@ -172,10 +172,9 @@ pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Ut
     let tz = cfg.schedule.time_zone;
     let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
     let last = last_day(cfg, to);
-    let mut out: Vec<Event> = first
-        .iter_days()
-        .take_while(|d| *d <= last)
-        .flat_map(|d| day_events(cfg, d))
+    let mut out: Vec<Event> = day::Walk::from(cfg, first, 1)
+        .take_while(|(d, _)| *d <= last)
+        .flat_map(|(_, events)| events)
         .filter(|e| e.at > from && e.at <= to)
         .collect();
     out.sort_by_key(|e| (e.at, e.kind));
@@ -228,11 +227,11 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
     let (mut start, mut stop): (Option<Event>, Option<Event>) = (None, None);
     let done =
         |e: Option<Event>, day: NaiveDate| e.is_some_and(|e| day > e.day + Duration::days(1));
-    for day in first.iter_days().take_while(|d| *d <= last) {
-        if done(start, day) && done(stop, day) {
+    for (day, events) in day::Walk::from(cfg, first, 1) {
+        if day > last || (done(start, day) && done(stop, day)) {
             break;
         }
-        for e in day_events(cfg, day) {
+        for e in events {
             let best = match e.kind {
                 Direction::Start => &mut start,
                 Direction::Stop => &mut stop,
@@ -252,12 +251,12 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
 pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
     let last = last_day(cfg, at);
     let mut best: Option<Event> = None;
-    for back in 0..=search_days(cfg) {
-        let day = last - Duration::days(back);
+    let days = usize::try_from(search_days(cfg)).unwrap_or(0) + 1;
+    for (day, events) in day::Walk::from(cfg, last, -1).take(days) {
         if best.is_some_and(|b| day + Duration::days(1) < b.day) {
             break;
         }
-        for e in day_events(cfg, day) {
+        for e in events {
             if e.at <= at && best.is_none_or(|b| (e.at, e.kind) > (b.at, b.kind)) {
                 best = Some(e);
             }
@@ -541,6 +540,35 @@ mod tests {
                     .find(|e| e.kind == kind);
                 proptest::prop_assert_eq!(next_event(&c, at, kind), scan);
             }
+        }
+
+        /// A walk, forward or back, gives each day the events that day
+        /// gives alone (its neighbours worked out for it).
+        #[test]
+        fn a_walk_gives_each_day_its_own_events(
+            zone in proptest::sample::select(vec![
+                chrono_tz::Asia::Seoul, chrono_tz::Europe::Berlin, chrono_tz::America::New_York,
+            ]),
+            days in proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
+            start in proptest::option::of(0u32..1440),
+            stop in proptest::option::of(0u32..1440),
+            offset in 0i64..14,
+        ) {
+            let (start, stop) = (start.map(hm), stop.map(hm));
+            let c = cfg(zone, days, start.as_deref(), stop.as_deref(), &[]);
+            let first = NaiveDate::from_ymd_opt(2026, 3, 23).unwrap() + Duration::days(offset);
+            let alone: Vec<(NaiveDate, Vec<Event>)> = first
+                .iter_days()
+                .take(9)
+                .map(|d| (d, day_events(&c, d)))
+                .collect();
+            let forward: Vec<_> = day::Walk::from(&c, first, 1).take(9).collect();
+            proptest::prop_assert_eq!(&forward, &alone);
+            let mut back: Vec<_> = day::Walk::from(&c, first + Duration::days(8), -1)
+                .take(9)
+                .collect();
+            back.reverse();
+            proptest::prop_assert_eq!(&back, &alone);
         }
     }
 

@@ -191,15 +191,17 @@ pub async fn servers<E, S: StateStore, F: Fleet, N, T>(
         }
     };
     let (running, stopped) = counts(tagged(&fleet, cfg));
-    let plan = plan::plan(
+    let timing = Timing::default();
+    let mut plan = plan::plan(
         ctx.now,
         &ctx.config,
         &fleet,
         &BTreeMap::new(),
-        &Timing::default(),
+        &timing,
         &Orders::default(),
         &plan::Round::default(),
     );
+    plan::show(&mut plan, &ctx.config, &fleet, &timing);
     let mut lines = vec![servers_line(lang, name, running, stopped)];
     let waves = plan
         .schedules
