@@ -157,7 +157,7 @@ fn continues(a: Span, b: Span) -> bool {
 
 /// One local day's windows and the instants they start and stop: worked
 /// out once, although a day's events look at both neighbours' windows.
-pub struct Day {
+struct Day {
     date: NaiveDate,
     windows: Vec<Window>,
     spans: Vec<Span>,
@@ -183,8 +183,9 @@ impl Day {
         }
     }
 
-    /// The day `step` days away (1 or -1), if the calendar has it.
-    fn next(cfg: &ScheduleConfig, date: NaiveDate, step: i64) -> Day {
+    /// The day `step` days away (1 or -1); past the calendar's end, a day
+    /// without windows dated as `date` (which tells a walk to stop).
+    fn beside(cfg: &ScheduleConfig, date: NaiveDate, step: i64) -> Day {
         date.checked_add_signed(Duration::days(step))
             .map_or(Day::beyond(date), |d| Day::of(cfg, d))
     }
@@ -199,9 +200,9 @@ pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
     }
     joined(
         cfg,
-        &Day::next(cfg, day, -1),
+        &Day::beside(cfg, day, -1),
         &this,
-        &Day::next(cfg, day, 1),
+        &Day::beside(cfg, day, 1),
     )
 }
 
@@ -218,13 +219,13 @@ pub struct Walk<'c> {
 }
 
 impl<'c> Walk<'c> {
-    pub fn from(cfg: &'c ScheduleConfig, first: NaiveDate, step: i64) -> Walk<'c> {
+    pub fn starting(cfg: &'c ScheduleConfig, first: NaiveDate, step: i64) -> Walk<'c> {
         Walk {
             cfg,
             step,
-            before: Day::next(cfg, first, -1),
+            before: Day::beside(cfg, first, -1),
             this: Some(Day::of(cfg, first)),
-            after: Day::next(cfg, first, 1),
+            after: Day::beside(cfg, first, 1),
         }
     }
 }
@@ -242,7 +243,7 @@ impl Iterator for Walk<'_> {
         };
         // A neighbour dated as this day is past the calendar's end.
         if toward.date != date {
-            let further = Day::next(self.cfg, toward.date, self.step);
+            let further = Day::beside(self.cfg, toward.date, self.step);
             self.this = Some(std::mem::replace(toward, further));
             *away = this;
         }

@@ -133,7 +133,7 @@ pub fn skipped_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<U
     let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
     let last = last_day(cfg, to);
     let mut out = Vec::new();
-    for (day, happening) in day::Walk::from(cfg, first, 1).take_while(|(d, _)| *d <= last) {
+    for (day, happening) in day::Walk::starting(cfg, first, 1).take_while(|(d, _)| *d <= last) {
         for e in day::events_of(cfg, day, &day::regular_windows(cfg, day)) {
             if e.at <= from || e.at > to || happening.iter().any(|h| h.kind == e.kind) {
                 continue;
@@ -172,7 +172,7 @@ pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Ut
     let tz = cfg.schedule.time_zone;
     let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
     let last = last_day(cfg, to);
-    let mut out: Vec<Event> = day::Walk::from(cfg, first, 1)
+    let mut out: Vec<Event> = day::Walk::starting(cfg, first, 1)
         .take_while(|(d, _)| *d <= last)
         .flat_map(|(_, events)| events)
         .filter(|e| e.at > from && e.at <= to)
@@ -227,7 +227,7 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
     let (mut start, mut stop): (Option<Event>, Option<Event>) = (None, None);
     let done =
         |e: Option<Event>, day: NaiveDate| e.is_some_and(|e| day > e.day + Duration::days(1));
-    for (day, events) in day::Walk::from(cfg, first, 1) {
+    for (day, events) in day::Walk::starting(cfg, first, 1) {
         if day > last || (done(start, day) && done(stop, day)) {
             break;
         }
@@ -252,7 +252,7 @@ pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
     let last = last_day(cfg, at);
     let mut best: Option<Event> = None;
     let days = usize::try_from(search_days(cfg)).unwrap_or(0) + 1;
-    for (day, events) in day::Walk::from(cfg, last, -1).take(days) {
+    for (day, events) in day::Walk::starting(cfg, last, -1).take(days) {
         if best.is_some_and(|b| day + Duration::days(1) < b.day) {
             break;
         }
@@ -552,19 +552,33 @@ mod tests {
             days in proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
             start in proptest::option::of(0u32..1440),
             stop in proptest::option::of(0u32..1440),
+            xs in proptest::collection::vec((0i64..9, any::<bool>(), proptest::option::of(0u32..1440)), 0..4),
             offset in 0i64..14,
         ) {
-            let (start, stop) = (start.map(hm), stop.map(hm));
-            let c = cfg(zone, days, start.as_deref(), stop.as_deref(), &[]);
             let first = NaiveDate::from_ymd_opt(2026, 3, 23).unwrap() + Duration::days(offset);
+            let mut seen = std::collections::BTreeSet::new();
+            let xs: Vec<(String, Direction, Option<String>)> = xs
+                .into_iter()
+                .filter(|(d, k, _)| seen.insert((*d, *k)))
+                .map(|(d, k, v)| {
+                    let kind = if k { Direction::Start } else { Direction::Stop };
+                    ((first + Duration::days(d)).to_string(), kind, v.map(hm))
+                })
+                .collect();
+            let xs: Vec<(&str, Direction, Option<&str>)> = xs
+                .iter()
+                .map(|(d, k, v)| (d.as_str(), *k, v.as_deref()))
+                .collect();
+            let (start, stop) = (start.map(hm), stop.map(hm));
+            let c = cfg(zone, days, start.as_deref(), stop.as_deref(), &xs);
             let alone: Vec<(NaiveDate, Vec<Event>)> = first
                 .iter_days()
                 .take(9)
                 .map(|d| (d, day_events(&c, d)))
                 .collect();
-            let forward: Vec<_> = day::Walk::from(&c, first, 1).take(9).collect();
+            let forward: Vec<_> = day::Walk::starting(&c, first, 1).take(9).collect();
             proptest::prop_assert_eq!(&forward, &alone);
-            let mut back: Vec<_> = day::Walk::from(&c, first + Duration::days(8), -1)
+            let mut back: Vec<_> = day::Walk::starting(&c, first + Duration::days(8), -1)
                 .take(9)
                 .collect();
             back.reverse();
