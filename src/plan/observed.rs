@@ -26,7 +26,10 @@ pub(super) fn observe(
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut still: BTreeMap<String, bool> = BTreeMap::new();
+    // Built in one go from a list (a later entry of an id wins, as an
+    // insert would): inserting a large fleet's ids one by one cost more
+    // than the rest of a first pass.
+    let mut still: Vec<(String, bool)> = Vec::new();
     // The state keeps what a fleet this size can be remembered by; servers
     // past that are not observed (the same ones each pass: describe order).
     let mut budget = MAX_SERVER_RECORD_BYTES;
@@ -41,12 +44,12 @@ pub(super) fn observe(
             Power::Down => false,
             _ => {
                 if let Some(&was) = seen.get(id) {
-                    still.insert(id.to_string(), was);
+                    still.push((id.to_string(), was));
                 }
                 continue;
             }
         };
-        still.insert(id.to_string(), up);
+        still.push((id.to_string(), up));
         if seen.get(id) == Some(&up) {
             continue;
         }
@@ -68,7 +71,7 @@ pub(super) fn observe(
             target: None,
         });
     }
-    *seen = Arc::new(still);
+    *seen = Arc::new(still.into_iter().collect());
     out
 }
 
