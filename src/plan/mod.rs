@@ -501,12 +501,9 @@ fn cap_lines(mut lines: Vec<String>) -> Vec<String> {
 }
 
 /// The fleet by schedule tag, terminated instances left out. Each tag is
-/// looked up once per run of instances that share it, and each list is
-/// allocated once, at its final size: a growing list of a large fleet
-/// was copied over and over.
+/// looked up once per run of instances that share it.
 fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
     let mut tags: HashMap<&str, usize> = HashMap::new();
-    let mut counts: Vec<usize> = Vec::new();
     let mut last: Option<(&str, usize)> = None;
     let mut homed: Vec<(usize, Member)> = Vec::with_capacity(fleet.len());
     for instance in fleet {
@@ -519,13 +516,12 @@ fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
         }
         let index = match last {
             Some((t, index)) if t == tag => index,
-            _ => *tags.entry(tag).or_insert_with(|| {
-                counts.push(0);
-                counts.len() - 1
-            }),
+            _ => {
+                let next = tags.len();
+                *tags.entry(tag).or_insert(next)
+            }
         };
         last = Some((tag, index));
-        counts[index] += 1;
         homed.push((
             index,
             Member {
@@ -535,10 +531,7 @@ fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
             },
         ));
     }
-    let mut lists: Vec<Vec<Member>> = counts.into_iter().map(Vec::with_capacity).collect();
-    for (index, m) in homed {
-        lists[index].push(m);
-    }
+    let mut lists = roster::buckets(tags.len(), homed);
     tags.into_iter()
         .map(|(tag, index)| (tag, std::mem::take(&mut lists[index])))
         .collect()

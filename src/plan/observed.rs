@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::roster::{target_power, Roster};
+use super::roster::{target_power, Member, Roster};
 use crate::fleet::Power;
 use crate::state::{Transition, MAX_SERVER_RECORD_BYTES};
 use crate::usage::{Observation, Product};
@@ -30,15 +30,8 @@ pub(super) fn observe(
     // insert would): inserting a large fleet's ids one by one cost more
     // than the rest of a first pass.
     let mut still: Vec<(String, bool)> = Vec::new();
-    // The state keeps what a fleet this size can be remembered by; servers
-    // past that are not observed (the same ones each pass: describe order).
-    let mut budget = MAX_SERVER_RECORD_BYTES;
-    for (group, m) in roster.grouped_members() {
+    for (group, m) in remembered(roster) {
         let id = &*m.instance.id;
-        let Some(left) = budget.checked_sub(id.len() + 8) else {
-            break;
-        };
-        budget = left;
         let up = match m.power {
             Power::Up => true,
             Power::Down => false,
@@ -75,6 +68,24 @@ pub(super) fn observe(
     out
 }
 
+/// The members the state remembers, with their groups: as many as a fleet
+/// this size can be remembered by; servers past that are not observed (the
+/// same ones each pass: describe order).
+fn remembered<'r, 'a>(
+    roster: &'r Roster<'a>,
+) -> impl Iterator<Item = (&'a str, &'r Member<'a>)> + 'r {
+    let mut budget = MAX_SERVER_RECORD_BYTES;
+    roster.grouped_members().take_while(move |(_, m)| {
+        match budget.checked_sub(m.instance.id.len() + 8) {
+            Some(left) => {
+                budget = left;
+                true
+            }
+            None => false,
+        }
+    })
+}
+
 /// Whether the servers are as `seen` has them: the usual pass, which
 /// then records nothing and rebuilds nothing (a fleet's ids are not copied).
 /// The two sides are compared as a count and a sum of 64-bit hashes, one
@@ -83,14 +94,9 @@ pub(super) fn observe(
 /// hash's finish mixes the whole entry, so flipping a server's power is
 /// no fixed step that two flips could cancel.
 fn unchanged(seen: &BTreeMap<String, bool>, roster: &Roster) -> bool {
-    let mut budget = MAX_SERVER_RECORD_BYTES;
     let (mut count, mut sum) = (0, 0u64);
-    for (_, m) in roster.grouped_members() {
+    for (_, m) in remembered(roster) {
         let id = &*m.instance.id;
-        let Some(left) = budget.checked_sub(id.len() + 8) else {
-            break;
-        };
-        budget = left;
         let up = match m.power {
             Power::Up => true,
             Power::Down => false,

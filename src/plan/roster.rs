@@ -274,10 +274,7 @@ fn grouped<'a>(
         })
         .collect();
     let mut ungrouped = Vec::new();
-    // Find each instance's group first, so every member list is allocated
-    // once at its final size.
     let mut homed = Vec::with_capacity(manageable.len());
-    let mut sizes = vec![0; slots.len()];
     // Instances of one group often come together: one lookup per run.
     let mut last: Option<(&str, Option<(usize, &ServerGroup)>)> = None;
     for m in manageable {
@@ -292,10 +289,7 @@ fn grouped<'a>(
             }
         };
         match found {
-            Some((index, g)) if g.kind == i.kind => {
-                sizes[index] += 1;
-                homed.push((index, m));
-            }
+            Some((index, g)) if g.kind == i.kind => homed.push((index, m)),
             Some((_, g)) => problems.push(format!(
                 "{} tagged {GROUP_TAG}={}: the group's InstanceType is {}",
                 describe(i),
@@ -305,13 +299,26 @@ fn grouped<'a>(
             None => ungrouped.push(m),
         }
     }
-    for (slot, size) in slots.iter_mut().zip(sizes) {
-        slot.members.reserve_exact(size);
-    }
-    for (index, m) in homed {
-        slots[index].members.push(m);
+    let lists = buckets(slots.len(), homed);
+    for (slot, members) in slots.iter_mut().zip(lists) {
+        slot.members = members;
     }
     (slots, ungrouped)
+}
+
+/// `items` in `n` lists by their index, in their order: each list
+/// allocated once, at its final size (a growing list of a large fleet is
+/// copied over and over).
+pub(super) fn buckets<T>(n: usize, items: Vec<(usize, T)>) -> Vec<Vec<T>> {
+    let mut sizes = vec![0; n];
+    for (index, _) in &items {
+        sizes[*index] += 1;
+    }
+    let mut lists: Vec<Vec<T>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for (index, item) in items {
+        lists[index].push(item);
+    }
+    lists
 }
 
 #[cfg(test)]

@@ -501,6 +501,34 @@ mod tests {
         format!("{:02}:{:02}", minutes / 60, minutes % 60)
     }
 
+    /// A schedule of `days` from `start` to `stop` (minutes) in `zone`,
+    /// with exception items `xs` (days after `first`, start or stop, a
+    /// time or none; the first of each day and kind kept).
+    fn random_schedule(
+        zone: chrono_tz::Tz,
+        days: &str,
+        start: Option<u32>,
+        stop: Option<u32>,
+        xs: Vec<(i64, bool, Option<u32>)>,
+        first: NaiveDate,
+    ) -> ScheduleConfig {
+        let mut seen = std::collections::BTreeSet::new();
+        let xs: Vec<(String, Direction, Option<String>)> = xs
+            .into_iter()
+            .filter(|(d, k, _)| seen.insert((*d, *k)))
+            .map(|(d, k, v)| {
+                let kind = if k { Direction::Start } else { Direction::Stop };
+                ((first + Duration::days(d)).to_string(), kind, v.map(hm))
+            })
+            .collect();
+        let xs: Vec<(&str, Direction, Option<&str>)> = xs
+            .iter()
+            .map(|(d, k, v)| (d.as_str(), *k, v.as_deref()))
+            .collect();
+        let (start, stop) = (start.map(hm), stop.map(hm));
+        cfg(zone, days, start.as_deref(), stop.as_deref(), &xs)
+    }
+
     proptest::proptest! {
         /// The day-by-day search finds what a full scan of the window finds,
         /// windows past midnight and DST days included.
@@ -519,21 +547,7 @@ mod tests {
             // exceptions fall in the days after `after`.
             let at = utc("2026-03-23T00:00:00Z") + Duration::minutes(after);
             let first = at.date_naive();
-            let mut seen = std::collections::BTreeSet::new();
-            let xs: Vec<(String, Direction, Option<String>)> = xs
-                .into_iter()
-                .filter(|(d, k, _)| seen.insert((*d, *k)))
-                .map(|(d, k, v)| {
-                    let kind = if k { Direction::Start } else { Direction::Stop };
-                    ((first + Duration::days(d)).to_string(), kind, v.map(hm))
-                })
-                .collect();
-            let xs: Vec<(&str, Direction, Option<&str>)> = xs
-                .iter()
-                .map(|(d, k, v)| (d.as_str(), *k, v.as_deref()))
-                .collect();
-            let (start, stop) = (start.map(hm), stop.map(hm));
-            let c = cfg(zone, days, start.as_deref(), stop.as_deref(), &xs);
+            let c = random_schedule(zone, days, start, stop, xs, first);
             for kind in [Direction::Start, Direction::Stop] {
                 let scan = events_between(&c, at, at + Duration::days(search_days(&c)))
                     .into_iter()
@@ -556,21 +570,7 @@ mod tests {
             offset in 0i64..14,
         ) {
             let first = NaiveDate::from_ymd_opt(2026, 3, 23).unwrap() + Duration::days(offset);
-            let mut seen = std::collections::BTreeSet::new();
-            let xs: Vec<(String, Direction, Option<String>)> = xs
-                .into_iter()
-                .filter(|(d, k, _)| seen.insert((*d, *k)))
-                .map(|(d, k, v)| {
-                    let kind = if k { Direction::Start } else { Direction::Stop };
-                    ((first + Duration::days(d)).to_string(), kind, v.map(hm))
-                })
-                .collect();
-            let xs: Vec<(&str, Direction, Option<&str>)> = xs
-                .iter()
-                .map(|(d, k, v)| (d.as_str(), *k, v.as_deref()))
-                .collect();
-            let (start, stop) = (start.map(hm), stop.map(hm));
-            let c = cfg(zone, days, start.as_deref(), stop.as_deref(), &xs);
+            let c = random_schedule(zone, days, start, stop, xs, first);
             let alone: Vec<(NaiveDate, Vec<Event>)> = first
                 .iter_days()
                 .take(9)
