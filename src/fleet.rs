@@ -181,6 +181,26 @@ impl Instance {
         self
     }
 
+    /// Its schedule tag's value. The planner reads the tags of every
+    /// instance in every round: inlined, where a size-optimised build
+    /// would call through `as_deref` and `Deref` for each.
+    #[inline(always)]
+    pub fn schedule_tag(&self) -> Option<&str> {
+        match &self.schedule_tag {
+            Some(t) => Some(t.as_str()),
+            None => None,
+        }
+    }
+
+    /// Its group tag's value (inlined, as [`Self::schedule_tag`]).
+    #[inline(always)]
+    pub fn group_tag(&self) -> Option<&str> {
+        match &self.group_tag {
+            Some(t) => Some(t.as_str()),
+            None => None,
+        }
+    }
+
     pub fn power(&self) -> Power {
         let s = &*self.state;
         match self.kind {
@@ -205,6 +225,14 @@ impl Instance {
             },
         }
     }
+}
+
+/// Whether two tag values are equal: the planner compares the tags of
+/// consecutive instances, and a size-optimised build calls three functions
+/// deep for each comparison `==` makes.
+#[inline(always)]
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes() == b.as_bytes()
 }
 
 #[cfg(test)]

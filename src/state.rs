@@ -42,7 +42,7 @@ pub struct ScheduleState {
     /// usage observation is measured against. Shared (copied on write): a
     /// plan copies the state, and this map is a whole fleet's ids.
     #[serde(skip_serializing_if = "is_empty")]
-    pub seen: Arc<BTreeMap<String, bool>>,
+    pub seen: Arc<BTreeMap<Arc<str>, bool>>,
     /// Each scaled server's size when it was last stopped: what its start
     /// restores.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

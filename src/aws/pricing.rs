@@ -43,7 +43,11 @@ type Query = (&'static str, Vec<(&'static str, String)>);
 
 /// The query of `p`'s on-demand price.
 fn filters(p: &Product) -> Result<Query, String> {
-    let spec = p.spec.clone().ok_or("its type is not known")?;
+    let spec = p
+        .spec
+        .as_deref()
+        .map(str::to_string)
+        .ok_or("its type is not known")?;
     let region = ("regionCode", p.region.clone());
     match p.kind {
         InstanceKind::Ec2 => Ok((

@@ -212,7 +212,7 @@ fn grouped_items(observed: &[Observation], day: Option<NaiveDate>) -> Vec<Item> 
     let mut by_schedule: BTreeMap<(Option<&str>, &str), Vec<&Observation>> = BTreeMap::new();
     for o in observed {
         by_schedule
-            .entry((o.target.as_deref(), o.schedule.as_str()))
+            .entry((o.target.as_deref(), &*o.schedule))
             .or_default()
             .push(o);
     }

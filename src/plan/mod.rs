@@ -183,37 +183,38 @@ pub struct GroupView {
 }
 
 /// What a transition waits for. Shown (and serialised) as an English line;
-/// the chat messages say it in their own language.
+/// the chat messages say it in their own language. The group's name is
+/// shared by its waits: a wide wave waits for thousands of servers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wait {
     /// A server in a transitional state.
     Moving {
-        group: String,
+        group: Arc<str>,
         server: Arc<str>,
         state: Arc<str>,
     },
     /// A server that was sent the command and has not moved yet.
     Sent {
-        group: String,
+        group: Arc<str>,
         server: Arc<str>,
         direction: Direction,
         state: Arc<str>,
     },
     /// A group whose turn has not come: `blockers` are not there yet.
     Blocked {
-        group: String,
+        group: Arc<str>,
         blockers: Arc<str>,
         direction: Direction,
     },
     /// A server held up against the stop until a local time.
     Held {
-        group: String,
+        group: Arc<str>,
         server: Arc<str>,
         until: String,
     },
     /// A server whose command failed; `again`: a later pass tries again.
     Failed {
-        group: String,
+        group: Arc<str>,
         server: Arc<str>,
         direction: Direction,
         code: String,
@@ -222,7 +223,7 @@ pub enum Wait {
     /// A group whose servers are up and whose readiness check has not
     /// passed yet.
     NotReady {
-        group: String,
+        group: Arc<str>,
         check: String,
         said: String,
     },
@@ -508,14 +509,14 @@ fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
     let mut homed: Vec<(usize, Member)> = Vec::with_capacity(fleet.len());
     for instance in fleet {
         let power = instance.power();
-        let Some(tag) = instance.schedule_tag.as_deref() else {
+        let Some(tag) = instance.schedule_tag() else {
             continue;
         };
         if power == Power::Gone {
             continue;
         }
         let index = match last {
-            Some((t, index)) if t == tag => index,
+            Some((t, index)) if crate::fleet::same(t, tag) => index,
             _ => {
                 let next = tags.len();
                 *tags.entry(tag).or_insert(next)

@@ -17,7 +17,7 @@ use crate::usage::{Observation, Product};
 
 pub(super) fn observe(
     schedule: &str,
-    seen: &mut Arc<BTreeMap<String, bool>>,
+    seen: &mut Arc<BTreeMap<Arc<str>, bool>>,
     transition: Option<&Transition>,
     roster: &Roster,
     now: DateTime<Utc>,
@@ -28,37 +28,44 @@ pub(super) fn observe(
     let mut out = Vec::new();
     // Built in one go from a list (a later entry of an id wins, as an
     // insert would): inserting a large fleet's ids one by one cost more
-    // than the rest of a first pass.
-    let mut still: Vec<(String, bool)> = Vec::new();
-    for (group, m) in remembered(roster) {
-        let id = &*m.instance.id;
+    // than the rest of a first pass. Ids, names and specs are shared, not
+    // copied: a first pass observes every server.
+    let mut still: Vec<(Arc<str>, bool)> = Vec::with_capacity(roster.members().count());
+    let schedule: Arc<str> = schedule.into();
+    let mut group: Option<(&str, Arc<str>)> = None;
+    for (name, m) in remembered(roster) {
+        let id = &m.instance.id;
         let up = match m.power {
             Power::Up => true,
             Power::Down => false,
             _ => {
-                if let Some(&was) = seen.get(id) {
-                    still.push((id.to_string(), was));
+                if let Some(&was) = seen.get(&**id) {
+                    still.push((id.clone(), was));
                 }
                 continue;
             }
         };
-        still.push((id.to_string(), up));
-        if seen.get(id) == Some(&up) {
+        still.push((id.clone(), up));
+        if seen.get(&**id) == Some(&up) {
             continue;
         }
         let sent = transition
             .filter(|t| target_power(t.direction) == m.power)
             .and_then(|t| t.sent_at(id));
+        let group = match &group {
+            Some((n, shared)) if *n == name => shared.clone(),
+            _ => group.insert((name, name.into())).1.clone(),
+        };
         out.push(Observation {
-            id: id.to_string(),
+            id: id.clone(),
             at: sent.unwrap_or(now),
             up,
             by_scheduler: sent.is_some(),
-            schedule: schedule.to_string(),
-            group: group.to_string(),
+            schedule: schedule.clone(),
+            group,
             product: Product {
                 kind: m.instance.kind,
-                spec: m.instance.spec.as_deref().map(str::to_string),
+                spec: m.instance.spec.clone(),
                 region: String::new(),
             },
             target: None,
@@ -93,7 +100,7 @@ fn remembered<'r, 'a>(
 /// plan). Unequal sides with equal sums are a 64-bit coincidence: the
 /// hash's finish mixes the whole entry, so flipping a server's power is
 /// no fixed step that two flips could cancel.
-fn unchanged(seen: &BTreeMap<String, bool>, roster: &Roster) -> bool {
+fn unchanged(seen: &BTreeMap<Arc<str>, bool>, roster: &Roster) -> bool {
     let (mut count, mut sum) = (0, 0u64);
     for (_, m) in remembered(roster) {
         let id = &*m.instance.id;
@@ -157,7 +164,7 @@ mod tests {
         let o = &later.schedules[0].observed;
         assert_eq!(o.len(), 1);
         assert_eq!(
-            (o[0].id.as_str(), o[0].up, o[0].by_scheduler),
+            (&*o[0].id, o[0].up, o[0].by_scheduler),
             ("i-batch", false, false)
         );
         assert_eq!(o[0].at, utc("2026-11-30T15:00:00+09:00"));
@@ -190,11 +197,7 @@ mod tests {
             i.state = "running".into();
         }
         let now = plan_at(MONDAY_0900, &config, &fleet, &states);
-        let mut ids: Vec<&str> = now.schedules[0]
-            .observed
-            .iter()
-            .map(|o| o.id.as_str())
-            .collect();
+        let mut ids: Vec<&str> = now.schedules[0].observed.iter().map(|o| &*o.id).collect();
         ids.sort();
         assert_eq!(ids, ["i-api1", "i-api2", "i-batch", "i-mw"]);
 
@@ -220,7 +223,7 @@ mod tests {
         let o = &next.schedules[0].observed;
         assert_eq!(o.len(), 1);
         assert_eq!(
-            (o[0].id.as_str(), o[0].up, o[0].by_scheduler),
+            (&*o[0].id, o[0].up, o[0].by_scheduler),
             ("db-1", true, true)
         );
         assert_eq!(o[0].at, utc(MONDAY_0900));

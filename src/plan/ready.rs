@@ -98,7 +98,7 @@ pub(super) fn verdict(
                 .collect(),
         },
         Wait::NotReady {
-            group: name.to_string(),
+            group: name.into(),
             check: ready.check.text(),
             said,
         },

@@ -236,7 +236,10 @@ fn held(
     now: DateTime<Utc>,
     problems: &mut Vec<String>,
 ) -> Option<DateTime<Utc>> {
-    let value = i.keep_until.as_deref()?;
+    // Read for every member of every plan; most have none.
+    let Some(value) = &i.keep_until else {
+        return None;
+    };
     match hold::until(value, zone, now) {
         Ok(at) => (at > now).then_some(at),
         Err(why) => {
@@ -279,9 +282,9 @@ fn grouped<'a>(
     let mut last: Option<(&str, Option<(usize, &ServerGroup)>)> = None;
     for m in manageable {
         let i = m.instance;
-        let found = match (i.group_tag.as_deref(), last) {
+        let found = match (i.group_tag(), last) {
             (None, _) => None,
-            (Some(tag), Some((t, found))) if t == tag => found,
+            (Some(tag), Some((t, found))) if crate::fleet::same(t, tag) => found,
             (Some(tag), _) => {
                 let found = cfg.group(tag);
                 last = Some((tag, found));

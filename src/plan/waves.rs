@@ -2,7 +2,9 @@
 //! group of the earlier waves to be up, a stop for every group of the
 //! later waves to be down, so stops run the start waves exactly in reverse.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -51,10 +53,10 @@ pub(super) fn advance(
     let mut step = settled(roster, t, answers, now);
     // Out of `t` while its claims are indexed; back at the end.
     let sent = std::mem::take(&mut t.sent);
-    let claims = Claims::of(&sent);
+    let claims = Claims::of(&sent, now - timing.claim_lease);
     // The first unsettled wave in the direction of travel, named in the
     // waits of every group behind it.
-    let mut blocker: Option<std::sync::Arc<str>> = None;
+    let mut blocker: Option<Arc<str>> = None;
     // Claimed under `now` at the end: until then the claims in `t` are
     // only earlier passes', which is what the waits must name.
     let mut claimed: Vec<String> = Vec::new();
@@ -65,7 +67,8 @@ pub(super) fn advance(
         }
         for g in groups {
             let slot = &roster.slots[g];
-            let due = due(roster, slot, t, &claims, now, timing, &mut step);
+            let label = Label::new(slot.name());
+            let due = due(roster, slot, &label, t, &claims, now, timing, &mut step);
             if due.is_empty() {
                 continue;
             }
@@ -80,7 +83,7 @@ pub(super) fn advance(
                     });
                 }
                 Some(blockers) => step.waits.push(Wait::Blocked {
-                    group: slot.name().to_string(),
+                    group: label.get(),
                     blockers: blockers.clone(),
                     direction: dir,
                 }),
@@ -95,20 +98,23 @@ pub(super) fn advance(
             if !unsettled.is_empty() {
                 blocker = Some(short_list(&unsettled).into());
                 // A check asked for now is answered in the next round.
-                step.blocker_progressing = !step.checks.is_empty()
-                    || progressing(roster, wave, t, &claims, &claimed, now, timing);
+                step.blocker_progressing =
+                    !step.checks.is_empty() || progressing(roster, wave, t, &claims, &claimed);
             }
         }
     }
     drop(claims);
     t.sent = sent;
     if !claimed.is_empty() {
-        // Bulk-built from a sorted list: much cheaper than one insert each.
+        // Bulk-built from a sorted list: much cheaper than one insert each,
+        // which is what extending a set does.
         let group: BTreeSet<String> = claimed.into_iter().collect();
-        std::sync::Arc::make_mut(&mut t.sent)
-            .entry(now)
-            .or_default()
-            .extend(group);
+        let at_now = Arc::make_mut(&mut t.sent).entry(now).or_default();
+        if at_now.is_empty() {
+            *at_now = group;
+        } else {
+            at_now.extend(group);
+        }
     }
     step
 }
@@ -116,21 +122,38 @@ pub(super) fn advance(
 /// When each id was last claimed ([`Transition::sent_at`] for every
 /// member at once): looking each member of a large fleet up in the sets
 /// was a good part of a plan.
-struct Claims<'t>(foldhash::HashMap<&'t str, DateTime<Utc>>);
+struct Claims<'t> {
+    last: foldhash::HashMap<&'t str, DateTime<Utc>>,
+    /// Claims after this are within the lease: one comparison of instants
+    /// instead of a subtraction per member (a tenth of a step).
+    fresh_after: DateTime<Utc>,
+}
 
 impl<'t> Claims<'t> {
-    fn of(sent: &'t Claimed) -> Claims<'t> {
+    fn of(sent: &'t Claimed, fresh_after: DateTime<Utc>) -> Claims<'t> {
         let mut last = foldhash::HashMap::default();
+        if sent.is_empty() {
+            return Claims { last, fresh_after };
+        }
         last.reserve(sent.values().map(BTreeSet::len).sum());
         // Oldest first: a later claim of the same id replaces it.
         for (at, ids) in sent {
             last.extend(ids.iter().map(|id| (id.as_str(), *at)));
         }
-        Claims(last)
+        Claims { last, fresh_after }
     }
 
+    #[inline]
     fn at(&self, id: &str) -> Option<DateTime<Utc>> {
-        self.0.get(id).copied()
+        if self.last.is_empty() {
+            return None;
+        }
+        self.last.get(id).copied()
+    }
+
+    /// Whether a claim made at `at` is still within the lease.
+    fn fresh(&self, at: DateTime<Utc>) -> bool {
+        at > self.fresh_after
     }
 }
 
@@ -192,8 +215,6 @@ fn progressing(
     t: &Transition,
     claims: &Claims,
     claimed: &[String],
-    now: DateTime<Utc>,
-    timing: &Timing,
 ) -> bool {
     roster.waves[wave]
         .iter()
@@ -203,8 +224,7 @@ fn progressing(
             let id = &*m.instance.id;
             m.moving()
                 || claimed.iter().any(|c| c == id)
-                || (!t.failed.contains_key(id)
-                    && claims.at(id).is_some_and(|c| now - c < timing.claim_lease))
+                || (!t.failed.contains_key(id) && claims.at(id).is_some_and(|c| claims.fresh(c)))
         })
 }
 
@@ -238,6 +258,7 @@ fn wave_order(count: usize, dir: Direction) -> Box<dyn Iterator<Item = usize>> {
 fn due<'a>(
     roster: &Roster,
     slot: &Slot<'a>,
+    label: &Label,
     t: &mut Transition,
     claims: &Claims,
     now: DateTime<Utc>,
@@ -251,10 +272,10 @@ fn due<'a>(
         if m.power == target_power(dir) {
             continue;
         }
-        let wait = |kind: WaitKind| kind.wait(slot.name(), i, dir);
+        let wait = |kind: WaitKind| kind.wait(label.get(), i, dir);
         if let (Direction::Stop, Some(until)) = (dir, m.held) {
             step.waits.push(Wait::Held {
-                group: slot.name().to_string(),
+                group: label.get(),
                 server: i.name.clone(),
                 until: roster.local(until),
             });
@@ -270,16 +291,16 @@ fn due<'a>(
             (Some(f), _) if f.retry_at.is_none() => {
                 step.waits.push(wait(WaitKind::GaveUp(f.code.clone())))
             }
-            (_, Some(c)) if now - c < timing.claim_lease => step.waits.push(wait(WaitKind::Sent)),
+            (_, Some(c)) if claims.fresh(c) => step.waits.push(wait(WaitKind::Sent)),
             (Some(f), _) if f.retry_at.is_some_and(|r| r > now) => {
                 step.waits.push(wait(WaitKind::Retrying(f.code.clone())))
             }
             (Some(f), Some(c)) if f.retry_at.is_some_and(|r| c >= r) => {
                 let tries = f.tries;
-                no_effect(slot, i, t, tries, now, timing, step, &mut due);
+                no_effect(slot, label, i, t, tries, now, timing, step, &mut due);
             }
             (Some(_), _) => due.push(i),
-            (None, Some(_)) => no_effect(slot, i, t, 0, now, timing, step, &mut due),
+            (None, Some(_)) => no_effect(slot, label, i, t, 0, now, timing, step, &mut due),
             (None, None) => due.push(i),
         }
     }
@@ -291,6 +312,7 @@ fn due<'a>(
 #[allow(clippy::too_many_arguments)]
 fn no_effect<'a>(
     slot: &Slot<'a>,
+    label: &Label,
     i: &'a crate::fleet::Instance,
     t: &mut Transition,
     tries_before: u32,
@@ -311,7 +333,7 @@ fn no_effect<'a>(
     );
     if last {
         step.waits
-            .push(WaitKind::GaveUp(NO_EFFECT.into()).wait(slot.name(), i, t.direction));
+            .push(WaitKind::GaveUp(NO_EFFECT.into()).wait(label.get(), i, t.direction));
         step.gave_up.push(Notice::CommandFailed {
             direction: t.direction,
             group: slot.name().to_string(),
@@ -328,6 +350,25 @@ fn no_effect<'a>(
 /// The code of a claim that never moved its instance.
 pub(super) const NO_EFFECT: &str = "NoEffect";
 
+/// A group's name as its waits share it: made once, at its first wait.
+struct Label<'a> {
+    name: &'a str,
+    shared: OnceCell<Arc<str>>,
+}
+
+impl<'a> Label<'a> {
+    fn new(name: &'a str) -> Label<'a> {
+        Label {
+            name,
+            shared: OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> Arc<str> {
+        self.shared.get_or_init(|| self.name.into()).clone()
+    }
+}
+
 /// Why a member waits, before it is named.
 enum WaitKind {
     Moving,
@@ -337,8 +378,8 @@ enum WaitKind {
 }
 
 impl WaitKind {
-    fn wait(self, group: &str, i: &crate::fleet::Instance, direction: Direction) -> Wait {
-        let (group, server, state) = (group.to_string(), i.name.clone(), i.state.clone());
+    fn wait(self, group: Arc<str>, i: &crate::fleet::Instance, direction: Direction) -> Wait {
+        let (server, state) = (i.name.clone(), i.state.clone());
         match self {
             WaitKind::Moving => Wait::Moving {
                 group,

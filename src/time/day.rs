@@ -208,7 +208,8 @@ pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
 
 /// Consecutive days' events, forward or back (`step` 1 or -1), from
 /// `first`: each day's windows and instants are worked out once for the
-/// three days whose events they decide.
+/// three days whose events they decide, and only when the walk goes on
+/// (a search that stops after a day does not work out the one beyond).
 pub struct Walk<'c> {
     cfg: &'c ScheduleConfig,
     step: i64,
@@ -216,6 +217,8 @@ pub struct Walk<'c> {
     /// `None` past the calendar's end.
     this: Option<Day>,
     after: Day,
+    /// `this` was yielded: the next step moves on first.
+    yielded: bool,
 }
 
 impl<'c> Walk<'c> {
@@ -226,6 +229,25 @@ impl<'c> Walk<'c> {
             before: Day::beside(cfg, first, -1),
             this: Some(Day::of(cfg, first)),
             after: Day::beside(cfg, first, 1),
+            yielded: false,
+        }
+    }
+
+    /// One day on in the walk's direction; past the calendar's end (a
+    /// neighbour dated as this day), no day.
+    fn move_on(&mut self) {
+        let Some(this) = self.this.take() else {
+            return;
+        };
+        let date = this.date;
+        let (toward, away) = match self.step {
+            1.. => (&mut self.after, &mut self.before),
+            _ => (&mut self.before, &mut self.after),
+        };
+        if toward.date != date {
+            let further = Day::beside(self.cfg, toward.date, self.step);
+            self.this = Some(std::mem::replace(toward, further));
+            *away = this;
         }
     }
 }
@@ -234,20 +256,11 @@ impl Iterator for Walk<'_> {
     type Item = (NaiveDate, Vec<Event>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let this = self.this.take()?;
-        let events = joined(self.cfg, &self.before, &this, &self.after);
-        let date = this.date;
-        let (toward, away) = match self.step {
-            1.. => (&mut self.after, &mut self.before),
-            _ => (&mut self.before, &mut self.after),
-        };
-        // A neighbour dated as this day is past the calendar's end.
-        if toward.date != date {
-            let further = Day::beside(self.cfg, toward.date, self.step);
-            self.this = Some(std::mem::replace(toward, further));
-            *away = this;
+        if std::mem::replace(&mut self.yielded, true) {
+            self.move_on();
         }
-        Some((date, events))
+        let this = self.this.as_ref()?;
+        Some((this.date, joined(self.cfg, &self.before, this, &self.after)))
     }
 }
 

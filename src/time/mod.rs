@@ -227,10 +227,13 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
     let (mut start, mut stop): (Option<Event>, Option<Event>) = (None, None);
     let done =
         |e: Option<Event>, day: NaiveDate| e.is_some_and(|e| day > e.day + Duration::days(1));
+    // Whether the walk ends before `day` (checked before a day is worked
+    // out, so the walk stops without working out the next).
+    let ends = |start, stop, day| day > last || (done(start, day) && done(stop, day));
+    if ends(start, stop, first) {
+        return (start, stop);
+    }
     for (day, events) in day::Walk::starting(cfg, first, 1) {
-        if day > last || (done(start, day) && done(stop, day)) {
-            break;
-        }
         for e in events {
             let best = match e.kind {
                 Direction::Start => &mut start,
@@ -239,6 +242,9 @@ pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>
             if e.at > after && e.at <= until && best.is_none_or(|b| e.at < b.at) {
                 *best = Some(e);
             }
+        }
+        if day.succ_opt().is_none_or(|next| ends(start, stop, next)) {
+            break;
         }
     }
     (start, stop)
@@ -253,13 +259,14 @@ pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
     let mut best: Option<Event> = None;
     let days = usize::try_from(search_days(cfg)).unwrap_or(0) + 1;
     for (day, events) in day::Walk::starting(cfg, last, -1).take(days) {
-        if best.is_some_and(|b| day + Duration::days(1) < b.day) {
-            break;
-        }
         for e in events {
             if e.at <= at && best.is_none_or(|b| (e.at, e.kind) > (b.at, b.kind)) {
                 best = Some(e);
             }
+        }
+        // The day before has nothing later than a hit two days on.
+        if best.is_some_and(|b| day < b.day) {
+            break;
         }
     }
     best

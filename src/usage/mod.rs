@@ -9,6 +9,8 @@ mod price;
 mod render;
 mod tally;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -24,15 +26,15 @@ pub const KEEP_DAYS: i64 = 400;
 /// One server seen up or down, and since when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Observation {
-    pub id: String,
+    pub id: Arc<str>,
     pub at: DateTime<Utc>,
     /// Running (`running`, `available`) rather than stopped.
     pub up: bool,
     /// The scheduler's own command brought it there (else a person, or it
     /// was first seen so).
     pub by_scheduler: bool,
-    pub schedule: String,
-    pub group: String,
+    pub schedule: Arc<str>,
+    pub group: Arc<str>,
     pub product: Product,
     /// A hub's target (`ROLE_ARN@REGION`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,7 +46,7 @@ pub struct Observation {
 pub struct Product {
     pub kind: InstanceKind,
     /// The EC2 instance type, or the DB engine and class (`postgres db.t3.micro`).
-    pub spec: Option<String>,
+    pub spec: Option<Arc<str>>,
     pub region: String,
 }
 
@@ -86,7 +88,7 @@ pub fn report_week(
 
 /// One server across a hub: RDS and Aurora identifiers are unique only
 /// within an account and region (a target).
-pub type ServerKey = (Option<String>, InstanceKind, String);
+pub type ServerKey = (Option<String>, InstanceKind, Arc<str>);
 
 impl Observation {
     pub fn server(&self) -> ServerKey {
@@ -197,7 +199,7 @@ mod tests {
         let mut got: Vec<(String, String)> = kept
             .finish()
             .into_iter()
-            .map(|o| (o.id, o.at.format("%m-%d").to_string()))
+            .map(|o| (o.id.to_string(), o.at.format("%m-%d").to_string()))
             .collect();
         got.sort();
         let want = [("a", "11-20"), ("a", "11-24"), ("b", "09-01")];
@@ -218,7 +220,7 @@ mod tests {
         );
         assert_eq!(carried.len(), 1, "b was not seen before");
         assert_eq!(
-            (carried[0].id.as_str(), carried[0].up, carried[0].at),
+            (&*carried[0].id, carried[0].up, carried[0].at),
             ("a", false, utc("2026-11-25T00:00:00Z"))
         );
     }

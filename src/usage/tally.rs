@@ -59,13 +59,13 @@ pub fn tally(
         }
         let last = seen.last().expect("a server has observations");
         let key = (
-            last.schedule.clone(),
-            last.group.clone(),
+            last.schedule.to_string(),
+            last.group.to_string(),
             last.target.clone(),
         );
         let row = rows.entry(key.clone()).or_insert_with(|| Row {
-            schedule: last.schedule.clone(),
-            group: last.group.clone(),
+            schedule: last.schedule.to_string(),
+            group: last.group.to_string(),
             target: last.target.clone(),
             servers: 0,
             running_hours: 0.0,
