@@ -43,6 +43,12 @@ pub struct ScheduleState {
     /// plan copies the state, and this map is a whole fleet's ids.
     #[serde(skip_serializing_if = "is_empty")]
     pub seen: Arc<BTreeMap<Arc<str>, bool>>,
+    /// The sum of `seen`'s entries' hashes, written with it
+    /// (`plan::observed`): a pass compares the fleet with the map in one
+    /// walk over the fleet, without walking the map. A sum that does not
+    /// match the map (a state written before it) only costs a rebuild.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub seen_sum: u64,
     /// Each scaled server's size when it was last stopped: what its start
     /// restores.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -62,6 +68,10 @@ pub type Claimed = BTreeMap<DateTime<Utc>, BTreeSet<String>>;
 
 fn is_empty<K, V>(map: &Arc<BTreeMap<K, V>>) -> bool {
     map.is_empty()
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What one schedule's state may hold, so that its item stays under the

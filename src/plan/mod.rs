@@ -505,34 +505,37 @@ fn cap_lines(mut lines: Vec<String>) -> Vec<String> {
 /// looked up once per run of instances that share it.
 fn members_by_tag(fleet: &[Instance]) -> HashMap<&str, Vec<Member<'_>>> {
     let mut tags: HashMap<&str, usize> = HashMap::new();
+    let mut sizes: Vec<usize> = Vec::new();
     let mut last: Option<(&str, usize)> = None;
-    let mut homed: Vec<(usize, Member)> = Vec::with_capacity(fleet.len());
-    for instance in fleet {
-        let power = instance.power();
-        let Some(tag) = instance.schedule_tag() else {
-            continue;
+    let homes: Vec<(usize, Power)> = fleet
+        .iter()
+        .map(|instance| {
+            let power = instance.power();
+            let tag = match instance.schedule_tag() {
+                Some(tag) if power != Power::Gone => tag,
+                _ => return (roster::NOWHERE, power),
+            };
+            let index = match last {
+                Some((t, index)) if crate::fleet::same(t, tag) => index,
+                _ => *tags.entry(tag).or_insert_with(|| {
+                    sizes.push(0);
+                    sizes.len() - 1
+                }),
+            };
+            last = Some((tag, index));
+            sizes[index] += 1;
+            (index, power)
+        })
+        .collect();
+    let members = fleet.iter().zip(homes).map(|(instance, (index, power))| {
+        let member = Member {
+            instance,
+            power,
+            held: None,
         };
-        if power == Power::Gone {
-            continue;
-        }
-        let index = match last {
-            Some((t, index)) if crate::fleet::same(t, tag) => index,
-            _ => {
-                let next = tags.len();
-                *tags.entry(tag).or_insert(next)
-            }
-        };
-        last = Some((tag, index));
-        homed.push((
-            index,
-            Member {
-                instance,
-                power,
-                held: None,
-            },
-        ));
-    }
-    let mut lists = roster::buckets(tags.len(), homed);
+        (index, member)
+    });
+    let mut lists = roster::buckets(sizes, members);
     tags.into_iter()
         .map(|(tag, index)| (tag, std::mem::take(&mut lists[index])))
         .collect()
@@ -636,7 +639,9 @@ fn plan_schedule(
     let s = &cfg.schedule;
     let roster = Roster::new(cfg, tagged, &asked.timing.schedule_tag, now);
     let mut out = empty(&s.name);
-    (out.next_start, out.next_stop) = time::next_events(cfg, now);
+    // The pass's searches walk the same few days: each worked out once.
+    let days = time::Days::new(cfg);
+    (out.next_start, out.next_stop) = days.next_events(now);
     out.time_zone = Some(s.time_zone.name().to_string());
     out.enabled = s.enabled;
     out.wave_count = roster.waves.len();
@@ -649,10 +654,10 @@ fn plan_schedule(
             .last_pass
             .unwrap_or(now - asked.timing.catch_up)
             .max(now - asked.timing.catch_up);
-        out.events = time::events_due(cfg, from, now, stored.ready_seen);
+        out.events = days.events_due(from, now, stored.ready_seen);
         let readies = out.events.iter().filter_map(|e| e.ready.map(|r| r.at));
         state.ready_seen = state.ready_seen.max(readies.max());
-        out.skipped = time::skipped_between(cfg, from, now);
+        out.skipped = days.skipped_between(from, now);
     }
     let lines = cap_lines(lines);
     out.notices = notices::errors(&mut state, &lines);
@@ -677,6 +682,7 @@ fn plan_schedule(
     out.observed = observed::observe(
         &s.name,
         &mut state.seen,
+        &mut state.seen_sum,
         stored.transition.as_ref(),
         &roster,
         now,

@@ -18,11 +18,13 @@ use crate::usage::{Observation, Product};
 pub(super) fn observe(
     schedule: &str,
     seen: &mut Arc<BTreeMap<Arc<str>, bool>>,
+    seen_sum: &mut u64,
     transition: Option<&Transition>,
     roster: &Roster,
     now: DateTime<Utc>,
 ) -> Vec<Observation> {
-    if unchanged(seen, roster) {
+    let (count, sum) = fingerprint(seen, roster);
+    if count == seen.len() && sum == *seen_sum {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -72,6 +74,8 @@ pub(super) fn observe(
         });
     }
     *seen = Arc::new(still.into_iter().collect());
+    // The fingerprint's entries are exactly those kept.
+    *seen_sum = sum;
     out
 }
 
@@ -93,14 +97,14 @@ fn remembered<'r, 'a>(
     })
 }
 
-/// Whether the servers are as `seen` has them: the usual pass, which
-/// then records nothing and rebuilds nothing (a fleet's ids are not copied).
-/// The two sides are compared as a count and a sum of 64-bit hashes, one
-/// walk over each, instead of a lookup per server (a fifth of a usual
-/// plan). Unequal sides with equal sums are a 64-bit coincidence: the
-/// hash's finish mixes the whole entry, so flipping a server's power is
-/// no fixed step that two flips could cancel.
-fn unchanged(seen: &BTreeMap<Arc<str>, bool>, roster: &Roster) -> bool {
+/// The count and the sum of 64-bit hashes of the entries the servers would
+/// leave in `seen`: when both are the stored map's, the servers are as it
+/// has them (the usual pass, which then records nothing and rebuilds
+/// nothing: a fleet's ids are not copied), without a lookup per server
+/// (once a fifth of a usual plan). Unequal sides with equal sums are a
+/// 64-bit coincidence: the hash's finish mixes the whole entry, so
+/// flipping a server's power is no fixed step that two flips could cancel.
+fn fingerprint(seen: &BTreeMap<Arc<str>, bool>, roster: &Roster) -> (usize, u64) {
     let (mut count, mut sum) = (0, 0u64);
     for (_, m) in remembered(roster) {
         let id = &*m.instance.id;
@@ -116,14 +120,10 @@ fn unchanged(seen: &BTreeMap<Arc<str>, bool>, roster: &Roster) -> bool {
         count += 1;
         sum = sum.wrapping_add(entry(id, up));
     }
-    count == seen.len()
-        && sum
-            == seen
-                .iter()
-                .fold(0u64, |sum, (id, up)| sum.wrapping_add(entry(id, *up)))
+    (count, sum)
 }
 
-/// One server's entry in the sums of [`unchanged`].
+/// One server's entry in the sums of [`fingerprint`].
 fn entry(id: &str, up: bool) -> u64 {
     use std::hash::BuildHasher;
     foldhash::quality::FixedState::default().hash_one((id, up))
@@ -181,6 +181,40 @@ mod tests {
         let seen = &again.schedules[0].state.seen;
         assert_eq!(seen.len(), 5);
         assert!(std::sync::Arc::ptr_eq(seen, &states["dev"].seen));
+    }
+
+    #[test]
+    fn a_first_pass_shares_the_fleets_ids_and_one_name_per_group() {
+        use std::sync::Arc;
+        let config = chain();
+        let fleet = chain_fleet("stopped", "stopped");
+        let first = plan_at(MONDAY_0900, &config, &fleet, &Default::default());
+        let dev = &first.schedules[0];
+        let fleet_id = |id: &str| &fleet.iter().find(|i| &*i.id == id).unwrap().id;
+        for o in &dev.observed {
+            assert!(Arc::ptr_eq(&o.id, fleet_id(&o.id)), "{} copied", o.id);
+        }
+        for (id, _) in dev.state.seen.iter() {
+            assert!(Arc::ptr_eq(id, fleet_id(id)), "{id} copied");
+        }
+        let api: Vec<_> = dev.observed.iter().filter(|o| &*o.group == "api").collect();
+        assert_eq!(api.len(), 2);
+        assert!(Arc::ptr_eq(&api[0].group, &api[1].group));
+        assert!(Arc::ptr_eq(&api[0].schedule, &dev.observed[0].schedule));
+    }
+
+    #[test]
+    fn a_state_written_without_the_sum_is_rebuilt_once_and_observes_nothing() {
+        let config = chain();
+        let fleet = chain_fleet("stopped", "stopped");
+        let mut states = stored_states(&plan_at(MONDAY_0900, &config, &fleet, &Default::default()));
+        let sum = std::mem::take(&mut states.get_mut("dev").unwrap().seen_sum);
+        assert_ne!(sum, 0);
+        let again = plan_at(MONDAY_0900, &config, &fleet, &states);
+        let dev = &again.schedules[0];
+        assert!(dev.observed.is_empty());
+        assert_eq!(dev.state.seen, states["dev"].seen);
+        assert_eq!(dev.state.seen_sum, sum);
     }
 
     #[test]

@@ -276,50 +276,66 @@ fn grouped<'a>(
             members: vec![],
         })
         .collect();
-    let mut ungrouped = Vec::new();
-    let mut homed = Vec::with_capacity(manageable.len());
+    // One list per slot, and the last for the ungrouped.
+    let ungrouped = slots.len();
+    let mut sizes = vec![0; ungrouped + 1];
     // Instances of one group often come together: one lookup per run.
     let mut last: Option<(&str, Option<(usize, &ServerGroup)>)> = None;
-    for m in manageable {
-        let i = m.instance;
-        let found = match (i.group_tag(), last) {
-            (None, _) => None,
-            (Some(tag), Some((t, found))) if crate::fleet::same(t, tag) => found,
-            (Some(tag), _) => {
-                let found = cfg.group(tag);
-                last = Some((tag, found));
-                found
-            }
-        };
-        match found {
-            Some((index, g)) if g.kind == i.kind => homed.push((index, m)),
-            Some((_, g)) => problems.push(format!(
-                "{} tagged {GROUP_TAG}={}: the group's InstanceType is {}",
-                describe(i),
-                g.name,
-                g.kind.as_str()
-            )),
-            None => ungrouped.push(m),
-        }
-    }
-    let lists = buckets(slots.len(), homed);
+    let homes: Vec<usize> = manageable
+        .iter()
+        .map(|m| {
+            let i = m.instance;
+            let found = match (i.group_tag(), last) {
+                (None, _) => None,
+                (Some(tag), Some((t, found))) if crate::fleet::same(t, tag) => found,
+                (Some(tag), _) => {
+                    let found = cfg.group(tag);
+                    last = Some((tag, found));
+                    found
+                }
+            };
+            let home = match found {
+                Some((index, g)) if g.kind == i.kind => index,
+                Some((_, g)) => {
+                    problems.push(format!(
+                        "{} tagged {GROUP_TAG}={}: the group's InstanceType is {}",
+                        describe(i),
+                        g.name,
+                        g.kind.as_str()
+                    ));
+                    return NOWHERE;
+                }
+                None => ungrouped,
+            };
+            sizes[home] += 1;
+            home
+        })
+        .collect();
+    let mut lists = buckets(sizes, homes.into_iter().zip(manageable));
+    let ungrouped = lists.pop().unwrap_or_default();
     for (slot, members) in slots.iter_mut().zip(lists) {
         slot.members = members;
     }
     (slots, ungrouped)
 }
 
-/// `items` in `n` lists by their index, in their order: each list
-/// allocated once, at its final size (a growing list of a large fleet is
-/// copied over and over).
-pub(super) fn buckets<T>(n: usize, items: Vec<(usize, T)>) -> Vec<Vec<T>> {
-    let mut sizes = vec![0; n];
-    for (index, _) in &items {
-        sizes[*index] += 1;
-    }
+/// The index of no list, for [`buckets`].
+pub(super) const NOWHERE: usize = usize::MAX;
+
+/// `items` in lists of `sizes` by their index, in their order (an item
+/// whose index is [`NOWHERE`] left out): each list allocated once, at
+/// its final size (a growing list of a large fleet is copied over and
+/// over). The sizes are counted as the indexes are worked out, so that
+/// the items are not first gathered with their indexes.
+pub(super) fn buckets<T>(
+    sizes: Vec<usize>,
+    items: impl IntoIterator<Item = (usize, T)>,
+) -> Vec<Vec<T>> {
     let mut lists: Vec<Vec<T>> = sizes.into_iter().map(Vec::with_capacity).collect();
     for (index, item) in items {
-        lists[index].push(item);
+        if let Some(list) = lists.get_mut(index) {
+            list.push(item);
+        }
     }
     lists
 }

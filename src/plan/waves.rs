@@ -60,15 +60,22 @@ pub(super) fn advance(
     // Claimed under `now` at the end: until then the claims in `t` are
     // only earlier passes', which is what the waits must name.
     let mut claimed: Vec<String> = Vec::new();
+    // One list for every group's due members, emptied group by group.
+    let mut due = Vec::new();
     for wave in wave_order(roster.waves.len(), dir) {
-        let mut groups = roster.waves[wave].clone();
-        if dir == Direction::Stop {
-            groups.reverse();
-        }
-        for g in groups {
+        let groups = &roster.waves[wave];
+        for k in 0..groups.len() {
+            // Stops take a wave's groups in reverse.
+            let g = match dir {
+                Direction::Start => groups[k],
+                Direction::Stop => groups[groups.len() - 1 - k],
+            };
             let slot = &roster.slots[g];
             let label = Label::new(slot.name());
-            let due = due(roster, slot, &label, t, &claims, now, timing, &mut step);
+            due.clear();
+            due_now(
+                roster, slot, &label, t, &claims, now, timing, &mut step, &mut due,
+            );
             if due.is_empty() {
                 continue;
             }
@@ -79,7 +86,7 @@ pub(super) fn advance(
                         direction: dir,
                         wave,
                         group: slot.name().to_string(),
-                        instances: due.into_iter().map(server).collect(),
+                        instances: due.iter().copied().map(server).collect(),
                     });
                 }
                 Some(blockers) => step.waits.push(Wait::Blocked {
@@ -247,15 +254,15 @@ fn wave_order(count: usize, dir: Direction) -> Box<dyn Iterator<Item = usize>> {
     }
 }
 
-/// The members of `slot` that `t` must command now; the others that are
-/// not there yet go into the step's waits. A member held up is never due to
-/// stop (its group stays unsettled, so the groups it depends on wait). A
-/// member is due unless it is
-/// moving, its claim is younger than the lease, its failure waits for its
-/// retry, or it was given up. A claim older than the lease whose instance
-/// never moved counts as a try without effect.
+/// The members of `slot` that `t` must command now, into `due`; the others
+/// that are not there yet go into the step's waits. A member held up is
+/// never due to stop (its group stays unsettled, so the groups it depends
+/// on wait). A member is due unless it is moving, its claim is younger
+/// than the lease, its failure waits for its retry, or it was given up. A
+/// claim older than the lease whose instance never moved counts as a try
+/// without effect.
 #[allow(clippy::too_many_arguments)]
-fn due<'a>(
+fn due_now<'a>(
     roster: &Roster,
     slot: &Slot<'a>,
     label: &Label,
@@ -264,9 +271,9 @@ fn due<'a>(
     now: DateTime<Utc>,
     timing: &Timing,
     step: &mut Step,
-) -> Vec<&'a crate::fleet::Instance> {
+    due: &mut Vec<&'a crate::fleet::Instance>,
+) {
     let dir = t.direction;
-    let mut due = Vec::with_capacity(slot.members.len());
     for m in &slot.members {
         let i = m.instance;
         if m.power == target_power(dir) {
@@ -297,14 +304,13 @@ fn due<'a>(
             }
             (Some(f), Some(c)) if f.retry_at.is_some_and(|r| c >= r) => {
                 let tries = f.tries;
-                no_effect(slot, label, i, t, tries, now, timing, step, &mut due);
+                no_effect(slot, label, i, t, tries, now, timing, step, due);
             }
             (Some(_), _) => due.push(i),
-            (None, Some(_)) => no_effect(slot, label, i, t, 0, now, timing, step, &mut due),
+            (None, Some(_)) => no_effect(slot, label, i, t, 0, now, timing, step, due),
             (None, None) => due.push(i),
         }
     }
-    due
 }
 
 /// A claim that had no effect: tried again at once, or given up (and
@@ -453,6 +459,25 @@ mod tests {
             "{:?}",
             sp.waits
         );
+    }
+
+    #[test]
+    fn waits_of_one_group_share_its_name() {
+        let mut fleet = chain_fleet("running", "available");
+        for i in fleet.iter_mut().filter(|i| i.id.starts_with("i-api")) {
+            i.state = "pending".into();
+        }
+        let p = plan_at(MONDAY_0900, &chain(), &fleet, &States::new());
+        let groups: Vec<_> = p.schedules[0]
+            .waits
+            .iter()
+            .filter_map(|w| match w {
+                crate::plan::Wait::Moving { group, .. } => Some(group),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(groups.len(), 2, "{:?}", p.schedules[0].waits);
+        assert!(std::sync::Arc::ptr_eq(groups[0], groups[1]));
     }
 
     #[test]

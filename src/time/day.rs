@@ -7,6 +7,9 @@
 //! 10:01-15:00, or an all-day period followed by another, keep the
 //! servers up instead of stopping and starting them again.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 
 use super::{resolve_local, Event, Ready};
@@ -182,53 +185,111 @@ impl Day {
             spans: vec![],
         }
     }
+}
+
+/// A schedule's days, each worked out once however often it is asked for:
+/// a pass walks the same few days for the events it acts on, the ones an
+/// exception took away and the next ones (each day's windows and instants
+/// were once most of a small fleet's plan).
+pub struct Days<'c> {
+    cfg: &'c ScheduleConfig,
+    known: RefCell<Known>,
+}
+
+/// The days worked out so far, and where each date's is.
+#[derive(Default)]
+struct Known {
+    days: Vec<Day>,
+    by_date: BTreeMap<NaiveDate, usize>,
+}
+
+impl<'c> Days<'c> {
+    pub fn new(cfg: &'c ScheduleConfig) -> Days<'c> {
+        Days {
+            cfg,
+            known: RefCell::default(),
+        }
+    }
+
+    pub fn cfg(&self) -> &'c ScheduleConfig {
+        self.cfg
+    }
+
+    /// Where `date`'s day is, worked out if it was not yet.
+    fn of(&self, date: NaiveDate) -> usize {
+        if let Some(&at) = self.known.borrow().by_date.get(&date) {
+            return at;
+        }
+        let day = Day::of(self.cfg, date);
+        let mut known = self.known.borrow_mut();
+        known.days.push(day);
+        let at = known.days.len() - 1;
+        known.by_date.insert(date, at);
+        at
+    }
 
     /// The day `step` days away (1 or -1); past the calendar's end, a day
     /// without windows dated as `date` (which tells a walk to stop).
-    fn beside(cfg: &ScheduleConfig, date: NaiveDate, step: i64) -> Day {
-        date.checked_add_signed(Duration::days(step))
-            .map_or(Day::beyond(date), |d| Day::of(cfg, d))
+    fn beside(&self, date: NaiveDate, step: i64) -> usize {
+        match date.checked_add_signed(Duration::days(step)) {
+            Some(next) => self.of(next),
+            None => {
+                let mut known = self.known.borrow_mut();
+                known.days.push(Day::beyond(date));
+                known.days.len() - 1
+            }
+        }
+    }
+
+    fn date(&self, at: usize) -> NaiveDate {
+        self.known.borrow().days[at].date
+    }
+
+    /// The events of the day at `this`, between those at `before` and
+    /// `after`.
+    fn joined(&self, before: usize, this: usize, after: usize) -> Vec<Event> {
+        let known = self.known.borrow();
+        let day = |at: usize| &known.days[at];
+        joined(self.cfg, day(before), day(this), day(after))
     }
 }
 
 /// The events of one day, without the stop of a window that the next
 /// day's continues and the start of one that continues the day before's.
 pub fn joined_events(cfg: &ScheduleConfig, day: NaiveDate) -> Vec<Event> {
-    let this = Day::of(cfg, day);
-    if this.windows.is_empty() {
+    let days = Days::new(cfg);
+    let this = days.of(day);
+    if days.known.borrow().days[this].windows.is_empty() {
         return vec![];
     }
-    joined(
-        cfg,
-        &Day::beside(cfg, day, -1),
-        &this,
-        &Day::beside(cfg, day, 1),
-    )
+    let (before, after) = (days.beside(day, -1), days.beside(day, 1));
+    days.joined(before, this, after)
 }
 
 /// Consecutive days' events, forward or back (`step` 1 or -1), from
 /// `first`: each day's windows and instants are worked out once for the
 /// three days whose events they decide, and only when the walk goes on
 /// (a search that stops after a day does not work out the one beyond).
-pub struct Walk<'c> {
-    cfg: &'c ScheduleConfig,
+pub struct Walk<'d, 'c> {
+    days: &'d Days<'c>,
     step: i64,
-    before: Day,
+    /// Where the three days are in `days`.
+    before: usize,
     /// `None` past the calendar's end.
-    this: Option<Day>,
-    after: Day,
+    this: Option<usize>,
+    after: usize,
     /// `this` was yielded: the next step moves on first.
     yielded: bool,
 }
 
-impl<'c> Walk<'c> {
-    pub fn starting(cfg: &'c ScheduleConfig, first: NaiveDate, step: i64) -> Walk<'c> {
+impl<'d, 'c> Walk<'d, 'c> {
+    pub fn starting(days: &'d Days<'c>, first: NaiveDate, step: i64) -> Walk<'d, 'c> {
         Walk {
-            cfg,
+            days,
             step,
-            before: Day::beside(cfg, first, -1),
-            this: Some(Day::of(cfg, first)),
-            after: Day::beside(cfg, first, 1),
+            before: days.beside(first, -1),
+            this: Some(days.of(first)),
+            after: days.beside(first, 1),
             yielded: false,
         }
     }
@@ -239,28 +300,29 @@ impl<'c> Walk<'c> {
         let Some(this) = self.this.take() else {
             return;
         };
-        let date = this.date;
         let (toward, away) = match self.step {
             1.. => (&mut self.after, &mut self.before),
             _ => (&mut self.before, &mut self.after),
         };
-        if toward.date != date {
-            let further = Day::beside(self.cfg, toward.date, self.step);
+        let toward_date = self.days.date(*toward);
+        if toward_date != self.days.date(this) {
+            let further = self.days.beside(toward_date, self.step);
             self.this = Some(std::mem::replace(toward, further));
             *away = this;
         }
     }
 }
 
-impl Iterator for Walk<'_> {
+impl Iterator for Walk<'_, '_> {
     type Item = (NaiveDate, Vec<Event>);
 
     fn next(&mut self) -> Option<Self::Item> {
         if std::mem::replace(&mut self.yielded, true) {
             self.move_on();
         }
-        let this = self.this.as_ref()?;
-        Some((this.date, joined(self.cfg, &self.before, this, &self.after)))
+        let this = self.this?;
+        let events = self.days.joined(self.before, this, self.after);
+        Some((self.days.date(this), events))
     }
 }
 

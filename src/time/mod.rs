@@ -12,7 +12,7 @@ mod day;
 mod moves;
 mod reason;
 
-pub use day::{windows as day_windows, Window};
+pub use day::{windows as day_windows, Days, Window};
 pub use moves::{extend_target, Past};
 pub use reason::Reason;
 
@@ -123,38 +123,9 @@ pub struct Skip {
     pub why: Reason,
 }
 
-/// Regular events with `from < at <= to` that did not happen because of an
-/// exception item, so a quiet pass can say why it was quiet.
+/// [`Days::skipped_between`] on days of its own.
 pub fn skipped_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Skip> {
-    if from >= to {
-        return Vec::new();
-    }
-    let tz = cfg.schedule.time_zone;
-    let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
-    let last = last_day(cfg, to);
-    let mut out = Vec::new();
-    for (day, happening) in day::Walk::starting(cfg, first, 1).take_while(|(d, _)| *d <= last) {
-        for e in day::events_of(cfg, day, &day::regular_windows(cfg, day)) {
-            if e.at <= from || e.at > to || happening.iter().any(|h| h.kind == e.kind) {
-                continue;
-            }
-            let why = match (cfg.exceptions.item(day, e.kind), cfg.holiday(day)) {
-                _ if cfg.exceptions.closed(day) => Reason::Closed,
-                (Some(x), _) => Reason::exception(x),
-                (None, Some(name)) if e.kind == Direction::Start => Reason::Holiday {
-                    name: name.to_string(),
-                },
-                _ => continue,
-            };
-            out.push(Skip {
-                kind: e.kind,
-                at: e.at,
-                day,
-                why,
-            });
-        }
-    }
-    out
+    Days::new(cfg).skipped_between(from, to)
 }
 
 /// The stop of one day's window, wherever past midnight it lands.
@@ -164,44 +135,19 @@ pub fn day_stop(cfg: &ScheduleConfig, day: NaiveDate) -> Option<Event> {
         .find(|e| e.kind == Direction::Stop)
 }
 
-/// Events with `from < at <= to`, oldest first.
+/// [`Days::events_between`] on days of its own.
 pub fn events_between(cfg: &ScheduleConfig, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
-    if from >= to {
-        return Vec::new();
-    }
-    let tz = cfg.schedule.time_zone;
-    let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
-    let last = last_day(cfg, to);
-    let mut out: Vec<Event> = day::Walk::starting(cfg, first, 1)
-        .take_while(|(d, _)| *d <= last)
-        .flat_map(|(_, events)| events)
-        .filter(|e| e.at > from && e.at <= to)
-        .collect();
-    out.sort_by_key(|e| (e.at, e.kind));
-    out
+    Days::new(cfg).events_between(from, to)
 }
 
-/// The events a pass from `from` to `to` acts on: those between, and for a
-/// `ready-by` schedule also a start whose lead grew and moved it before
-/// `from` while its ready time was still ahead, but no start whose ready
-/// time a pass already saw (`seen`: the lead shrank and moved it later).
+/// [`Days::events_due`] on days of its own.
 pub fn events_due(
     cfg: &ScheduleConfig,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     seen: Option<DateTime<Utc>>,
 ) -> Vec<Event> {
-    if cfg.lead().is_none() {
-        return events_between(cfg, from, to);
-    }
-    let earliest = from - Duration::minutes(crate::model::MAX_LEAD_MINUTES);
-    events_between(cfg, earliest, to)
-        .into_iter()
-        .filter(|e| match e.ready {
-            Some(r) => (e.at > from || r.at > from) && seen.is_none_or(|s| r.at > s),
-            None => e.at > from,
-        })
-        .collect()
+    Days::new(cfg).events_due(from, to, seen)
 }
 
 /// The first event of `kind` strictly after `after`, within the search.
@@ -213,63 +159,156 @@ pub fn next_event(cfg: &ScheduleConfig, after: DateTime<Utc>, kind: Direction) -
     }
 }
 
-/// The first start and the first stop strictly after `after`, within
-/// the search (a week, or a year for monthly rules), in one walk forward
-/// day by day. Each search ends one
-/// day after its first hit: a stop that a window carries past midnight can
-/// come after the next day's own.
+/// [`Days::next_events`] on days of its own.
 pub fn next_events(cfg: &ScheduleConfig, after: DateTime<Utc>) -> (Option<Event>, Option<Event>) {
-    let until = after + Duration::days(search_days(cfg));
-    let first = local_date(cfg.schedule.time_zone, after)
-        .pred_opt()
-        .unwrap_or(NaiveDate::MIN);
-    let last = last_day(cfg, until);
-    let (mut start, mut stop): (Option<Event>, Option<Event>) = (None, None);
-    let done =
-        |e: Option<Event>, day: NaiveDate| e.is_some_and(|e| day > e.day + Duration::days(1));
-    // Whether the walk ends before `day` (checked before a day is worked
-    // out, so the walk stops without working out the next).
-    let ends = |start, stop, day| day > last || (done(start, day) && done(stop, day));
-    if ends(start, stop, first) {
-        return (start, stop);
-    }
-    for (day, events) in day::Walk::starting(cfg, first, 1) {
-        for e in events {
-            let best = match e.kind {
-                Direction::Start => &mut start,
-                Direction::Stop => &mut stop,
-            };
-            if e.at > after && e.at <= until && best.is_none_or(|b| e.at < b.at) {
-                *best = Some(e);
-            }
-        }
-        if day.succ_opt().is_none_or(|next| ends(start, stop, next)) {
-            break;
-        }
-    }
-    (start, stop)
+    Days::new(cfg).next_events(after)
 }
 
-/// The latest event at or before `at`, within the search: what an
-/// enforced schedule's servers should be doing now. Walks back day by day
-/// and ends one day after its first hit (a window of the day before can
-/// stop after this day's own events).
+/// [`Days::last_event`] on days of its own.
 pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
-    let last = last_day(cfg, at);
-    let mut best: Option<Event> = None;
-    let days = usize::try_from(search_days(cfg)).unwrap_or(0) + 1;
-    for (day, events) in day::Walk::starting(cfg, last, -1).take(days) {
-        for e in events {
-            if e.at <= at && best.is_none_or(|b| (e.at, e.kind) > (b.at, b.kind)) {
-                best = Some(e);
+    Days::new(cfg).last_event(at)
+}
+
+/// The searches over a schedule's days, sharing the days they work out
+/// (the functions above are each one search on days of its own).
+impl Days<'_> {
+    /// Regular events with `from < at <= to` that did not happen because of an
+    /// exception item, so a quiet pass can say why it was quiet.
+    pub fn skipped_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Skip> {
+        let cfg = self.cfg();
+        if from >= to {
+            return Vec::new();
+        }
+        let tz = cfg.schedule.time_zone;
+        let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
+        let last = last_day(cfg, to);
+        let mut out = Vec::new();
+        for (day, happening) in day::Walk::starting(self, first, 1).take_while(|(d, _)| *d <= last)
+        {
+            for e in day::events_of(cfg, day, &day::regular_windows(cfg, day)) {
+                if e.at <= from || e.at > to || happening.iter().any(|h| h.kind == e.kind) {
+                    continue;
+                }
+                let why = match (cfg.exceptions.item(day, e.kind), cfg.holiday(day)) {
+                    _ if cfg.exceptions.closed(day) => Reason::Closed,
+                    (Some(x), _) => Reason::exception(x),
+                    (None, Some(name)) if e.kind == Direction::Start => Reason::Holiday {
+                        name: name.to_string(),
+                    },
+                    _ => continue,
+                };
+                out.push(Skip {
+                    kind: e.kind,
+                    at: e.at,
+                    day,
+                    why,
+                });
             }
         }
-        // The day before has nothing later than a hit two days on.
-        if best.is_some_and(|b| day < b.day) {
-            break;
-        }
+        out
     }
-    best
+
+    /// Events with `from < at <= to`, oldest first.
+    pub fn events_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
+        let cfg = self.cfg();
+        if from >= to {
+            return Vec::new();
+        }
+        let tz = cfg.schedule.time_zone;
+        let first = local_date(tz, from).pred_opt().unwrap_or(NaiveDate::MIN);
+        let last = last_day(cfg, to);
+        let mut out: Vec<Event> = day::Walk::starting(self, first, 1)
+            .take_while(|(d, _)| *d <= last)
+            .flat_map(|(_, events)| events)
+            .filter(|e| e.at > from && e.at <= to)
+            .collect();
+        out.sort_by_key(|e| (e.at, e.kind));
+        out
+    }
+
+    /// The events a pass from `from` to `to` acts on: those between, and for a
+    /// `ready-by` schedule also a start whose lead grew and moved it before
+    /// `from` while its ready time was still ahead, but no start whose ready
+    /// time a pass already saw (`seen`: the lead shrank and moved it later).
+    pub fn events_due(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        seen: Option<DateTime<Utc>>,
+    ) -> Vec<Event> {
+        if self.cfg().lead().is_none() {
+            return self.events_between(from, to);
+        }
+        let earliest = from - Duration::minutes(crate::model::MAX_LEAD_MINUTES);
+        self.events_between(earliest, to)
+            .into_iter()
+            .filter(|e| match e.ready {
+                Some(r) => (e.at > from || r.at > from) && seen.is_none_or(|s| r.at > s),
+                None => e.at > from,
+            })
+            .collect()
+    }
+
+    /// The first start and the first stop strictly after `after`, within
+    /// the search (a week, or a year for monthly rules), in one walk forward
+    /// day by day. Each search ends one
+    /// day after its first hit: a stop that a window carries past midnight can
+    /// come after the next day's own.
+    pub fn next_events(&self, after: DateTime<Utc>) -> (Option<Event>, Option<Event>) {
+        let cfg = self.cfg();
+        let until = after + Duration::days(search_days(cfg));
+        let first = local_date(cfg.schedule.time_zone, after)
+            .pred_opt()
+            .unwrap_or(NaiveDate::MIN);
+        let last = last_day(cfg, until);
+        let (mut start, mut stop): (Option<Event>, Option<Event>) = (None, None);
+        let done =
+            |e: Option<Event>, day: NaiveDate| e.is_some_and(|e| day > e.day + Duration::days(1));
+        // Whether the walk ends before `day` (checked before a day is worked
+        // out, so the walk stops without working out the next).
+        let ends = |start, stop, day| day > last || (done(start, day) && done(stop, day));
+        if ends(start, stop, first) {
+            return (start, stop);
+        }
+        for (day, events) in day::Walk::starting(self, first, 1) {
+            for e in events {
+                let best = match e.kind {
+                    Direction::Start => &mut start,
+                    Direction::Stop => &mut stop,
+                };
+                if e.at > after && e.at <= until && best.is_none_or(|b| e.at < b.at) {
+                    *best = Some(e);
+                }
+            }
+            if day.succ_opt().is_none_or(|next| ends(start, stop, next)) {
+                break;
+            }
+        }
+        (start, stop)
+    }
+
+    /// The latest event at or before `at`, within the search: what an
+    /// enforced schedule's servers should be doing now. Walks back day by day
+    /// and ends one day after its first hit (a window of the day before can
+    /// stop after this day's own events).
+    pub fn last_event(&self, at: DateTime<Utc>) -> Option<Event> {
+        let cfg = self.cfg();
+        let last = last_day(cfg, at);
+        let mut best: Option<Event> = None;
+        let days = usize::try_from(search_days(cfg)).unwrap_or(0) + 1;
+        for (day, events) in day::Walk::starting(self, last, -1).take(days) {
+            for e in events {
+                if e.at <= at && best.is_none_or(|b| (e.at, e.kind) > (b.at, b.kind)) {
+                    best = Some(e);
+                }
+            }
+            // The day before has nothing later than a hit two days on.
+            if best.is_some_and(|b| day < b.day) {
+                break;
+            }
+        }
+        best
+    }
 }
 
 #[cfg(test)]
@@ -583,9 +622,12 @@ mod tests {
                 .take(9)
                 .map(|d| (d, day_events(&c, d)))
                 .collect();
-            let forward: Vec<_> = day::Walk::starting(&c, first, 1).take(9).collect();
+            // One memo for both walks: the backward one reuses the days
+            // the forward one worked out.
+            let days = Days::new(&c);
+            let forward: Vec<_> = day::Walk::starting(&days, first, 1).take(9).collect();
             proptest::prop_assert_eq!(&forward, &alone);
-            let mut back: Vec<_> = day::Walk::starting(&c, first + Duration::days(8), -1)
+            let mut back: Vec<_> = day::Walk::starting(&days, first + Duration::days(8), -1)
                 .take(9)
                 .collect();
             back.reverse();
