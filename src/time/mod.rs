@@ -172,8 +172,8 @@ pub fn last_event(cfg: &ScheduleConfig, at: DateTime<Utc>) -> Option<Event> {
 /// The searches over a schedule's days, sharing the days they work out
 /// (the functions above are each one search on days of its own).
 impl Days<'_> {
-    /// Regular events with `from < at <= to` that did not happen because of an
-    /// exception item, so a quiet pass can say why it was quiet.
+    /// Regular events with `from < at <= to` that did not happen because of
+    /// an exception item, so a quiet pass can say why it was quiet.
     pub fn skipped_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Skip> {
         let cfg = self.cfg();
         if from >= to {
@@ -226,10 +226,11 @@ impl Days<'_> {
         out
     }
 
-    /// The events a pass from `from` to `to` acts on: those between, and for a
-    /// `ready-by` schedule also a start whose lead grew and moved it before
-    /// `from` while its ready time was still ahead, but no start whose ready
-    /// time a pass already saw (`seen`: the lead shrank and moved it later).
+    /// The events a pass from `from` to `to` acts on: those between, and
+    /// for a `ready-by` schedule also a start whose lead grew and moved it
+    /// before `from` while its ready time was still ahead, but no start
+    /// whose ready time a pass already saw (`seen`: the lead shrank and
+    /// moved it later).
     pub fn events_due(
         &self,
         from: DateTime<Utc>,
@@ -250,10 +251,10 @@ impl Days<'_> {
     }
 
     /// The first start and the first stop strictly after `after`, within
-    /// the search (a week, or a year for monthly rules), in one walk forward
-    /// day by day. Each search ends one
-    /// day after its first hit: a stop that a window carries past midnight can
-    /// come after the next day's own.
+    /// the search (a week, or a year for monthly rules), in one walk
+    /// forward day by day. Each search ends one day after its first hit: a
+    /// stop that a window carries past midnight can come after the next
+    /// day's own.
     pub fn next_events(&self, after: DateTime<Utc>) -> (Option<Event>, Option<Event>) {
         let cfg = self.cfg();
         let until = after + Duration::days(search_days(cfg));
@@ -288,9 +289,9 @@ impl Days<'_> {
     }
 
     /// The latest event at or before `at`, within the search: what an
-    /// enforced schedule's servers should be doing now. Walks back day by day
-    /// and ends one day after its first hit (a window of the day before can
-    /// stop after this day's own events).
+    /// enforced schedule's servers should be doing now. Walks back day by
+    /// day and ends one day after its first hit (a window of the day before
+    /// can stop after this day's own events).
     pub fn last_event(&self, at: DateTime<Utc>) -> Option<Event> {
         let cfg = self.cfg();
         let last = last_day(cfg, at);
@@ -600,6 +601,30 @@ mod tests {
                     .find(|e| e.kind == kind);
                 proptest::prop_assert_eq!(next_event(&c, at, kind), scan);
             }
+        }
+
+        /// One `Days` shared by a pass's searches, in the order a pass asks
+        /// them, answers as each search on days of its own does.
+        #[test]
+        fn shared_days_answer_as_separate_searches(
+            zone in proptest::sample::select(vec![
+                chrono_tz::Asia::Seoul, chrono_tz::Europe::Berlin, chrono_tz::America::New_York,
+            ]),
+            days in proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
+            start in proptest::option::of(0u32..1440),
+            stop in proptest::option::of(0u32..1440),
+            xs in proptest::collection::vec((0i64..4, any::<bool>(), proptest::option::of(0u32..1440)), 0..4),
+            now in 0i64..(14 * 24 * 60),
+            since in 1i64..120,
+        ) {
+            let now = utc("2026-03-23T00:00:00Z") + Duration::minutes(now);
+            let from = now - Duration::minutes(since);
+            let c = random_schedule(zone, days, start, stop, xs, from.date_naive());
+            let shared = Days::new(&c);
+            proptest::prop_assert_eq!(shared.next_events(now), next_events(&c, now));
+            proptest::prop_assert_eq!(shared.events_due(from, now, None), events_due(&c, from, now, None));
+            proptest::prop_assert_eq!(shared.skipped_between(from, now), skipped_between(&c, from, now));
+            proptest::prop_assert_eq!(shared.last_event(now), last_event(&c, now));
         }
 
         /// A walk, forward or back, gives each day the events that day
