@@ -27,12 +27,13 @@ pub(super) fn observe(
     if count == seen.len() && sum == *seen_sum {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    // A first pass observes every server.
+    let mut out = Vec::with_capacity(if seen.is_empty() { count } else { 0 });
     // Built in one go from a list (a later entry of an id wins, as an
     // insert would): inserting a large fleet's ids one by one cost more
     // than the rest of a first pass. Ids, names and specs are shared, not
     // copied: a first pass observes every server.
-    let mut still: Vec<(Arc<str>, bool)> = Vec::with_capacity(roster.members().count());
+    let mut still: Vec<(Arc<str>, bool)> = Vec::with_capacity(count);
     let schedule: Arc<str> = schedule.into();
     let mut group: Option<(&str, Arc<str>)> = None;
     for (name, m) in remembered(roster) {
@@ -54,8 +55,10 @@ pub(super) fn observe(
         let sent = transition
             .filter(|t| target_power(t.direction) == m.power)
             .and_then(|t| t.sent_at(id));
+        // The members of a group come together, with its slot's name: the
+        // same pointer, so no comparison of the text.
         let group = match &group {
-            Some((n, shared)) if *n == name => shared.clone(),
+            Some((n, shared)) if std::ptr::eq(*n, name) => shared.clone(),
             _ => group.insert((name, name.into())).1.clone(),
         };
         out.push(Observation {
@@ -74,7 +77,9 @@ pub(super) fn observe(
         });
     }
     *seen = Arc::new(still.into_iter().collect());
-    // The fingerprint's entries are exactly those kept.
+    // The fingerprint counted exactly the entries kept (a duplicate id,
+    // kept once, leaves the count unequal to the map's: such a fleet is
+    // rebuilt every pass, as it always was).
     *seen_sum = sum;
     out
 }

@@ -333,6 +333,7 @@ pub(super) fn buckets<T>(
 ) -> Vec<Vec<T>> {
     let mut lists: Vec<Vec<T>> = sizes.into_iter().map(Vec::with_capacity).collect();
     for (index, item) in items {
+        debug_assert!(index == NOWHERE || index < lists.len(), "no list {index}");
         if let Some(list) = lists.get_mut(index) {
             list.push(item);
         }
