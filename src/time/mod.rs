@@ -576,18 +576,47 @@ mod tests {
         cfg(zone, days, start.as_deref(), stop.as_deref(), &xs)
     }
 
+    /// A calendar for [`random_schedule`]: a zone (Seoul, and two with DST),
+    /// active days, a start and a stop (or none), and up to four exception
+    /// items on the first `within` days.
+    #[allow(clippy::type_complexity)]
+    fn arb_calendar(
+        within: i64,
+    ) -> impl proptest::strategy::Strategy<
+        Value = (
+            chrono_tz::Tz,
+            &'static str,
+            Option<u32>,
+            Option<u32>,
+            Vec<(i64, bool, Option<u32>)>,
+        ),
+    > {
+        (
+            proptest::sample::select(vec![
+                chrono_tz::Asia::Seoul,
+                chrono_tz::Europe::Berlin,
+                chrono_tz::America::New_York,
+            ]),
+            proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
+            proptest::option::of(0u32..1440),
+            proptest::option::of(0u32..1440),
+            proptest::collection::vec(
+                (
+                    0i64..within,
+                    any::<bool>(),
+                    proptest::option::of(0u32..1440),
+                ),
+                0..4,
+            ),
+        )
+    }
+
     proptest::proptest! {
         /// The day-by-day search finds what a full scan of the window finds,
         /// windows past midnight and DST days included.
         #[test]
         fn next_event_matches_a_full_scan(
-            zone in proptest::sample::select(vec![
-                chrono_tz::Asia::Seoul, chrono_tz::Europe::Berlin, chrono_tz::America::New_York,
-            ]),
-            days in proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
-            start in proptest::option::of(0u32..1440),
-            stop in proptest::option::of(0u32..1440),
-            xs in proptest::collection::vec((0i64..10, any::<bool>(), proptest::option::of(0u32..1440)), 0..4),
+            (zone, days, start, stop, xs) in arb_calendar(10),
             after in 0i64..(14 * 24 * 60),
         ) {
             // 2026-03-23 .. 2026-04-06 spans Berlin's spring-forward; the
@@ -607,13 +636,7 @@ mod tests {
         /// them, answers as each search on days of its own does.
         #[test]
         fn shared_days_answer_as_separate_searches(
-            zone in proptest::sample::select(vec![
-                chrono_tz::Asia::Seoul, chrono_tz::Europe::Berlin, chrono_tz::America::New_York,
-            ]),
-            days in proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
-            start in proptest::option::of(0u32..1440),
-            stop in proptest::option::of(0u32..1440),
-            xs in proptest::collection::vec((0i64..4, any::<bool>(), proptest::option::of(0u32..1440)), 0..4),
+            (zone, days, start, stop, xs) in arb_calendar(4),
             now in 0i64..(14 * 24 * 60),
             since in 1i64..120,
         ) {
@@ -631,13 +654,7 @@ mod tests {
         /// gives alone (its neighbours worked out for it).
         #[test]
         fn a_walk_gives_each_day_its_own_events(
-            zone in proptest::sample::select(vec![
-                chrono_tz::Asia::Seoul, chrono_tz::Europe::Berlin, chrono_tz::America::New_York,
-            ]),
-            days in proptest::sample::select(vec!["all", "weekdays", "weekends", "mon,thu"]),
-            start in proptest::option::of(0u32..1440),
-            stop in proptest::option::of(0u32..1440),
-            xs in proptest::collection::vec((0i64..9, any::<bool>(), proptest::option::of(0u32..1440)), 0..4),
+            (zone, days, start, stop, xs) in arb_calendar(9),
             offset in 0i64..14,
         ) {
             let first = NaiveDate::from_ymd_opt(2026, 3, 23).unwrap() + Duration::days(offset);
