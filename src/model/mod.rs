@@ -109,6 +109,54 @@ impl ScheduleConfig {
         self.lead.as_ref()
     }
 
+    /// Whether `other` has the same days and events as this schedule: the
+    /// same zone, days, times, periods, month limits, exceptions, holidays
+    /// and lead (what `crate::time` reads). Every field is named, so a new
+    /// one has to be placed on one side or the other.
+    pub fn same_calendar(&self, other: &ScheduleConfig) -> bool {
+        let ScheduleConfig {
+            schedule,
+            exceptions,
+            holidays,
+            groups: _,
+            index: _,
+            waves: _,
+            lead,
+        } = self;
+        let Schedule {
+            name: _,
+            tag_value: _,
+            days,
+            days_text: _,
+            enabled: _,
+            start,
+            stop,
+            force_start: _,
+            time_zone,
+            enforced: _,
+            periods,
+            month_days,
+            months,
+            // Their dates are `holidays`.
+            holiday_calendars: _,
+            targets: _,
+            // Its effect on the days is the lead.
+            start_mode: _,
+        } = schedule;
+        let o = &other.schedule;
+        let minutes = |l: &Option<Lead>| l.as_ref().map(|l| l.minutes);
+        *time_zone == o.time_zone
+            && *start == o.start
+            && *stop == o.stop
+            && *days == o.days
+            && *periods == o.periods
+            && *month_days == o.month_days
+            && *months == o.months
+            && minutes(lead) == minutes(&other.lead)
+            && *holidays == other.holidays
+            && *exceptions == other.exceptions
+    }
+
     /// The holiday on `day`, by name, if a calendar marks it.
     pub fn holiday(&self, day: NaiveDate) -> Option<&str> {
         self.holidays.get(&day).map(String::as_str)

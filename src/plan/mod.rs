@@ -6,6 +6,7 @@
 //! steps that move through the groups in dependency order, [`warning`] and
 //! [`notices`] decide what the chat topic is owed.
 
+mod calendars;
 mod failures;
 pub mod hold;
 mod learn;
@@ -31,6 +32,7 @@ use crate::model::{Config, Direction, Effect, InstanceKind, ScheduleConfig, GLOB
 use crate::state::{Cause, ScheduleState};
 use crate::time::{self, Event, Skip};
 use crate::usage::Observation;
+use calendars::{Calendar, Calendars};
 use roster::{Member, Roster};
 use transition::Causes;
 
@@ -415,6 +417,7 @@ pub fn plan(
     );
     let by_tag = members_by_tag(fleet);
     let none = ScheduleState::default();
+    let mut calendars = Calendars::new(now);
     let schedules = names
         .into_iter()
         .map(|name| {
@@ -435,7 +438,8 @@ pub fn plan(
                         clock: now + round.elapsed,
                         lead: cfg.lead().map_or(0, |l| l.minutes),
                     };
-                    plan_schedule(now, cfg, tagged, stored, lines, &asked)
+                    let calendar = calendars.of(cfg);
+                    plan_schedule(now, cfg, calendar, tagged, stored, lines, &asked)
                 }
                 None if errors
                     .get(name)
@@ -631,6 +635,7 @@ struct Asked<'a> {
 fn plan_schedule(
     now: DateTime<Utc>,
     cfg: &ScheduleConfig,
+    calendar: &Calendar,
     tagged: &[Member],
     stored: &ScheduleState,
     mut lines: Vec<String>,
@@ -639,9 +644,7 @@ fn plan_schedule(
     let s = &cfg.schedule;
     let roster = Roster::new(cfg, tagged, &asked.timing.schedule_tag, now);
     let mut out = empty(&s.name);
-    // The pass's searches walk the same few days: each worked out once.
-    let days = time::Days::new(cfg);
-    (out.next_start, out.next_stop) = days.next_events(now);
+    (out.next_start, out.next_stop) = calendar.next_events();
     out.time_zone = Some(s.time_zone.name().to_string());
     out.enabled = s.enabled;
     out.wave_count = roster.waves.len();
@@ -654,10 +657,10 @@ fn plan_schedule(
             .last_pass
             .unwrap_or(now - asked.timing.catch_up)
             .max(now - asked.timing.catch_up);
-        out.events = days.events_due(from, now, stored.ready_seen);
+        out.events = calendar.events_due(from, stored.ready_seen);
         let readies = out.events.iter().filter_map(|e| e.ready.map(|r| r.at));
         state.ready_seen = state.ready_seen.max(readies.max());
-        out.skipped = days.skipped_between(from, now);
+        out.skipped = calendar.skipped(from);
     }
     let lines = cap_lines(lines);
     out.notices = notices::errors(&mut state, &lines);

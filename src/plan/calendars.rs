@@ -1,0 +1,191 @@
+//! One plan's calendar searches, shared by the schedules whose calendars
+//! are equal ([`ScheduleConfig::same_calendar`]): teams copy a schedule's
+//! hours to many (one per team or service), and each schedule's days and
+//! events once cost more than the rest of its quiet pass.
+
+use std::cell::{OnceCell, RefCell};
+
+use chrono::{DateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use foldhash::{HashMap, HashMapExt};
+
+use crate::model::ScheduleConfig;
+use crate::time::{Days, Event, Skip};
+
+/// How many different calendars of the same zone and times a schedule is
+/// compared with before it gets days of its own: the comparisons stay
+/// bounded where many schedules share hours and differ in exceptions.
+const MAX_COMPARED: usize = 8;
+
+/// The calendars of one plan's schedules, each worked out once.
+pub(super) struct Calendars<'c> {
+    now: DateTime<Utc>,
+    shared: Vec<Calendar<'c>>,
+    /// Indexes into `shared`, by zone and times.
+    by_times: HashMap<(Tz, Option<NaiveTime>, Option<NaiveTime>), Vec<usize>>,
+}
+
+impl<'c> Calendars<'c> {
+    pub fn new(now: DateTime<Utc>) -> Calendars<'c> {
+        Calendars {
+            now,
+            shared: Vec::new(),
+            by_times: HashMap::new(),
+        }
+    }
+
+    /// The calendar `cfg` shares with the schedules planned before it.
+    pub fn of(&mut self, cfg: &'c ScheduleConfig) -> &Calendar<'c> {
+        let s = &cfg.schedule;
+        let alike = self
+            .by_times
+            .entry((s.time_zone, s.start, s.stop))
+            .or_default();
+        let shared = &mut self.shared;
+        let found = alike
+            .iter()
+            .take(MAX_COMPARED)
+            .copied()
+            .find(|&i| shared[i].days.cfg().same_calendar(cfg));
+        let at = found.unwrap_or_else(|| {
+            shared.push(Calendar::new(cfg, self.now));
+            alike.push(shared.len() - 1);
+            shared.len() - 1
+        });
+        &self.shared[at]
+    }
+}
+
+/// A calendar's days and the searches asked of them so far: every
+/// schedule of a plan asks at the plan's instant, and most from the same
+/// last pass.
+pub(super) struct Calendar<'c> {
+    days: Days<'c>,
+    now: DateTime<Utc>,
+    next: OnceCell<(Option<Event>, Option<Event>)>,
+    due: RefCell<Option<(Due, Vec<Event>)>>,
+    skipped: RefCell<Option<(DateTime<Utc>, Vec<Skip>)>>,
+}
+
+/// What [`Days::events_due`] is asked, besides the plan's instant.
+type Due = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+impl<'c> Calendar<'c> {
+    fn new(cfg: &'c ScheduleConfig, now: DateTime<Utc>) -> Calendar<'c> {
+        Calendar {
+            days: Days::new(cfg),
+            now,
+            next: OnceCell::new(),
+            due: RefCell::default(),
+            skipped: RefCell::default(),
+        }
+    }
+
+    /// [`Days::next_events`] after the plan's instant.
+    pub fn next_events(&self) -> (Option<Event>, Option<Event>) {
+        *self.next.get_or_init(|| self.days.next_events(self.now))
+    }
+
+    /// [`Days::events_due`] from `from` to the plan's instant.
+    pub fn events_due(&self, from: DateTime<Utc>, seen: Option<DateTime<Utc>>) -> Vec<Event> {
+        let mut memo = self.due.borrow_mut();
+        match &*memo {
+            Some((asked, events)) if *asked == (from, seen) => events.clone(),
+            _ => {
+                let events = self.days.events_due(from, self.now, seen);
+                *memo = Some(((from, seen), events.clone()));
+                events
+            }
+        }
+    }
+
+    /// [`Days::skipped_between`] `from` and the plan's instant.
+    pub fn skipped(&self, from: DateTime<Utc>) -> Vec<Skip> {
+        let mut memo = self.skipped.borrow_mut();
+        match &*memo {
+            Some((asked, skips)) if *asked == from => skips.clone(),
+            _ => {
+                let skips = self.days.skipped_between(from, self.now);
+                *memo = Some((from, skips.clone()));
+                skips
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{plan_at, States};
+    use crate::model::{Config, Direction, InstanceKind};
+    use crate::testing::{config, exception_item, instance, s, schedule_item};
+    use crate::time::Reason;
+
+    /// Five schedules of the same hours: two alike, one with an exception,
+    /// one `ready-by`, one with a holiday.
+    fn alike() -> Config {
+        let names = ["a", "b", "c", "d", "e"];
+        let mut schedules: Vec<_> = names
+            .iter()
+            .map(|n| schedule_item(n, "weekdays", "09:00", "22:00"))
+            .collect();
+        schedules[3] = schedules[3].clone().with("StartMode", s("ready-by"));
+        let xs = vec![exception_item("x", "c", "2026-11-30", "start", "None")];
+        let mut cfg = config(schedules, vec![], xs);
+        let monday = "2026-11-30".parse().unwrap();
+        let e = cfg.schedules.get_mut("e").unwrap();
+        e.holidays.insert(monday, "Founders' day".into());
+        cfg
+    }
+
+    #[test]
+    fn only_equal_calendars_are_the_same() {
+        let cfg = alike();
+        let [a, b, c, d, e] = ["a", "b", "c", "d", "e"].map(|n| &cfg.schedules[n]);
+        assert!(a.same_calendar(b), "names and tags are not the calendar");
+        for other in [c, d, e] {
+            assert!(!a.same_calendar(other) && !other.same_calendar(a));
+        }
+    }
+
+    #[test]
+    fn schedules_of_the_same_hours_plan_as_each_would_alone() {
+        let cfg = alike();
+        let fleet: Vec<_> = cfg
+            .schedules
+            .keys()
+            .map(|n| instance(&format!("i-{n}"), InstanceKind::Ec2, "stopped", n, None))
+            .collect();
+        for at in [
+            "2026-11-30T08:45:00+09:00",
+            "2026-11-30T09:00:00+09:00",
+            "2026-11-30T22:00:00+09:00",
+        ] {
+            let together = plan_at(at, &cfg, &fleet, &States::new());
+            for sp in &together.schedules {
+                let mut one = cfg.clone();
+                one.schedules.retain(|n, _| *n == sp.schedule);
+                let alone = plan_at(at, &one, &fleet, &States::new());
+                assert_eq!(
+                    serde_json::to_value(sp).unwrap(),
+                    serde_json::to_value(&alone.schedules[0]).unwrap(),
+                    "{} at {at}",
+                    sp.schedule
+                );
+            }
+        }
+        // And what each calendar makes of Monday morning.
+        let p = plan_at("2026-11-30T09:00:00+09:00", &cfg, &fleet, &States::new());
+        let starts = |n: &str| {
+            let sp = p.schedules.iter().find(|sp| sp.schedule == n).unwrap();
+            let started = sp.events.iter().any(|e| e.kind == Direction::Start);
+            (started, sp.skipped.first().map(|k| k.why.clone()))
+        };
+        assert_eq!(starts("a"), (true, None));
+        assert_eq!(starts("b"), (true, None));
+        assert!(matches!(
+            starts("c"),
+            (false, Some(Reason::Exception { .. }))
+        ));
+        assert!(matches!(starts("e"), (false, Some(Reason::Holiday { .. }))));
+    }
+}
