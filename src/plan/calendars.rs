@@ -63,6 +63,7 @@ pub(super) struct Calendar<'c> {
     days: Days<'c>,
     now: DateTime<Utc>,
     next: OnceCell<(Option<Event>, Option<Event>)>,
+    last: OnceCell<Option<Event>>,
     due: RefCell<Option<(Due, Vec<Event>)>>,
     skipped: RefCell<Option<(DateTime<Utc>, Vec<Skip>)>>,
 }
@@ -76,6 +77,7 @@ impl<'c> Calendar<'c> {
             days: Days::new(cfg),
             now,
             next: OnceCell::new(),
+            last: OnceCell::new(),
             due: RefCell::default(),
             skipped: RefCell::default(),
         }
@@ -84,6 +86,12 @@ impl<'c> Calendar<'c> {
     /// [`Days::next_events`] after the plan's instant.
     pub fn next_events(&self) -> (Option<Event>, Option<Event>) {
         *self.next.get_or_init(|| self.days.next_events(self.now))
+    }
+
+    /// [`Days::last_event`] at the plan's instant (what an Enforced
+    /// schedule's servers should be doing).
+    pub fn last_event(&self) -> Option<Event> {
+        *self.last.get_or_init(|| self.days.last_event(self.now))
     }
 
     /// [`Days::events_due`] from `from` to the plan's instant.

@@ -690,7 +690,14 @@ fn plan_schedule(
         &roster,
         now,
     );
-    let decision = transition::decide(now, cfg, state.transition.take(), &causes, &roster);
+    let decision = transition::decide(
+        now,
+        cfg,
+        calendar,
+        state.transition.take(),
+        &causes,
+        &roster,
+    );
     out.reset_force_start = decision.reset_force_start || state.force_start_done;
     if let Some(t) = decision.transition {
         match (t.direction, t.cause) {

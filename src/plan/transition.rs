@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use super::roster::{source_power, Roster};
 use crate::model::{Direction, ScheduleConfig};
 use crate::state::{Cause, Transition};
-use crate::time::{self, Event};
+use super::calendars::Calendar;
+use crate::time::Event;
 
 /// What may move a schedule this pass, besides a transition in progress.
 pub(super) struct Causes<'a> {
@@ -44,6 +45,7 @@ pub(super) struct Decision {
 pub(super) fn decide(
     now: DateTime<Utc>,
     cfg: &ScheduleConfig,
+    calendar: &Calendar,
     current: Option<Transition>,
     causes: &Causes,
     roster: &Roster,
@@ -91,7 +93,7 @@ pub(super) fn decide(
         (Some(t), _) => Some(t),
         (None, Some(t)) => Some(t),
         (None, None) if causes.enabled && cfg.schedule.enforced => {
-            enforced(now, cfg, causes.stopped_by_order, roster).map(|d| begin(d, Cause::Enforced))
+            enforced(calendar, causes.stopped_by_order, roster).map(|d| begin(d, Cause::Enforced))
         }
         (None, None) => None,
     };
@@ -104,12 +106,11 @@ pub(super) fn decide(
 /// Where an Enforced schedule's servers belong now (the last event, or a
 /// later stop order), if some instance is elsewhere.
 fn enforced(
-    now: DateTime<Utc>,
-    cfg: &ScheduleConfig,
+    calendar: &Calendar,
     stopped_by_order: Option<DateTime<Utc>>,
     roster: &Roster,
 ) -> Option<Direction> {
-    let last = time::last_event(cfg, now);
+    let last = calendar.last_event();
     let desired = match (last, stopped_by_order) {
         (Some(ev), Some(at)) if at > ev.at => Direction::Stop,
         (Some(ev), _) => ev.kind,
