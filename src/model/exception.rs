@@ -165,6 +165,12 @@ impl ExceptionDay {
     pub fn closed(&self, date: NaiveDate) -> bool {
         self.closed.contains(&date)
     }
+
+    /// Whether it holds any exception item (each names its schedule, so
+    /// no other schedule's exceptions are ever equal).
+    pub fn has_items(&self) -> bool {
+        !self.by_day.is_empty()
+    }
 }
 
 #[cfg(test)]

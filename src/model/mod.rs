@@ -111,8 +111,9 @@ impl ScheduleConfig {
 
     /// Whether `other` has the same days and events as this schedule: the
     /// same zone, days, times, periods, month limits, exceptions, holidays
-    /// and lead (what `crate::time` reads). Every field is named, so a new
-    /// one has to be placed on one side or the other.
+    /// and lead (what `crate::time` reads). Exception items name their
+    /// schedule, so a schedule with any is equal to no other. Every field
+    /// is named, so a new one has to be placed on one side or the other.
     pub fn same_calendar(&self, other: &ScheduleConfig) -> bool {
         let ScheduleConfig {
             schedule,

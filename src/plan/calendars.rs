@@ -13,8 +13,10 @@ use crate::model::ScheduleConfig;
 use crate::time::{Days, Event, Skip};
 
 /// How many different calendars of the same zone and times a schedule is
-/// compared with before it gets days of its own: the comparisons stay
-/// bounded where many schedules share hours and differ in exceptions.
+/// compared with: the comparisons stay bounded where many schedules share
+/// hours and differ in months or periods. Calendars with exception items
+/// are never compared (their items name their schedule: no other equals
+/// them), so they cannot crowd out the ones that can be shared.
 const MAX_COMPARED: usize = 8;
 
 /// The calendars of one plan's schedules, each worked out once.
@@ -42,14 +44,16 @@ impl<'c> Calendars<'c> {
             .entry((s.time_zone, s.start, s.stop))
             .or_default();
         let shared = &mut self.shared;
+        let shareable = !cfg.exceptions.has_items();
         let found = alike
             .iter()
-            .take(MAX_COMPARED)
             .copied()
-            .find(|&i| shared[i].days.cfg().same_calendar(cfg));
+            .find(|&i| shareable && shared[i].days.cfg().same_calendar(cfg));
         let at = found.unwrap_or_else(|| {
             shared.push(Calendar::new(cfg, self.now));
-            alike.push(shared.len() - 1);
+            if shareable && alike.len() < MAX_COMPARED {
+                alike.push(shared.len() - 1);
+            }
             shared.len() - 1
         });
         &self.shared[at]
@@ -153,6 +157,36 @@ mod tests {
         for other in [c, d, e] {
             assert!(!a.same_calendar(other) && !other.same_calendar(a));
         }
+    }
+
+    #[test]
+    fn schedules_with_exception_items_do_not_crowd_out_those_that_share() {
+        let names: Vec<String> = (0..9)
+            .map(|i| format!("x{i}"))
+            .chain(["y".into(), "z".into()])
+            .collect();
+        let schedules = names
+            .iter()
+            .map(|n| schedule_item(n, "weekdays", "09:00", "22:00"))
+            .collect();
+        let xs = (0..9)
+            .map(|i| {
+                exception_item(
+                    &format!("e{i}"),
+                    &format!("x{i}"),
+                    "2026-11-30",
+                    "start",
+                    "None",
+                )
+            })
+            .collect();
+        let cfg = config(schedules, vec![], xs);
+        let mut calendars = super::Calendars::new(crate::testing::utc("2026-11-30T09:00:00+09:00"));
+        for cfg in cfg.schedules.values() {
+            calendars.of(cfg);
+        }
+        // Nine of their own, and one that y and z share.
+        assert_eq!(calendars.shared.len(), 10);
     }
 
     #[test]

@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::calendars::Calendar;
 use super::roster::{source_power, Roster};
 use crate::model::{Direction, ScheduleConfig};
 use crate::state::{Cause, Transition};
-use super::calendars::Calendar;
 use crate::time::Event;
 
 /// What may move a schedule this pass, besides a transition in progress.
