@@ -48,7 +48,8 @@ impl<'c> Calendars<'c> {
         let found = alike
             .iter()
             .copied()
-            .find(|&i| shareable && shared[i].days.cfg().same_calendar(cfg));
+            .filter(|_| shareable)
+            .find(|&i| shared[i].days.cfg().same_calendar(cfg));
         let at = found.unwrap_or_else(|| {
             shared.push(Calendar::new(cfg, self.now));
             if shareable && alike.len() < MAX_COMPARED {
@@ -100,28 +101,29 @@ impl<'c> Calendar<'c> {
 
     /// [`Days::events_due`] from `from` to the plan's instant.
     pub fn events_due(&self, from: DateTime<Utc>, seen: Option<DateTime<Utc>>) -> Vec<Event> {
-        let mut memo = self.due.borrow_mut();
-        match &*memo {
-            Some((asked, events)) if *asked == (from, seen) => events.clone(),
-            _ => {
-                let events = self.days.events_due(from, self.now, seen);
-                *memo = Some(((from, seen), events.clone()));
-                events
-            }
-        }
+        remembered(&self.due, (from, seen), || {
+            self.days.events_due(from, self.now, seen)
+        })
     }
 
     /// [`Days::skipped_between`] `from` and the plan's instant.
     pub fn skipped(&self, from: DateTime<Utc>) -> Vec<Skip> {
-        let mut memo = self.skipped.borrow_mut();
-        match &*memo {
-            Some((asked, skips)) if *asked == from => skips.clone(),
-            _ => {
-                let skips = self.days.skipped_between(from, self.now);
-                *memo = Some((from, skips.clone()));
-                skips
-            }
-        }
+        remembered(&self.skipped, from, || {
+            self.days.skipped_between(from, self.now)
+        })
+    }
+}
+
+/// The answer `memo` holds for `asked`, or `answer`'s, then remembered.
+fn remembered<K: PartialEq, V: Clone>(
+    memo: &RefCell<Option<(K, V)>>,
+    asked: K,
+    answer: impl FnOnce() -> V,
+) -> V {
+    let mut memo = memo.borrow_mut();
+    match &*memo {
+        Some((k, v)) if *k == asked => v.clone(),
+        _ => memo.insert((asked, answer())).1.clone(),
     }
 }
 
