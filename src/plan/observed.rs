@@ -5,19 +5,18 @@
 //! first seen) at this pass's time. Servers between states wait for a
 //! later pass; servers no longer tagged are forgotten.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::roster::{target_power, Member, Roster};
 use crate::fleet::Power;
-use crate::state::{Transition, MAX_SERVER_RECORD_BYTES};
+use crate::state::{Seen, Transition, MAX_SERVER_RECORD_BYTES};
 use crate::usage::{Observation, Product};
 
 pub(super) fn observe(
     schedule: &str,
-    seen: &mut Arc<BTreeMap<Arc<str>, bool>>,
+    seen: &mut Arc<Seen>,
     seen_sum: &mut u64,
     transition: Option<&Transition>,
     roster: &Roster,
@@ -29,11 +28,9 @@ pub(super) fn observe(
     }
     // A first pass observes every server.
     let mut out = Vec::with_capacity(if seen.is_empty() { count } else { 0 });
-    // Built in one go from a list (a later entry of an id wins, as an
-    // insert would): inserting a large fleet's ids one by one cost more
-    // than the rest of a first pass. Ids, names and specs are shared, not
-    // copied: a first pass observes every server.
-    let mut still: Vec<(Arc<str>, bool)> = Vec::with_capacity(count);
+    // Ids, names and specs are shared, not copied: a first pass observes
+    // every server.
+    let mut still = Seen::with_capacity_and_hasher(count, Default::default());
     let schedule: Arc<str> = schedule.into();
     let mut group: Option<(&str, Arc<str>)> = None;
     for (name, m) in remembered(roster) {
@@ -43,12 +40,12 @@ pub(super) fn observe(
             Power::Down => false,
             _ => {
                 if let Some(&was) = seen.get(&**id) {
-                    still.push((id.clone(), was));
+                    still.insert(id.clone(), was);
                 }
                 continue;
             }
         };
-        still.push((id.clone(), up));
+        still.insert(id.clone(), up);
         if seen.get(&**id) == Some(&up) {
             continue;
         }
@@ -76,7 +73,7 @@ pub(super) fn observe(
             target: None,
         });
     }
-    *seen = Arc::new(still.into_iter().collect());
+    *seen = Arc::new(still);
     // The fingerprint counted exactly the entries kept (a duplicate id,
     // kept once, leaves the count unequal to the map's: such a fleet is
     // rebuilt every pass, as it always was).
@@ -109,7 +106,7 @@ fn remembered<'r, 'a>(
 /// (once a fifth of a usual plan). Unequal sides with equal sums are a
 /// 64-bit coincidence: the hash's finish mixes the whole entry, so
 /// flipping a server's power is no fixed step that two flips could cancel.
-fn fingerprint(seen: &BTreeMap<Arc<str>, bool>, roster: &Roster) -> (usize, u64) {
+fn fingerprint(seen: &Seen, roster: &Roster) -> (usize, u64) {
     let (mut count, mut sum) = (0, 0u64);
     for (_, m) in remembered(roster) {
         let id = &*m.instance.id;

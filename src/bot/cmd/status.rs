@@ -246,7 +246,9 @@ fn by_target<E, S: StateStore, F: Fleet, N, T>(
         if t.state.seen.is_empty() {
             lines.push(format!("  {}", tr!(lang, "status-no-servers")));
         }
-        for (id, &up) in t.state.seen.iter() {
+        let mut seen: Vec<_> = t.state.seen.iter().collect();
+        seen.sort_unstable();
+        for (id, &up) in seen {
             let state = if up { "running" } else { "stopped" };
             lines.push(format!("  {id}: {state}"));
         }
